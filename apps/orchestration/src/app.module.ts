@@ -1,0 +1,15 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CommonModule } from '@app/common';
+import { OrchestrationConfigModule, type ConfigSource, type OrchestrationConfig } from '@app/config';
+import { HealthModule } from '@app/health';
+import { StorageModule } from '@app/storage';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: OrchestrationConfig, source: ConfigSource): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CommonModule, OrchestrationConfigModule.forRoot(config, source), StorageModule, HealthModule],
+    };
+  }
+}

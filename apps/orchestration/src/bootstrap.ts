@@ -1,0 +1,83 @@
+import multipart from '@fastify/multipart';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { LogController } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { HttpExceptionFilter, PinoNestLogger, createPinoLogger, createValidationPipe } from '@app/common';
+import { loadConfig, type ConfigSource, type OrchestrationConfig } from '@app/config';
+import { AppModule } from './app.module';
+
+/** JSON bodies are small control messages; audio goes through multipart or the streaming proxy. */
+const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface OrchestrationApp {
+  app: NestFastifyApplication;
+  config: OrchestrationConfig;
+}
+
+/** A client's X-Request-Id is kept when it is a sane token, so one id follows a call across services. */
+function requestId(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+}
+
+/**
+ * Builds the fully configured application without listening: used by main.ts and by the e2e tests, so the
+ * tests exercise exactly what production runs. Throws ConfigValidationError on bad configuration.
+ */
+export async function createOrchestrationApp(source: ConfigSource): Promise<OrchestrationApp> {
+  const config = loadConfig(source);
+  const logger = createPinoLogger(config.logging.level, config.logging.file);
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    // One line per request (onResponse below) instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    requestIdHeader: false,
+    genReqId: requestId,
+    trustProxy: config.frontend.trustedProxies.length > 0 ? config.frontend.trustedProxies : false,
+    bodyLimit: JSON_BODY_LIMIT_BYTES,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  const fastify = adapter.getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request completed',
+    );
+    done();
+  });
+
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, source), adapter, {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  await app.register(multipart, {
+    limits: { fileSize: config.pipeline.maxAudioBytes, files: 1, fields: 20, fieldSize: 64 * 1024 },
+  });
+  app.useGlobalFilters(new HttpExceptionFilter());
+  app.useGlobalPipes(createValidationPipe());
+
+  const openApi = new DocumentBuilder()
+    .setTitle('LiveTranslate Orchestration')
+    .setDescription('Gateway, pipeline and real-time hub for transcription and translation backends')
+    .setVersion(config.orchestration.version)
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
+    jsonDocumentUrl: 'api/docs/openapi.json',
+  });
+  return { app, config };
+}

@@ -1,0 +1,51 @@
+import 'reflect-metadata';
+import { ConfigValidationError } from '@app/config';
+import { createOrchestrationApp } from './bootstrap';
+
+/** `--debug` is the product description's switch for LOG_LEVEL=debug. */
+function environment(): NodeJS.ProcessEnv {
+  return process.argv.includes('--debug') ? { ...process.env, LOG_LEVEL: 'debug' } : process.env;
+}
+
+async function main(): Promise<void> {
+  let orchestration;
+  try {
+    orchestration = await createOrchestrationApp({ env: environment() });
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const { app, config } = orchestration;
+  await app.listen({ host: config.frontend.host, port: config.frontend.port });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .log.info(`Orchestration service listening on ${await app.getUrl()}`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    app.getHttpAdapter().getInstance().log.info(`${signal} received, draining`);
+    // In-flight requests get the grace period; after it, whatever still hangs is cut off.
+    const deadline = setTimeout(() => process.exit(0), config.frontend.shutdownGraceSeconds * 1000 + 2000);
+    deadline.unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        process.stderr.write(`Shutdown failed: ${error.message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`Start-up failed: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});

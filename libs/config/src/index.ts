@@ -1,0 +1,14 @@
+export * from './schema/orchestration-config';
+export * from './schema/services.section';
+export * from './schema/security.section';
+export * from './config-error';
+export * from './config-events';
+export * from './config-loader';
+export * from './config-store';
+export * from './config-file-watcher';
+export * from './config.module';
+export * from './instance-list';
+export * from './redaction';
+export * from './settings.dto';
+export * from './settings.service';
+export { camelToSnake, snakeToCamel, mapKeysDeep } from './case';

@@ -1,0 +1,39 @@
+import { IsInt, IsNumber, Max, Min } from 'class-validator';
+
+export class GatewaySection {
+  /** Seconds per attempt of a proxied call. */
+  @IsNumber()
+  @Min(0.001)
+  @Max(3600)
+  timeout = 30;
+
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  retries = 3;
+
+  /** Consecutive failures that open an instance's breaker. */
+  @IsInt()
+  @Min(1)
+  circuitBreakerThreshold = 5;
+
+  /** Seconds an open breaker waits before letting one probe through (half-open). */
+  @IsNumber()
+  @Min(0.01)
+  circuitBreakerResetTimeout = 30;
+
+  /** Concurrent calls per instance before requests queue. */
+  @IsInt()
+  @Min(1)
+  maxConcurrentPerInstance = 100;
+
+  /** Queued calls per instance beyond which requests are refused with 503. */
+  @IsInt()
+  @Min(0)
+  maxQueuePerInstance = 100;
+
+  /** Base delay of the exponential retry backoff, in milliseconds. */
+  @IsInt()
+  @Min(0)
+  retryBaseDelayMs = 100;
+}

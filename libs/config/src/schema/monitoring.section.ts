@@ -1,0 +1,26 @@
+import { IsBoolean, IsInt, IsNumber, Min } from 'class-validator';
+
+export class MonitoringSection {
+  /** Seconds between backend health checks. */
+  @IsNumber()
+  @Min(0.1)
+  healthCheckInterval = 10;
+
+  /** Seconds one health probe may take before it counts as failed. */
+  @IsNumber()
+  @Min(0.05)
+  healthCheckTimeout = 5;
+
+  /** Probe down instances and put them back into rotation once healthy. */
+  @IsBoolean()
+  autoRecovery = true;
+
+  /** Reload config/orchestration.yaml when it changes on disk. */
+  @IsBoolean()
+  hotReload = false;
+
+  /** Seconds of history behind the uptime percentage. */
+  @IsInt()
+  @Min(60)
+  uptimeWindow = 3600;
+}

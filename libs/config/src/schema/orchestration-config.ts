@@ -1,0 +1,42 @@
+import { Type } from 'class-transformer';
+import { ValidateNested } from 'class-validator';
+import { FrontendSection } from './frontend.section';
+import { GatewaySection } from './gateway.section';
+import { LoggingSection } from './logging.section';
+import { MonitoringSection } from './monitoring.section';
+import { OrchestrationSection } from './orchestration.section';
+import { PipelineSection } from './pipeline.section';
+import { RedisSection } from './redis.section';
+import { SecuritySection } from './security.section';
+import { ServicesSection } from './services.section';
+import { SessionsSection } from './sessions.section';
+import { WebsocketSection } from './websocket.section';
+
+/** The whole typed configuration. YAML keys are the snake_case forms of these names. */
+export class OrchestrationConfig {
+  @ValidateNested() @Type(() => OrchestrationSection) orchestration: OrchestrationSection;
+  @ValidateNested() @Type(() => FrontendSection) frontend: FrontendSection;
+  @ValidateNested() @Type(() => WebsocketSection) websocket: WebsocketSection;
+  @ValidateNested() @Type(() => GatewaySection) gateway: GatewaySection;
+  @ValidateNested() @Type(() => MonitoringSection) monitoring: MonitoringSection;
+  @ValidateNested() @Type(() => ServicesSection) services: ServicesSection;
+  @ValidateNested() @Type(() => SecuritySection) security: SecuritySection;
+  @ValidateNested() @Type(() => LoggingSection) logging: LoggingSection;
+  @ValidateNested() @Type(() => RedisSection) redis: RedisSection;
+  @ValidateNested() @Type(() => PipelineSection) pipeline: PipelineSection;
+  @ValidateNested() @Type(() => SessionsSection) sessions: SessionsSection;
+}
+
+export {
+  FrontendSection,
+  GatewaySection,
+  LoggingSection,
+  MonitoringSection,
+  OrchestrationSection,
+  PipelineSection,
+  RedisSection,
+  SecuritySection,
+  ServicesSection,
+  SessionsSection,
+  WebsocketSection,
+};

@@ -1,0 +1,85 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+export const SERVICE_NAMES = ['whisper', 'speaker', 'translation'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export const ENGINE_KINDS: Record<ServiceName, readonly string[]> = {
+  whisper: ['livetranslate', 'openai', 'whisper-cpp'],
+  speaker: ['livetranslate'],
+  translation: ['livetranslate', 'libretranslate', 'apertium'],
+};
+
+export class ServiceInstanceConfig {
+  @IsString()
+  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, {
+    message: 'url must be an http(s) URL without query or fragment',
+  })
+  url: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  weight = 1;
+}
+
+export class BackendServiceConfig {
+  @IsString()
+  kind = 'livetranslate';
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ValidateNested({ each: true })
+  @Type(() => ServiceInstanceConfig)
+  instances: ServiceInstanceConfig[];
+
+  /** Path probed by the health monitor; empty means the engine kind's default. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^\//, { message: 'healthEndpoint must start with /' })
+  healthEndpoint?: string;
+
+  @IsOptional()
+  @IsString()
+  apiKey?: string;
+
+  /** Model asked of speech-to-text engines that take one. */
+  @IsOptional()
+  @IsString()
+  model?: string;
+}
+
+export class ServicesSection {
+  @ValidateNested()
+  @Type(() => BackendServiceConfig)
+  whisper: BackendServiceConfig;
+
+  @ValidateNested()
+  @Type(() => BackendServiceConfig)
+  speaker: BackendServiceConfig;
+
+  @ValidateNested()
+  @Type(() => BackendServiceConfig)
+  translation: BackendServiceConfig;
+}
+
+/** Kinds are checked here rather than with @IsIn because the allowed set depends on the service. */
+export function engineKindErrors(
+  services: ServicesSection,
+): { field: string; message: string; value: string }[] {
+  return SERVICE_NAMES.filter((name) => !ENGINE_KINDS[name].includes(services[name].kind)).map((name) => ({
+    field: `services.${name}.kind`,
+    value: services[name].kind,
+    message: `must be one of ${ENGINE_KINDS[name].join(', ')}`,
+  }));
+}

@@ -1,0 +1,28 @@
+import { IsInt, Max, Min } from 'class-validator';
+
+export class WebsocketSection {
+  @IsInt()
+  @Min(1)
+  maxConnections = 10000;
+
+  /** Idle timeout in seconds: a connection that sends nothing for this long is closed. */
+  @IsInt()
+  @Min(1)
+  connectionTimeout = 1800;
+
+  /** Seconds between Socket.IO pings. */
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  heartbeatInterval = 25;
+
+  /** Largest audio chunk accepted on a stream event, in bytes. */
+  @IsInt()
+  @Min(1024)
+  maxChunkBytes = 5 * 1024 * 1024;
+
+  /** Messages per second one connection may send before it gets RATE_LIMITED errors. */
+  @IsInt()
+  @Min(1)
+  messageRateLimit = 50;
+}

@@ -1,0 +1,105 @@
+/** Normalised results of every engine adapter; the wire forms (CONTRACTS.md §3) are built from these. */
+
+export interface AudioInput {
+  data: Buffer;
+  /** wav, mp3, webm, ogg, flac, ... */
+  format: string;
+  /** MIME type sent to the engine, e.g. audio/wav. */
+  contentType: string;
+  sampleRate?: number;
+  fileName?: string;
+}
+
+export interface TranscriptSegment {
+  start: number;
+  end: number;
+  text: string;
+  speaker?: string;
+}
+
+export interface TranscriptionOptions {
+  /** ISO 639-1, or undefined for detection. */
+  language?: string;
+  model?: string;
+  sessionId?: string;
+  requestId?: string;
+  signal?: AbortSignal;
+}
+
+export interface TranscriptionResult {
+  text: string;
+  /** ISO 639-1. */
+  language: string;
+  segments: TranscriptSegment[];
+  /** 0..1, derived where the engine gives none (see README). */
+  confidence: number;
+  /** Engine kind and instance, e.g. `openai@whisper-0`. */
+  backend: string;
+  /** Seconds of audio, when known. */
+  duration?: number;
+  /** Milliseconds the engine call took. */
+  processingMs: number;
+  /** The engine heard no speech (e.g. livetranslate's "[Audio unclear - please try again]"). */
+  noSpeech: boolean;
+}
+
+export interface TranslationRequest {
+  text: string;
+  /** ISO 639-1 or 'auto'. */
+  sourceLanguage: string;
+  targetLanguage: string;
+  sessionId?: string;
+  requestId?: string;
+  signal?: AbortSignal;
+}
+
+export interface TranslationResult {
+  text: string;
+  translatedText: string;
+  sourceLanguage: string;
+  targetLanguage: string;
+  confidence: number;
+  backend: string;
+  processingMs: number;
+}
+
+export interface LanguageInfo {
+  code: string;
+  name: string;
+  /** Codes this language can be translated into, when the engine tells. */
+  targets?: string[];
+}
+
+export interface SpeakerSegment {
+  speaker: string;
+  start: number;
+  end: number;
+}
+
+export interface DiarizationOptions {
+  minSpeakers?: number;
+  maxSpeakers?: number;
+  requestId?: string;
+  signal?: AbortSignal;
+}
+
+export interface SpeechToTextEngine {
+  readonly kind: string;
+  transcribe(audio: AudioInput, options: TranscriptionOptions): Promise<TranscriptionResult>;
+  models(): Promise<{ models: string[]; defaultModel?: string }>;
+}
+
+export interface TranslationEngine {
+  readonly kind: string;
+  translate(request: TranslationRequest): Promise<TranslationResult>;
+  languages(): Promise<LanguageInfo[]>;
+}
+
+export interface SpeakerEngine {
+  readonly kind: string;
+  diarize(audio: AudioInput, options: DiarizationOptions): Promise<SpeakerSegment[]>;
+}
+
+export const SPEECH_TO_TEXT_ENGINE = Symbol('SPEECH_TO_TEXT_ENGINE');
+export const TRANSLATION_ENGINE = Symbol('TRANSLATION_ENGINE');
+export const SPEAKER_ENGINE = Symbol('SPEAKER_ENGINE');

@@ -1,0 +1,93 @@
+import type { Readable } from 'node:stream';
+import type { ServiceName } from '@app/config';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** A call to a backend service, made by other modules through the gateway's policies and balancing. */
+export interface BackendRequest {
+  method: HttpMethod;
+  /** Path under the instance's base URL, starting with '/'; may carry a query string. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  headers?: Record<string, string>;
+  /** Raw body; use `json` for a JSON body (content-type is then set). */
+  body?: Buffer | string | Readable | FormData;
+  json?: unknown;
+  /** Per attempt; defaults to the gateway timeout. */
+  timeoutMs?: number;
+  /** Whether retries are allowed; defaults to true for GET, PUT and DELETE, false for POST. */
+  idempotent?: boolean;
+  signal?: AbortSignal;
+  /** Correlates the call with the request or event that caused it (sent as X-Request-Id). */
+  requestId?: string;
+}
+
+/** A backend's answer, fully read. Any HTTP status resolves; transport failures reject. */
+export interface BackendResponse {
+  status: number;
+  ok: boolean;
+  headers: Record<string, string>;
+  body: Buffer;
+  /** The instance that answered. */
+  instanceId: string;
+  instanceUrl: string;
+  durationMs: number;
+  text(): string;
+  json<T>(): T;
+}
+
+export interface ProbeResult {
+  status: number;
+  body: Buffer;
+  durationMs: number;
+}
+
+/**
+ * The gateway's client. `request` goes through the chosen instance's timeout, retry, breaker and bulkhead
+ * and rejects with an ApiError of code BACKEND_UNAVAILABLE | BACKEND_TIMEOUT | CIRCUIT_OPEN | BAD_GATEWAY |
+ * OVERLOADED when no answer can be had (5xx answers count as failures and are retried where allowed; the
+ * last 5xx is returned if retries run out). `probe` calls one named instance directly, bypassing the
+ * breaker and balancing, for health checks.
+ */
+export interface BackendClient {
+  request(service: ServiceName, request: BackendRequest): Promise<BackendResponse>;
+  probe(service: ServiceName, instanceId: string, path: string, timeoutMs: number): Promise<ProbeResult>;
+}
+
+export const BACKEND_CLIENT = Symbol('BACKEND_CLIENT');
+
+export type BreakerState = 'closed' | 'open' | 'half_open';
+
+/** What the gateway knows about one backend instance. */
+export interface BackendInstanceView {
+  /** Stable id, e.g. `whisper-0`. */
+  id: string;
+  service: ServiceName;
+  url: string;
+  weight: number;
+  /** False when the health monitor marked it down; such an instance gets no traffic. */
+  healthy: boolean;
+  breaker: BreakerState;
+  breakerChangedAt: string | null;
+}
+
+/** The instance list, for the health monitor, which also feeds health back into routing. */
+export interface BackendRegistry {
+  instances(service: ServiceName): BackendInstanceView[];
+  setInstanceHealth(service: ServiceName, instanceId: string, healthy: boolean): void;
+}
+
+export const BACKEND_REGISTRY = Symbol('BACKEND_REGISTRY');
+
+export interface BreakerTransitionEvent {
+  service: ServiceName;
+  instanceId: string;
+  state: BreakerState;
+  previous: BreakerState;
+}
+
+declare module '@app/common' {
+  interface DomainEventMap {
+    'gateway.breaker': BreakerTransitionEvent;
+  }
+}

@@ -1,0 +1,74 @@
+import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheckService, type HealthCheckResult, type HealthIndicatorFunction } from '@nestjs/terminus';
+import type { FastifyReply } from 'fastify';
+import { ConfigStore } from '@app/config';
+import { RedisConnections } from '@app/storage';
+import { ProcessHealthIndicators } from './process-health.indicators';
+
+export type OverallStatus = 'healthy' | 'degraded' | 'unhealthy';
+
+@ApiTags('health')
+@Controller('api/health')
+export class HealthController {
+  private readonly startedAt = Date.now();
+
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly processHealth: ProcessHealthIndicators,
+    private readonly redis: RedisConnections,
+    private readonly configStore: ConfigStore,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({ description: 'healthy or degraded: the orchestrator can serve' })
+  @ApiServiceUnavailableResponse({ description: 'unhealthy: it cannot' })
+  async overall(@Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+    const result = await this.run([
+      () => this.processHealth.eventLoop(),
+      () => this.processHealth.memory(),
+      ...this.redisChecks(),
+    ]);
+    const status: OverallStatus = result.status === 'ok' ? 'healthy' : 'unhealthy';
+    void reply.status(status === 'unhealthy' ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK);
+    return {
+      status,
+      service: this.configStore.current.orchestration.serviceName,
+      version: this.configStore.current.orchestration.version,
+      uptime_seconds: Math.round((Date.now() - this.startedAt) / 1000),
+      timestamp: new Date().toISOString(),
+      checks: result.details,
+    };
+  }
+
+  /** Liveness: the process answers. Orchestrators restart it when this fails, so it checks nothing else. */
+  @Get('live')
+  live(): { status: 'alive'; timestamp: string } {
+    return { status: 'alive', timestamp: new Date().toISOString() };
+  }
+
+  /** Readiness: every required dependency answers, so traffic may be routed here. */
+  @Get('ready')
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+    const result = await this.run(this.redisChecks());
+    const ready = result.status === 'ok';
+    void reply.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    return { status: ready ? 'ready' : 'not_ready', checks: result.details };
+  }
+
+  private redisChecks(): HealthIndicatorFunction[] {
+    return this.redis.enabled ? [() => this.processHealth.redisConnection()] : [];
+  }
+
+  /** Terminus signals failure by throwing the result inside a 503 exception; we want the result itself. */
+  private async run(checks: HealthIndicatorFunction[]): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check(checks);
+    } catch (error) {
+      const response = (error as { getResponse?: () => unknown }).getResponse?.();
+      if (response && typeof response === 'object' && 'status' in response)
+        return response as HealthCheckResult;
+      throw error;
+    }
+  }
+}

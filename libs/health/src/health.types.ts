@@ -1,0 +1,50 @@
+import type { BreakerState } from '@app/gateway';
+import type { ServiceName } from '@app/config';
+
+export type InstanceStatus = 'up' | 'down' | 'degraded' | 'unknown';
+export type AlertLevel = 'warning' | 'critical' | 'recovered';
+
+export interface InstanceHealth {
+  service: ServiceName;
+  instanceId: string;
+  url: string;
+  status: InstanceStatus;
+  responseTimeMs: number | null;
+  lastCheck: string | null;
+  lastChange: string | null;
+  consecutiveFailures: number;
+  uptimePercent: number | null;
+  circuit: BreakerState;
+  lastError: string | null;
+}
+
+export interface ServiceHealth {
+  service: ServiceName;
+  /** up: every instance up; degraded: some; down: none. */
+  status: InstanceStatus;
+  instances: InstanceHealth[];
+}
+
+export interface Alert {
+  id: string;
+  level: AlertLevel;
+  service: ServiceName;
+  instance: string | null;
+  message: string;
+  time: string;
+}
+
+/** The monitor's state, for REST, WebSocket pushes, analytics and the dashboard. */
+export interface HealthMonitor {
+  services(): ServiceHealth[];
+  alerts(limit?: number): Alert[];
+}
+
+export const HEALTH_MONITOR = Symbol('HEALTH_MONITOR');
+
+declare module '@app/common' {
+  interface DomainEventMap {
+    'health.changed': { service: ServiceName; instance: InstanceHealth; previous: InstanceStatus };
+    'health.alert': Alert;
+  }
+}

@@ -1,0 +1,53 @@
+/** What the real-time gateway and the REST controller hand the pipeline, and how results come back. */
+
+export interface AudioChunkSubmission {
+  /** Idempotency: a re-sent chunk with the same session and chunk id is not processed twice. */
+  chunkId: string;
+  sessionId?: string;
+  /** The Socket.IO connection that sent it; results also go to it when it is in no session. */
+  connectionId?: string;
+  audio: Buffer;
+  format: string;
+  sampleRate?: number;
+  language?: string;
+  targetLanguages: string[];
+  diarize: boolean;
+  requestId?: string;
+}
+
+export type JobState = 'queued' | 'active' | 'completed' | 'failed';
+
+export interface PipelineSubmitResult {
+  jobId: string;
+  /** False when this chunk id was already submitted; the existing job id is returned. */
+  created: boolean;
+}
+
+export interface PipelineService {
+  submit(chunk: AudioChunkSubmission): Promise<PipelineSubmitResult>;
+}
+
+export const PIPELINE = Symbol('PIPELINE');
+
+/** Events sent to clients; payloads are the snake_case wire forms of CONTRACTS.md §3. */
+export type ResultEventName = 'transcription_result' | 'translation_result' | 'speaker_result' | 'error';
+
+export interface ResultTarget {
+  sessionId?: string;
+  connectionId?: string;
+}
+
+/**
+ * Delivers results to a session's room (and the sending connection). In the orchestrator process it emits
+ * through the Socket.IO server; in a separate worker through the Socket.IO Redis emitter.
+ */
+export interface ResultPublisher {
+  publish(target: ResultTarget, event: ResultEventName, payload: Record<string, unknown>): void;
+}
+
+export const RESULT_PUBLISHER = Symbol('RESULT_PUBLISHER');
+
+/** The Socket.IO room of a session, shared by the publisher implementations. */
+export function sessionRoom(sessionId: string): string {
+  return `session:${sessionId}`;
+}
