@@ -8,6 +8,7 @@ import { SERVICES_DIR, cleanServiceDirs, startApertium, startRedis } from './tes
  * are written down for the teardown.
  */
 export default async function globalSetup(): Promise<void> {
+  process.env.TEST_SERVICES_DIR = SERVICES_DIR;
   cleanServiceDirs();
   mkdirSync(SERVICES_DIR, { recursive: true });
   const [redis, apertium] = await Promise.all([startRedis('shared'), startApertium()]);

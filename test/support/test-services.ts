@@ -12,7 +12,8 @@ export interface ExternalService {
   stop(): Promise<void>;
 }
 
-export const SERVICES_DIR = join(__dirname, '..', '..', '.test-services');
+/** Per jest run (several runs may share a machine); global setup exports it as TEST_SERVICES_DIR. */
+export const SERVICES_DIR = process.env.TEST_SERVICES_DIR ?? join(__dirname, '..', '..', '.test-services', `run-${process.pid}`);
 
 async function waitFor(
   check: () => Promise<boolean>,
