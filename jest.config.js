@@ -34,6 +34,7 @@ module.exports = {
   moduleNameMapper: Object.fromEntries(
     aliases.map((name) => [`^@app/${name}(|/.*)$`, `<rootDir>/libs/${name}/src$1`]),
   ),
+  setupFiles: ['reflect-metadata'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60000,

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigValidationError } from '@app/config';
+import { ConfigValidationError, publicConfig } from '@app/config';
 import { createOrchestrationApp } from './bootstrap';
 
 /** `--debug` is the product description's switch for LOG_LEVEL=debug. */
@@ -20,16 +20,15 @@ async function main(): Promise<void> {
   }
   const { app, config } = orchestration;
   await app.listen({ host: config.frontend.host, port: config.frontend.port });
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .log.info(`Orchestration service listening on ${await app.getUrl()}`);
+  const log = app.getHttpAdapter().getInstance().log;
+  log.info(`Orchestration service listening on ${await app.getUrl()}`);
+  log.debug({ config: publicConfig(config) }, 'effective configuration');
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
-    app.getHttpAdapter().getInstance().log.info(`${signal} received, draining`);
+    log.info(`${signal} received, draining`);
     // In-flight requests get the grace period; after it, whatever still hangs is cut off.
     const deadline = setTimeout(() => process.exit(0), config.frontend.shutdownGraceSeconds * 1000 + 2000);
     deadline.unref();
