@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { DomainEvents } from '@app/common';
 import { ConfigFileWatcher, ConfigStore } from '@app/config';
 import { startApp, type RunningApp } from '../support/app-harness';
 
@@ -61,10 +62,8 @@ describe('configuration over REST', () => {
   it('a valid POST /api/config applies atomically and emits the config-changed event', async () => {
     const seen: string[][] = [];
     const stop = running.app
-      .get(ConfigStore)
-      ['events'].on('config.changed', (change: { changedSections: string[] }) =>
-        seen.push(change.changedSections),
-      );
+      .get(DomainEvents)
+      .on('config.changed', (change) => seen.push(change.changedSections));
     const response = await request(running.url)
       .post('/api/config')
       .set(ADMIN)
