@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CommonModule } from '@app/common';
 import { OrchestrationConfigModule, type ConfigSource, type OrchestrationConfig } from '@app/config';
 import { HealthModule } from '@app/health';
+import { SessionModule } from '@app/session';
 import { StorageModule } from '@app/storage';
 
 @Module({})
@@ -9,7 +10,13 @@ export class AppModule {
   static forRoot(config: OrchestrationConfig, source: ConfigSource): DynamicModule {
     return {
       module: AppModule,
-      imports: [CommonModule, OrchestrationConfigModule.forRoot(config, source), StorageModule, HealthModule],
+      imports: [
+        CommonModule,
+        OrchestrationConfigModule.forRoot(config, source),
+        StorageModule,
+        HealthModule,
+        SessionModule,
+      ],
     };
   }
 }

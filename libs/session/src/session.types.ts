@@ -64,7 +64,12 @@ export interface SessionStore {
   /** Appends and trims to the bound; creates the session if needed (a REST pipeline job may be first). */
   append(sessionId: string, entry: SessionEntry): Promise<void>;
   delete(sessionId: string): Promise<boolean>;
+  /** Sessions that have not expired; cheap enough for a metrics gauge. */
+  count(): Promise<number>;
 }
+
+/** Session ids on the wire and in REST paths: short printable tokens, safe as Redis key parts. */
+export const SESSION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export const SESSION_STORE = Symbol('SESSION_STORE');
 
