@@ -48,6 +48,12 @@ export const ENV_BINDINGS: { variable: string; path: string; parse: Parse }[] = 
   { variable: 'HEALTH_CHECK_INTERVAL', path: 'monitoring.healthCheckInterval', parse: asNumber },
   { variable: 'GATEWAY_TIMEOUT', path: 'gateway.timeout', parse: asNumber },
   { variable: 'REDIS_URL', path: 'redis.url', parse: asText },
+  // Anything but a recognised switch word stays text, so validation names the variable and the value.
+  {
+    variable: 'METRICS_ENABLED',
+    path: 'metrics.enabled',
+    parse: (raw) => (/^(true|1)$/i.test(raw.trim()) ? true : /^(false|0)$/i.test(raw.trim()) ? false : raw),
+  },
   ...SERVICE_NAMES.flatMap((name) => [
     {
       variable: `${name.toUpperCase()}_SERVICE_URL`,

@@ -3,6 +3,7 @@ import { ValidateNested } from 'class-validator';
 import { FrontendSection } from './frontend.section';
 import { GatewaySection } from './gateway.section';
 import { LoggingSection } from './logging.section';
+import { MetricsSection } from './metrics.section';
 import { MonitoringSection } from './monitoring.section';
 import { OrchestrationSection } from './orchestration.section';
 import { PipelineSection } from './pipeline.section';
@@ -25,12 +26,15 @@ export class OrchestrationConfig {
   @ValidateNested() @Type(() => RedisSection) redis: RedisSection;
   @ValidateNested() @Type(() => PipelineSection) pipeline: PipelineSection;
   @ValidateNested() @Type(() => SessionsSection) sessions: SessionsSection;
+  /** Defaulted here rather than in the loader's section list, so configs without the key stay valid. */
+  @ValidateNested() @Type(() => MetricsSection) metrics: MetricsSection = new MetricsSection();
 }
 
 export {
   FrontendSection,
   GatewaySection,
   LoggingSection,
+  MetricsSection,
   MonitoringSection,
   OrchestrationSection,
   PipelineSection,
