@@ -1,0 +1,23 @@
+import type { AudioInput } from './engine.types';
+
+const EXTENSIONS: Record<string, string> = { wav: 'wav', mp3: 'mp3', webm: 'webm', ogg: 'ogg', flac: 'flac' };
+
+/**
+ * The multipart form every audio engine takes: the file under the engine's field name (`audio` for the
+ * platform's whisper service, `file` elsewhere) with its real content type and a file name whose extension
+ * matches, because ffmpeg-based servers guess the container from the name. Undefined fields are left out.
+ */
+export function audioForm(
+  audio: AudioInput,
+  fileField: string,
+  fields: Record<string, string | number | boolean | undefined>,
+): FormData {
+  const form = new FormData();
+  const extension = EXTENSIONS[audio.format] ?? 'bin';
+  const blob = new Blob([audio.data], { type: audio.contentType });
+  form.append(fileField, blob, audio.fileName ?? `audio.${extension}`);
+  for (const [name, value] of Object.entries(fields)) {
+    if (value !== undefined) form.append(name, String(value));
+  }
+  return form;
+}

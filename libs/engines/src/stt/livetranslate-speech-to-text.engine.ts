@@ -1,0 +1,40 @@
+import { audioForm } from '../audio-form';
+import type { AudioInput, TranscriptionOptions } from '../engine.types';
+import { MultipartSpeechToTextEngine, type TranscriptionCall } from './multipart-speech-to-text.engine';
+import { explicitLanguage, type RawTranscript } from './transcript-normaliser';
+import { readVerboseTranscript } from './whisper-answer';
+
+/** The platform's whisper service answers silence or noise with this sentence instead of an empty text. */
+export const LIVETRANSLATE_NO_SPEECH_TEXT = '[Audio unclear - please try again]';
+
+/**
+ * The platform's own whisper service (CONTRACTS §5): `POST /transcribe[/{model}]` with the file in field
+ * `audio`. Its `confidence` is a constant 0.9, so segment scores win when it sends any.
+ */
+export class LivetranslateSpeechToTextEngine extends MultipartSpeechToTextEngine {
+  readonly kind = 'livetranslate';
+
+  protected describeCall(audio: AudioInput, options: TranscriptionOptions): TranscriptionCall {
+    const model = options.model ?? this.settings().model;
+    return {
+      // The model is a path segment on this service, not a form field.
+      path: model ? `/transcribe/${encodeURIComponent(model)}` : '/transcribe',
+      form: audioForm(audio, 'audio', {
+        language: explicitLanguage(options.language),
+        session_id: options.sessionId,
+      }),
+    };
+  }
+
+  protected readAnswer(body: unknown): RawTranscript | undefined {
+    const raw = readVerboseTranscript(body);
+    if (!raw) return undefined;
+    return raw.text.trim() === LIVETRANSLATE_NO_SPEECH_TEXT ? { ...raw, noSpeech: true } : raw;
+  }
+
+  async models(): Promise<{ models: string[]; defaultModel?: string }> {
+    const { body } = await this.getJson<{ available_models?: unknown; default_model?: unknown }>('/models');
+    const models = Array.isArray(body.available_models) ? body.available_models.map(String) : [];
+    return typeof body.default_model === 'string' ? { models, defaultModel: body.default_model } : { models };
+  }
+}

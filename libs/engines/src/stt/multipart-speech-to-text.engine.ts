@@ -1,0 +1,67 @@
+import type { BackendServiceConfig } from '@app/config';
+import type { BackendClient, BackendResponse } from '@app/gateway';
+import { engineFailure, jsonBody, malformedAnswer } from '../engine-error';
+import type {
+  AudioInput,
+  SpeechToTextEngine,
+  TranscriptionOptions,
+  TranscriptionResult,
+} from '../engine.types';
+import { normaliseTranscript, type RawTranscript } from './transcript-normaliser';
+
+/** How one engine wants the upload: path, form, headers. */
+export interface TranscriptionCall {
+  path: string;
+  form: FormData;
+  headers?: Record<string, string>;
+}
+
+/**
+ * The shared half of every speech-to-text adapter: send the multipart upload through the gateway, turn a
+ * non-2xx answer into an EngineError, and normalise the engine's own answer. Subclasses only say how the
+ * upload looks and how to read the answer.
+ */
+export abstract class MultipartSpeechToTextEngine implements SpeechToTextEngine {
+  abstract readonly kind: string;
+
+  constructor(
+    protected readonly client: BackendClient,
+    /** Read at each call, so a changed model or API key applies without re-selecting the adapter. */
+    protected readonly settings: () => BackendServiceConfig,
+  ) {}
+
+  protected abstract describeCall(audio: AudioInput, options: TranscriptionOptions): TranscriptionCall;
+  /** Undefined when the body lacks what the engine's contract promises (at least the text). */
+  protected abstract readAnswer(body: unknown): RawTranscript | undefined;
+  abstract models(): Promise<{ models: string[]; defaultModel?: string }>;
+
+  async transcribe(audio: AudioInput, options: TranscriptionOptions): Promise<TranscriptionResult> {
+    const call = this.describeCall(audio, options);
+    const started = performance.now();
+    const response = await this.client.request('whisper', {
+      method: 'POST',
+      path: call.path,
+      body: call.form,
+      headers: call.headers,
+      // Transcribing the same audio twice has no side effect, so the gateway may retry a lost call.
+      idempotent: true,
+      signal: options.signal,
+      requestId: options.requestId,
+    });
+    if (!response.ok) throw engineFailure(this.kind, response);
+    const raw = this.readAnswer(jsonBody<unknown>(this.kind, response));
+    if (!raw) throw malformedAnswer(this.kind, response, 'a transcript text');
+    return normaliseTranscript(raw, {
+      backend: `${this.kind}@${response.instanceId}`,
+      requestedLanguage: options.language,
+      processingMs: performance.now() - started,
+    });
+  }
+
+  /** GET a JSON document from the speech-to-text service, failing like `transcribe` does. */
+  protected async getJson<T>(path: string): Promise<{ body: T; response: BackendResponse }> {
+    const response = await this.client.request('whisper', { method: 'GET', path });
+    if (!response.ok) throw engineFailure(this.kind, response);
+    return { body: jsonBody<T>(this.kind, response), response };
+  }
+}

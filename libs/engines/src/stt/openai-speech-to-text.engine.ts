@@ -1,0 +1,45 @@
+import { audioForm } from '../audio-form';
+import type { AudioInput, TranscriptionOptions } from '../engine.types';
+import { MultipartSpeechToTextEngine, type TranscriptionCall } from './multipart-speech-to-text.engine';
+import { explicitLanguage, type RawTranscript } from './transcript-normaliser';
+import { readVerboseTranscript } from './whisper-answer';
+
+/** `model` is required by the API; servers that host one model (speaches, LocalAI) accept any name. */
+const DEFAULT_MODEL = 'whisper-1';
+
+/**
+ * OpenAI-compatible servers (faster-whisper servers such as speaches, LocalAI, vLLM):
+ * `POST /v1/audio/transcriptions` with `file`, `model`, `language`, `response_format=verbose_json`.
+ * verbose_json is asked for because only it carries the segment scores the confidence is derived from.
+ */
+export class OpenAiSpeechToTextEngine extends MultipartSpeechToTextEngine {
+  readonly kind = 'openai';
+
+  protected describeCall(audio: AudioInput, options: TranscriptionOptions): TranscriptionCall {
+    const settings = this.settings();
+    return {
+      path: '/v1/audio/transcriptions',
+      form: audioForm(audio, 'file', {
+        model: options.model ?? settings.model ?? DEFAULT_MODEL,
+        language: explicitLanguage(options.language),
+        response_format: 'verbose_json',
+      }),
+      headers: settings.apiKey ? { authorization: `Bearer ${settings.apiKey}` } : undefined,
+    };
+  }
+
+  protected readAnswer(body: unknown): RawTranscript | undefined {
+    return readVerboseTranscript(body);
+  }
+
+  async models(): Promise<{ models: string[]; defaultModel?: string }> {
+    const { body } = await this.getJson<{ data?: unknown }>('/v1/models');
+    const models = Array.isArray(body.data)
+      ? body.data
+          .map((entry) => (entry as { id?: unknown }).id)
+          .filter((id): id is string => typeof id === 'string')
+      : [];
+    const configured = this.settings().model;
+    return configured ? { models, defaultModel: configured } : { models };
+  }
+}

@@ -1,0 +1,83 @@
+import type { BackendServiceConfig } from '@app/config';
+import type { BackendClient } from '@app/gateway';
+import { UNSCORED_CONFIDENCE, clamp01 } from '../confidence';
+import { callEngine } from '../engine-call';
+import { malformedAnswer } from '../engine-error';
+import type { LanguageInfo, TranslationEngine, TranslationRequest, TranslationResult } from '../engine.types';
+
+interface LibreTranslateAnswer {
+  translatedText?: unknown;
+  detectedLanguage?: { language?: unknown; confidence?: unknown };
+}
+
+/**
+ * LibreTranslate: `POST /translate` `{ q, source, target, format: 'text', api_key? }`. It scores no
+ * translation; the only number it gives is the language-detection confidence (0–100) when the source is
+ * `auto`, which becomes the confidence; otherwise UNSCORED_CONFIDENCE. A 429 ("Slowdown") is back-pressure:
+ * it surfaces as a retryable EngineError, so the pipeline backs off, and the gateway does not count a 4xx
+ * as a breaker failure. 400 and 403 are final.
+ */
+export class LibreTranslateTranslationEngine implements TranslationEngine {
+  readonly kind = 'libretranslate';
+
+  constructor(
+    private readonly client: BackendClient,
+    private readonly settings: () => BackendServiceConfig,
+  ) {}
+
+  async translate(request: TranslationRequest): Promise<TranslationResult> {
+    const apiKey = this.settings().apiKey;
+    const source = request.sourceLanguage || 'auto';
+    const { body, response, elapsedMs } = await callEngine<LibreTranslateAnswer>(
+      this.client,
+      'translation',
+      this.kind,
+      {
+        method: 'POST',
+        path: '/translate',
+        json: {
+          q: request.text,
+          source,
+          target: request.targetLanguage,
+          format: 'text',
+          ...(apiKey ? { api_key: apiKey } : {}),
+        },
+        idempotent: true,
+        signal: request.signal,
+        requestId: request.requestId,
+      },
+    );
+    if (typeof body.translatedText !== 'string') throw malformedAnswer(this.kind, response, 'translatedText');
+    const detected = body.detectedLanguage;
+    const detectedCode = typeof detected?.language === 'string' ? detected.language : undefined;
+    const detectedConfidence =
+      typeof detected?.confidence === 'number' ? detected.confidence / 100 : undefined;
+    return {
+      text: request.text,
+      translatedText: body.translatedText,
+      sourceLanguage: source === 'auto' ? (detectedCode ?? 'auto') : source,
+      targetLanguage: request.targetLanguage,
+      confidence: detectedConfidence !== undefined ? clamp01(detectedConfidence) : UNSCORED_CONFIDENCE,
+      backend: `${this.kind}@${response.instanceId}`,
+      processingMs: elapsedMs,
+    };
+  }
+
+  async languages(): Promise<LanguageInfo[]> {
+    const { body } = await callEngine<unknown>(this.client, 'translation', this.kind, {
+      method: 'GET',
+      path: '/languages',
+    });
+    if (!Array.isArray(body)) return [];
+    return body
+      .filter(
+        (l): l is { code: string; name?: unknown; targets?: unknown } =>
+          typeof (l as { code?: unknown } | null)?.code === 'string',
+      )
+      .map((l) => ({
+        code: l.code,
+        name: typeof l.name === 'string' ? l.name : l.code,
+        ...(Array.isArray(l.targets) ? { targets: l.targets.map(String) } : {}),
+      }));
+  }
+}
