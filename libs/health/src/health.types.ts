@@ -16,6 +16,9 @@ export interface InstanceHealth {
   uptimePercent: number | null;
   circuit: BreakerState;
   lastError: string | null;
+  /** Whether the gateway routes traffic to it (false once marked down, until it recovers). */
+  inRotation?: boolean;
+  weight?: number;
 }
 
 export interface ServiceHealth {

@@ -1,4 +1,4 @@
-import { IsBoolean, IsInt, IsNumber, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsNumber, Max, Min } from 'class-validator';
 
 export class MonitoringSection {
   /** Seconds between backend health checks. */
@@ -6,7 +6,10 @@ export class MonitoringSection {
   @Min(0.1)
   healthCheckInterval = 10;
 
-  /** Seconds one health probe may take before it counts as failed. */
+  /**
+   * Seconds one health probe may take before it counts as failed. The monitor caps it at the interval, so
+   * a hanging backend is marked down within two intervals whatever this says.
+   */
   @IsNumber()
   @Min(0.05)
   healthCheckTimeout = 5;
@@ -23,4 +26,10 @@ export class MonitoringSection {
   @IsInt()
   @Min(60)
   uptimeWindow = 3600;
+
+  /** Alerts kept for GET /api/alerts; older ones are dropped (they stay in the activity log). */
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  alertHistory = 200;
 }

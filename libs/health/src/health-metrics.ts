@@ -1,0 +1,49 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Gauge, Histogram, type Registry } from 'prom-client';
+import { METRICS_REGISTRY } from '@app/common';
+import type { ServiceName } from '@app/config';
+import type { InstanceStatus } from './health.types';
+
+/** Gauge value per status; degraded sits between so dashboards can tell it from both. */
+const GAUGE_VALUE: Record<Exclude<InstanceStatus, 'unknown'>, number> = { up: 1, degraded: 0.5, down: 0 };
+
+/** Health checks are short; the top buckets catch probes that ran into their timeout. */
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** The monitor's Prometheus series (names agreed with analytics). Labels are bounded by the config. */
+@Injectable()
+export class HealthMetrics {
+  private readonly backendUp: Gauge<'service' | 'instance'>;
+  private readonly checkDuration: Histogram<'service'>;
+
+  constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
+    this.backendUp = new Gauge({
+      name: 'orchestration_backend_up',
+      help: 'Backend instance health from the last check: 1 up, 0.5 degraded, 0 down',
+      labelNames: ['service', 'instance'],
+      registers: [registry],
+    });
+    this.checkDuration = new Histogram({
+      name: 'orchestration_health_check_duration_seconds',
+      help: 'Duration of backend health checks, timeouts included',
+      labelNames: ['service'],
+      buckets: DURATION_BUCKETS,
+      registers: [registry],
+    });
+  }
+
+  recordCheck(
+    service: ServiceName,
+    instance: string,
+    status: Exclude<InstanceStatus, 'unknown'>,
+    seconds: number,
+  ): void {
+    this.backendUp.set({ service, instance }, GAUGE_VALUE[status]);
+    this.checkDuration.observe({ service }, seconds);
+  }
+
+  /** An instance that left the configuration must not linger as a stale series. */
+  forget(service: ServiceName, instance: string): void {
+    this.backendUp.remove({ service, instance });
+  }
+}
