@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AnalyticsModule } from '@app/analytics';
 import { CommonModule } from '@app/common';
 import { OrchestrationConfigModule, type ConfigSource, type OrchestrationConfig } from '@app/config';
 import { HealthModule } from '@app/health';
@@ -16,6 +17,7 @@ export class AppModule {
         StorageModule,
         HealthModule,
         SessionModule,
+        AnalyticsModule,
       ],
     };
   }

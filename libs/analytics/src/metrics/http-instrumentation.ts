@@ -1,0 +1,71 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { METRICS_REGISTRY } from '@app/common';
+import { BOOT_CONFIG, type OrchestrationConfig } from '@app/config';
+import { METRIC } from './metric-names';
+
+/** Requests without a matching route (404s, scanners): one label value, never the raw URL. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/**
+ * Latency buckets in seconds: fine below 100 ms where REST and health answers sit, coarse up to the 30 s
+ * gateway timeout where proxied transcriptions sit. Few buckets keep /metrics small per route.
+ */
+export const HTTP_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * Counts and times every HTTP request through a Fastify onResponse hook. Labels are the route pattern
+ * (`/api/whisper/*`), the method and the status, so the series count is bounded by the routes the app has.
+ */
+@Injectable()
+export class HttpInstrumentation implements OnModuleInit {
+  private readonly requests: Counter<'method' | 'route' | 'status'>;
+  private readonly duration: Histogram<'method' | 'route'>;
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+    @Inject(BOOT_CONFIG) private readonly config: OrchestrationConfig,
+  ) {
+    this.requests = new Counter({
+      name: METRIC.httpRequests,
+      help: 'HTTP requests answered, by method, route pattern and status code',
+      labelNames: ['method', 'route', 'status'],
+      registers: [registry],
+    });
+    this.duration = new Histogram({
+      name: METRIC.httpDuration,
+      help: 'HTTP request duration in seconds, from request received to response sent',
+      labelNames: ['method', 'route'],
+      buckets: HTTP_DURATION_BUCKETS,
+      registers: [registry],
+    });
+  }
+
+  onModuleInit(): void {
+    if (!this.config.metrics.enabled) return;
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    fastify.addHook('onResponse', (request, reply, done) => {
+      this.observe(request, reply);
+      done();
+    });
+  }
+
+  observe(request: FastifyRequest, reply: FastifyReply): void {
+    const method = KNOWN_METHODS.has(request.method) ? request.method : 'OTHER';
+    const route = routeLabel(request);
+    this.requests.inc({ method, route, status: String(reply.statusCode) });
+    this.duration.observe({ method, route }, reply.elapsedTime / 1000);
+  }
+}
+
+/** Fastify's matched pattern; its 404 handler has none (or the catch-all `*` of the not-found route). */
+export function routeLabel(request: FastifyRequest): string {
+  const pattern = request.routeOptions?.url;
+  if (!pattern || request.is404) return UNMATCHED_ROUTE;
+  return pattern;
+}

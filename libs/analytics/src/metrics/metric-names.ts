@@ -1,0 +1,29 @@
+/**
+ * The metric names agreed between the modules. Each module registers its own on METRICS_REGISTRY; analytics
+ * reads them by these names only.
+ */
+export const METRIC = {
+  httpRequests: 'orchestration_http_requests_total',
+  httpDuration: 'orchestration_http_request_duration_seconds',
+  activityEvents: 'orchestration_activity_events_total',
+  gatewayRequests: 'orchestration_gateway_requests_total',
+  gatewayDuration: 'orchestration_gateway_upstream_duration_seconds',
+  gatewayBreaker: 'orchestration_gateway_breaker_state',
+  gatewayInFlight: 'orchestration_gateway_in_flight',
+  backendUp: 'orchestration_backend_up',
+  healthCheckDuration: 'orchestration_health_check_duration_seconds',
+  websocketConnections: 'orchestration_websocket_connections',
+  websocketPeak: 'orchestration_websocket_connections_peak',
+  websocketMessages: 'orchestration_websocket_messages_total',
+  websocketRejected: 'orchestration_websocket_rejected_total',
+  sessionsActive: 'orchestration_sessions_active',
+  pipelineJobs: 'orchestration_pipeline_jobs_total',
+  pipelineStageDuration: 'orchestration_pipeline_stage_duration_seconds',
+  pipelineQueueDepth: 'orchestration_pipeline_queue_depth',
+} as const;
+
+/** The gateway's `outcome` label value for an answered call; every other outcome is a failure. */
+export const GATEWAY_SUCCESS_OUTCOME = 'success';
+
+/** The gauge encoding of `orchestration_gateway_breaker_state`. */
+export const BREAKER_STATES = ['closed', 'half_open', 'open'] as const;
