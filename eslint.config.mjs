@@ -43,6 +43,8 @@ export default tseslint.config(
     files: ['libs/dashboard/public/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
+      // Keep disableTypeChecked's parser options: these browser files are in no tsconfig project.
+      ...tseslint.configs.disableTypeChecked.languageOptions,
       globals: {
         window: 'readonly',
         document: 'readonly',
@@ -69,6 +71,11 @@ export default tseslint.config(
         TextEncoder: 'readonly',
         atob: 'readonly',
         btoa: 'readonly',
+        cancelAnimationFrame: 'readonly',
+        CSS: 'readonly',
+        EventTarget: 'readonly',
+        Option: 'readonly',
+        URLSearchParams: 'readonly',
       },
     },
   },

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AnalyticsModule } from '@app/analytics';
 import { CommonModule } from '@app/common';
 import { OrchestrationConfigModule, type ConfigSource, type OrchestrationConfig } from '@app/config';
+import { DashboardModule } from '@app/dashboard';
 import { HealthModule } from '@app/health';
 import { SessionModule } from '@app/session';
 import { StorageModule } from '@app/storage';
@@ -18,6 +19,7 @@ export class AppModule {
         HealthModule,
         SessionModule,
         AnalyticsModule,
+        DashboardModule,
       ],
     };
   }

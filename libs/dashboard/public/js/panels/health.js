@@ -1,0 +1,124 @@
+import { describeProblem, getJson } from '../api.js';
+import { describeBackend, normaliseServices } from '../backend-state.js';
+import {
+  badge,
+  el,
+  formatClock,
+  formatMs,
+  formatPercent,
+  markUpdated,
+  prependBounded,
+  setNotice,
+} from '../dom.js';
+
+const MAX_ALERTS = 50;
+
+/**
+ * Service Health: every backend service and instance from GET /api/services, kept current by the `health`
+ * room's health_update / service_update pushes, and alerts from GET /api/alerts plus live `alert` pushes.
+ * Publishes the service list on ctx.bus ('services') for the panels that depend on a backend.
+ */
+export function initHealthPanel(ctx) {
+  const panel = document.getElementById('health');
+  const list = panel.querySelector('#service-list');
+  const alertList = panel.querySelector('#alert-list');
+  let services = [];
+  let refreshing = null;
+
+  const render = () => {
+    list.replaceChildren(...services.map((service) => renderService(service, ctx.checkIntervalSeconds)));
+    markUpdated(panel);
+    ctx.bus.dispatchEvent(new CustomEvent('services', { detail: services }));
+  };
+
+  const refresh = async () => {
+    const result = await getJson('/api/services');
+    if (!result.ok) {
+      setNotice(panel, describeProblem(result, 'backend health'), 'error');
+      ctx.bus.dispatchEvent(new CustomEvent('services-unknown', { detail: result }));
+      return;
+    }
+    setNotice(panel, '');
+    services = normaliseServices(result.data);
+    render();
+  };
+  // Pushes arrive in bursts (one per instance); one refetch answers a burst.
+  const refreshSoon = () => {
+    refreshing ??= setTimeout(() => {
+      refreshing = null;
+      void refresh();
+    }, 200);
+  };
+
+  const loadAlerts = async () => {
+    const result = await getJson('/api/alerts?limit=50');
+    if (!result.ok) return;
+    const alerts = Array.isArray(result.data) ? result.data : (result.data?.alerts ?? []);
+    alertList.replaceChildren(...alerts.slice(0, MAX_ALERTS).map(renderAlert));
+  };
+
+  /** A push carries the whole list, one service, or one instance: apply what it carries. */
+  const applyPush = (payload) => {
+    const pushed = payload?.services ?? (payload?.instances ? [payload] : null);
+    if (!pushed) return refreshSoon();
+    for (const service of normaliseServices(pushed)) {
+      const index = services.findIndex((known) => known.service === service.service);
+      if (index >= 0) services[index] = service;
+      else services.push(service);
+    }
+    render();
+  };
+
+  ctx.live.on('health_update', applyPush);
+  ctx.live.on('service_update', applyPush);
+  ctx.live.on('alert', (alert) => prependBounded(alertList, renderAlert(alert), MAX_ALERTS));
+  ctx.live.subscribe('health');
+  ctx.onResync(() => Promise.all([refresh(), loadAlerts()]));
+  return { refresh };
+}
+
+function renderService(service, interval) {
+  const state = describeBackend(service, service.service, interval);
+  return el(
+    'article',
+    { class: 'service', 'data-service': service.service, 'aria-label': `${service.service} service` },
+    el(
+      'div',
+      { class: 'service-head' },
+      el('h3', {}, service.service),
+      badge(service.status, service.status),
+    ),
+    state.text ? el('p', { class: 'small muted' }, state.text) : null,
+    service.instances.map(renderInstance),
+  );
+}
+
+function renderInstance(instance) {
+  return el(
+    'div',
+    { class: 'instance', 'data-instance': instance.instance_id, 'data-status': instance.status },
+    el('span', { class: 'url', title: instance.instance_id }, instance.url ?? instance.instance_id),
+    badge(instance.status ?? 'unknown', instance.status),
+    el('span', { title: 'Response time of the last check' }, formatMs(instance.response_time_ms)),
+    el(
+      'span',
+      { title: 'Uptime over the monitoring window' },
+      `${formatPercent(instance.uptime_percent)} up`,
+    ),
+    el('span', { title: 'Circuit breaker' }, badge(`breaker ${instance.circuit ?? '—'}`, instance.circuit)),
+    instance.last_error
+      ? el('span', { class: 'error' }, `${instance.last_error} (checked ${formatClock(instance.last_check)})`)
+      : null,
+  );
+}
+
+function renderAlert(alert) {
+  return el(
+    'li',
+    { 'data-level': alert.level },
+    el('span', { class: 'time' }, formatClock(alert.time)),
+    badge(alert.level, alert.level),
+    ' ',
+    `${alert.service}${alert.instance ? ` (${alert.instance})` : ''}: ${alert.message}`,
+  );
+}

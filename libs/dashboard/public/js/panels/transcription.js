@@ -1,0 +1,187 @@
+import { getJson, postForm } from '../api.js';
+import { bindBackendState } from '../backend-state.js';
+import { formatNumber, setNotice } from '../dom.js';
+import { formatOf, MicrophoneRecorder } from '../recorder.js';
+import { TranscriptView } from '../transcript-view.js';
+
+/** A job is polled quickly at first (short files finish in a second) and then less often. */
+const POLL_START_MS = 400;
+const POLL_MAX_MS = 3000;
+const POLL_GIVE_UP_MS = 10 * 60 * 1000;
+
+/**
+ * Transcription: an uploaded file becomes a pipeline job (POST /api/pipeline/jobs, then GET until it ends);
+ * the microphone streams chunks over transcription_stream and results come back as transcription_result,
+ * translation_result and speaker_result for this dashboard's session.
+ */
+export function initTranscriptionPanel(ctx) {
+  const panel = document.getElementById('transcription');
+  const form = panel.querySelector('#upload-form');
+  const jobState = form.querySelector('output[name="job-state"]');
+  const view = new TranscriptView(
+    panel.querySelector('#transcript'),
+    panel.querySelector('#speaker-timeline'),
+  );
+  const chunkOffsets = new Map();
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const file = form.elements.file.files[0];
+    if (!file) {
+      jobState.textContent = 'Choose an audio file first.';
+      form.elements.file.focus();
+      return;
+    }
+    const submit = form.querySelector('button[type="submit"]');
+    submit.disabled = true;
+    try {
+      await runUploadJob(file);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  async function runUploadJob(file) {
+    const body = new FormData();
+    body.append('file', file);
+    body.append('session_id', ctx.sessionId);
+    const language = form.elements.language.value;
+    if (language && language !== 'auto') body.append('language', language);
+    const target = form.elements.target_language.value;
+    if (target) body.append('target_languages', target);
+    body.append('diarize', String(form.elements.diarize.checked));
+    jobState.textContent = `Uploading ${file.name}…`;
+    const created = await postForm('/api/pipeline/jobs', body);
+    if (!created.ok) {
+      jobState.textContent =
+        created.problem === 'missing'
+          ? 'This orchestrator has no pipeline: file transcription is unavailable.'
+          : `Upload failed: ${created.message}`;
+      return;
+    }
+    const job = await pollJob(created.data.job_id);
+    if (!job) return;
+    if (job.state === 'failed') {
+      jobState.textContent = `Job failed: ${job.error?.message ?? job.error ?? 'unknown error'}`;
+      return;
+    }
+    jobState.textContent = `Done: ${file.name}`;
+    showJobResult(job);
+  }
+
+  async function pollJob(jobId) {
+    const started = Date.now();
+    let delay = POLL_START_MS;
+    while (Date.now() - started < POLL_GIVE_UP_MS) {
+      const result = await getJson(`/api/pipeline/jobs/${encodeURIComponent(jobId)}`);
+      if (!result.ok) {
+        jobState.textContent = `Could not follow job ${jobId}: ${result.message}`;
+        return null;
+      }
+      const job = result.data;
+      if (job.state === 'completed' || job.state === 'failed') return job;
+      jobState.textContent = `Job ${job.state}${stageSummary(job)}…`;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(POLL_MAX_MS, delay * 1.5);
+    }
+    jobState.textContent = `Job ${jobId} is still running; check GET /api/pipeline/jobs/${jobId} later.`;
+    return null;
+  }
+
+  function showJobResult(job) {
+    const result = job.result ?? {};
+    const transcript = { chunk_id: job.job_id ?? job.id, ...(result.transcript ?? {}) };
+    const translations = Object.entries(result.translations ?? {}).map(([lang, value]) => ({
+      target_lang: lang,
+      source_lang: value?.source_lang ?? transcript.language,
+      text: transcript.text,
+      translated_text: typeof value === 'string' ? value : (value?.translated_text ?? value?.text ?? ''),
+      confidence: value?.confidence,
+      backend: value?.backend,
+    }));
+    view.add(transcript, 0, translations);
+    for (const translation of translations) ctx.translation.record(translation);
+    const speakers = Array.isArray(result.speakers) ? result.speakers : (result.speakers?.segments ?? []);
+    if (speakers.length) view.addSpeakers(speakers);
+  }
+
+  // Live results for this dashboard's session (recorded chunks).
+  ctx.live.on('transcription_result', (result) => {
+    view.add(result, chunkOffsets.get(result.chunk_id) ?? 0);
+    if (result.speech_detected === false) vad.textContent = 'No speech in the last chunk';
+  });
+  ctx.live.on('translation_result', (result) => {
+    if (result.chunk_id) view.addTranslations(result.chunk_id, [result]);
+  });
+  ctx.live.on('speaker_result', (result) =>
+    view.addSpeakers(result.segments ?? [], chunkOffsets.get(result.chunk_id) ?? 0),
+  );
+
+  const recordButton = panel.querySelector('#record-button');
+  const meter = panel.querySelector('#level-meter');
+  const levelText = panel.querySelector('#level-text');
+  const vad = panel.querySelector('#vad-indicator');
+  const recorder = new MicrophoneRecorder({
+    vadThresholdDb: ctx.vadThresholdDb,
+    onLevel: (db, speech) => {
+      meter.value = db;
+      levelText.textContent = `${formatNumber(db, 0)} dB`;
+      vad.dataset.speech = String(speech);
+      vad.textContent = speech ? 'Speech' : 'Silence';
+    },
+    onChunk: async (blob, { index, offsetSeconds, mimeType }) => {
+      const chunkId = `${ctx.sessionId}-${index}`;
+      chunkOffsets.set(chunkId, offsetSeconds);
+      const sent = ctx.live.emit('transcription_stream', {
+        audio_data: await blob.arrayBuffer(),
+        format: formatOf(mimeType),
+        chunk_id: chunkId,
+        session_id: ctx.sessionId,
+        language: form.elements.language.value === 'auto' ? undefined : form.elements.language.value,
+        target_languages: form.elements.target_language.value ? [form.elements.target_language.value] : [],
+      });
+      if (!sent) setNotice(panel, 'A recorded chunk was dropped: the live connection is down.', 'error');
+    },
+  });
+
+  recordButton.addEventListener('click', async () => {
+    if (recorder.running) {
+      recorder.stop();
+      setRecording(false);
+      return;
+    }
+    try {
+      await ctx.joinSession();
+      await recorder.start();
+      setRecording(true);
+    } catch (error) {
+      setNotice(
+        panel,
+        `Recording could not start: ${error.message}. Allow microphone access and stay connected.`,
+        'error',
+      );
+    }
+  });
+  const setRecording = (on) => {
+    recordButton.setAttribute('aria-pressed', String(on));
+    recordButton.textContent = on ? 'Stop recording' : 'Start recording';
+  };
+  const updateRecordAvailability = () => {
+    recordButton.disabled = !MicrophoneRecorder.supported() || (!ctx.live.connected && !recorder.running);
+    recordButton.title = MicrophoneRecorder.supported()
+      ? ctx.live.connected
+        ? ''
+        : 'Recording needs the live connection'
+      : 'This browser cannot record audio';
+  };
+  ctx.live.addEventListener('state', updateRecordAvailability);
+  updateRecordAvailability();
+  bindBackendState(ctx, panel, 'whisper', setNotice);
+}
+
+function stageSummary(job) {
+  const stages = job.stages ?? job.stage_states;
+  if (!stages || typeof stages !== 'object') return '';
+  const active = Object.entries(stages).find(([, state]) => (state?.state ?? state) === 'active');
+  return active ? ` (${active[0]})` : '';
+}

@@ -1,0 +1,3 @@
+export * from './dashboard.module';
+export * from './public-dir';
+export * from './static-assets';
