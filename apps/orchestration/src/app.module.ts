@@ -4,6 +4,7 @@ import { CommonModule } from '@app/common';
 import { OrchestrationConfigModule, type ConfigSource, type OrchestrationConfig } from '@app/config';
 import { DashboardModule } from '@app/dashboard';
 import { HealthModule } from '@app/health';
+import { SecurityModule } from '@app/security';
 import { SessionModule } from '@app/session';
 import { StorageModule } from '@app/storage';
 
@@ -16,6 +17,7 @@ export class AppModule {
         CommonModule,
         OrchestrationConfigModule.forRoot(config, source),
         StorageModule,
+        SecurityModule,
         HealthModule,
         SessionModule,
         AnalyticsModule,

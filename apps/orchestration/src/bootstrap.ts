@@ -7,10 +7,10 @@ import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { HttpExceptionFilter, PinoNestLogger, createPinoLogger, createValidationPipe } from '@app/common';
 import { loadConfig, type ConfigSource, type OrchestrationConfig } from '@app/config';
+import { applyRouteBodyLimits, httpCorsOptions, httpServerOptions } from '@app/security';
+import { RealtimeIoAdapter } from '@app/realtime';
 import { AppModule } from './app.module';
 
-/** JSON bodies are small control messages; audio goes through multipart or the streaming proxy. */
-const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface OrchestrationApp {
@@ -38,11 +38,13 @@ export async function createOrchestrationApp(source: ConfigSource): Promise<Orch
     requestIdHeader: false,
     genReqId: requestId,
     trustProxy: config.frontend.trustedProxies.length > 0 ? config.frontend.trustedProxies : false,
-    bodyLimit: JSON_BODY_LIMIT_BYTES,
+    // Body, header and timeout limits (config `limits`); per-route body limits are set by applyRouteBodyLimits.
+    ...httpServerOptions(config),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
   const fastify = adapter.getInstance();
+  applyRouteBodyLimits(fastify, config);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();
@@ -67,8 +69,11 @@ export async function createOrchestrationApp(source: ConfigSource): Promise<Orch
   await app.register(multipart, {
     limits: { fileSize: config.pipeline.maxAudioBytes, files: 1, fields: 20, fieldSize: 64 * 1024 },
   });
+  const cors = httpCorsOptions(config.frontend.corsOrigins);
+  if (cors) app.enableCors(cors);
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
+  app.useWebSocketAdapter(new RealtimeIoAdapter(app));
 
   const openApi = new DocumentBuilder()
     .setTitle('LiveTranslate Orchestration')

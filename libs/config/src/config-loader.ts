@@ -8,6 +8,7 @@ import { deepMerge, isPlainObject, mapKeysDeep, snakeToCamel } from './case';
 import { ConfigValidationError } from './config-error';
 import { parseInstanceList } from './instance-list';
 import { OrchestrationConfig } from './schema/orchestration-config';
+import { productionErrors } from './schema/production-rules';
 import { SERVICE_NAMES, engineKindErrors } from './schema/services.section';
 
 type Env = Record<string, string | undefined>;
@@ -48,6 +49,15 @@ export const ENV_BINDINGS: { variable: string; path: string; parse: Parse }[] = 
   { variable: 'HEALTH_CHECK_INTERVAL', path: 'monitoring.healthCheckInterval', parse: asNumber },
   { variable: 'GATEWAY_TIMEOUT', path: 'gateway.timeout', parse: asNumber },
   { variable: 'REDIS_URL', path: 'redis.url', parse: asText },
+  { variable: 'MAX_BODY_BYTES', path: 'limits.jsonBodyBytes', parse: asNumber },
+  { variable: 'MAX_PROXY_BODY_BYTES', path: 'limits.proxyBodyBytes', parse: asNumber },
+  { variable: 'MAX_URL_LENGTH', path: 'limits.maxUrlLength', parse: asNumber },
+  { variable: 'MAX_HEADER_BYTES', path: 'limits.maxHeaderBytes', parse: asNumber },
+  { variable: 'HEADERS_TIMEOUT', path: 'limits.headersTimeoutSeconds', parse: asNumber },
+  { variable: 'RATE_LIMIT_WINDOW', path: 'rateLimit.windowSeconds', parse: asNumber },
+  { variable: 'RATE_LIMIT_PROXY', path: 'rateLimit.proxy', parse: asNumber },
+  { variable: 'RATE_LIMIT_ADMIN', path: 'rateLimit.admin', parse: asNumber },
+  { variable: 'RATE_LIMIT_API', path: 'rateLimit.api', parse: asNumber },
   // Anything but a recognised switch word stays text, so validation names the variable and the value.
   {
     variable: 'METRICS_ENABLED',
@@ -167,7 +177,7 @@ export function validateConfig(plain: unknown, env: Env = {}): OrchestrationConf
   const fields: FieldError[] = flattenValidationErrors(
     validateSync(config, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false }),
   );
-  if (fields.length === 0) fields.push(...engineKindErrors(config.services));
+  if (fields.length === 0) fields.push(...engineKindErrors(config.services), ...productionErrors(config));
   if (fields.length > 0) {
     throw new ConfigValidationError(fields.map((f) => ({ ...f, field: describeField(f.field, env) })));
   }

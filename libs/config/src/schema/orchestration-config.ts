@@ -2,11 +2,13 @@ import { Type } from 'class-transformer';
 import { ValidateNested } from 'class-validator';
 import { FrontendSection } from './frontend.section';
 import { GatewaySection } from './gateway.section';
+import { LimitsSection } from './limits.section';
 import { LoggingSection } from './logging.section';
 import { MetricsSection } from './metrics.section';
 import { MonitoringSection } from './monitoring.section';
 import { OrchestrationSection } from './orchestration.section';
 import { PipelineSection } from './pipeline.section';
+import { RateLimitSection } from './rate-limit.section';
 import { RedisSection } from './redis.section';
 import { SecuritySection } from './security.section';
 import { ServicesSection } from './services.section';
@@ -26,6 +28,8 @@ export class OrchestrationConfig {
   @ValidateNested() @Type(() => RedisSection) redis: RedisSection;
   @ValidateNested() @Type(() => PipelineSection) pipeline: PipelineSection;
   @ValidateNested() @Type(() => SessionsSection) sessions: SessionsSection;
+  @ValidateNested() @Type(() => LimitsSection) limits: LimitsSection = new LimitsSection();
+  @ValidateNested() @Type(() => RateLimitSection) rateLimit: RateLimitSection = new RateLimitSection();
   /** Defaulted here rather than in the loader's section list, so configs without the key stay valid. */
   @ValidateNested() @Type(() => MetricsSection) metrics: MetricsSection = new MetricsSection();
 }
@@ -33,11 +37,13 @@ export class OrchestrationConfig {
 export {
   FrontendSection,
   GatewaySection,
+  LimitsSection,
   LoggingSection,
   MetricsSection,
   MonitoringSection,
   OrchestrationSection,
   PipelineSection,
+  RateLimitSection,
   RedisSection,
   SecuritySection,
   ServicesSection,
