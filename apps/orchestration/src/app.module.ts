@@ -3,6 +3,7 @@ import { AnalyticsModule } from '@app/analytics';
 import { CommonModule } from '@app/common';
 import { OrchestrationConfigModule, type ConfigSource, type OrchestrationConfig } from '@app/config';
 import { DashboardModule } from '@app/dashboard';
+import { GatewayModule } from '@app/gateway';
 import { HealthModule } from '@app/health';
 import { SecurityModule } from '@app/security';
 import { SessionModule } from '@app/session';
@@ -18,6 +19,7 @@ export class AppModule {
         OrchestrationConfigModule.forRoot(config, source),
         StorageModule,
         SecurityModule,
+        GatewayModule,
         HealthModule,
         SessionModule,
         AnalyticsModule,

@@ -1,1 +1,5 @@
 export * from './backend-client';
+export * from './gateway.module';
+export { GatewayStats } from './gateway-stats';
+export type { CallStats, GatewayStatsSnapshot, InstanceStats, ServiceStats } from './gateway-stats';
+export type { GatewayErrorCode, GatewayOutcome } from './gateway-errors';

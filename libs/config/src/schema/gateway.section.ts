@@ -36,4 +36,15 @@ export class GatewaySection {
   @IsInt()
   @Min(0)
   retryBaseDelayMs = 100;
+
+  /** Ceiling of the exponential retry backoff, in milliseconds. */
+  @IsInt()
+  @Min(0)
+  retryMaxDelayMs = 2000;
+
+  /** Seconds of history behind the latency percentiles and success rates of GET /api/gateway. */
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  statsWindowSeconds = 300;
 }

@@ -53,6 +53,15 @@ export class BackendServiceConfig {
   @IsString()
   apiKey?: string;
 
+  /**
+   * Concurrent calls per instance of this service, overriding gateway.max_concurrent_per_instance;
+   * unset means the gateway default, except whisper-cpp, which serves one request at a time (1).
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  maxConcurrentPerInstance?: number;
+
   /** Model asked of speech-to-text engines that take one. */
   @IsOptional()
   @IsString()

@@ -1,0 +1,143 @@
+import {
+  CircuitState,
+  wrap,
+  type BulkheadPolicy,
+  type CircuitBreakerPolicy,
+  type IDisposable,
+  type TimeoutPolicy,
+} from 'cockatiel';
+import type { ServiceName } from '@app/config';
+import type { BackendInstanceView, BreakerState } from './backend-client';
+import { BackendTimeoutError, CallerAbortedError } from './gateway-errors';
+import type { WeightedCandidate } from './instance-balancer';
+import {
+  attemptTimeout,
+  instanceBreaker,
+  instanceBulkhead,
+  type InstancePolicySettings,
+} from './instance-policies';
+
+export type BreakerTransitionListener = (
+  instance: BackendInstance,
+  previous: BreakerState,
+  state: BreakerState,
+) => void;
+
+const BREAKER_STATES: Record<CircuitState, BreakerState> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half_open',
+  [CircuitState.Isolated]: 'open',
+};
+
+export interface AttemptOptions {
+  /** The caller's signal: aborting it cancels the call without counting against the backend. */
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/**
+ * One backend instance and its own policies, built once and kept for its lifetime, because a breaker or a
+ * bulkhead only protects anything if every call to the instance goes through the same one.
+ * Call order: breaker → bulkhead → timeout → HTTP call.
+ */
+export class BackendInstance implements WeightedCandidate {
+  readonly id: string;
+  /** scheme://host:port, and the path prefix that every request path is appended to ('' for none). */
+  readonly origin: string;
+  readonly basePath: string;
+  /** False when the health monitor marked it down. */
+  healthy = true;
+  private active = 0;
+  private state: BreakerState = 'closed';
+  private changedAt: Date | null = null;
+  private openedAt = 0;
+  private readonly breaker: CircuitBreakerPolicy;
+  private readonly bulkhead: BulkheadPolicy;
+  private readonly timeout: TimeoutPolicy;
+  private readonly subscription: IDisposable;
+
+  constructor(
+    readonly service: ServiceName,
+    index: number,
+    readonly url: string,
+    readonly weight: number,
+    readonly settings: InstancePolicySettings,
+    onTransition: BreakerTransitionListener,
+  ) {
+    this.id = `${service}-${index}`;
+    const parsed = new URL(url);
+    this.origin = parsed.origin;
+    this.basePath = parsed.pathname.replace(/\/+$/, '');
+    this.breaker = instanceBreaker(settings);
+    this.bulkhead = instanceBulkhead(settings);
+    this.timeout = attemptTimeout(settings.timeoutMs);
+    this.subscription = this.breaker.onStateChange((circuit) => {
+      const previous = this.state;
+      this.state = BREAKER_STATES[circuit];
+      this.changedAt = new Date();
+      if (this.state === 'open') this.openedAt = Date.now();
+      if (previous !== this.state) onTransition(this, previous, this.state);
+    });
+  }
+
+  get breakerState(): BreakerState {
+    return this.state;
+  }
+
+  get inFlight(): number {
+    return this.active;
+  }
+
+  /**
+   * Whether a call may be sent here now: healthy, and the breaker closed, half-open, or open long enough
+   * that the next call is its half-open probe.
+   */
+  routable(now = Date.now()): boolean {
+    if (!this.healthy) return false;
+    return this.state !== 'open' || now - this.openedAt >= this.settings.halfOpenAfterMs;
+  }
+
+  /** Counts a call as in flight at this instance until `release` (streamed bodies outlive `execute`). */
+  acquire(): () => void {
+    this.active++;
+    let released = false;
+    return () => {
+      if (!released) {
+        released = true;
+        this.active--;
+      }
+    };
+  }
+
+  /** Runs one attempt through this instance's policies; the call receives the signal to pass to its I/O. */
+  execute<T>(call: (signal: AbortSignal) => Promise<T>, options: AttemptOptions = {}): Promise<T> {
+    const timeoutMs = options.timeoutMs ?? this.settings.timeoutMs;
+    const perAttempt = timeoutMs === this.settings.timeoutMs ? this.timeout : attemptTimeout(timeoutMs);
+    return wrap(this.breaker, this.bulkhead, perAttempt).execute(async ({ signal }) => {
+      try {
+        return await call(signal);
+      } catch (error) {
+        if (options.signal?.aborted) throw new CallerAbortedError();
+        if (signal.aborted) throw new BackendTimeoutError(timeoutMs);
+        throw error;
+      }
+    }, options.signal);
+  }
+
+  view(): BackendInstanceView {
+    return {
+      id: this.id,
+      service: this.service,
+      url: this.url,
+      weight: this.weight,
+      healthy: this.healthy,
+      breaker: this.state,
+      breakerChangedAt: this.changedAt?.toISOString() ?? null,
+    };
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}

@@ -1,0 +1,124 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { DomainEvents } from '@app/common';
+import {
+  ConfigStore,
+  SERVICE_NAMES,
+  type OrchestrationConfig,
+  type ServiceName,
+  type ServicesSection,
+} from '@app/config';
+import type { BackendInstanceView, BackendRegistry, BreakerState } from './backend-client';
+import { BackendInstance } from './backend-instance';
+import { serviceRetry, type InstancePolicySettings } from './instance-policies';
+import { ServiceBackends } from './service-backends';
+
+/** whisper.cpp's server transcribes one request at a time; more concurrent calls only queue inside it. */
+const SINGLE_FLIGHT_KINDS = new Set(['whisper-cpp']);
+
+function instanceSettings(config: OrchestrationConfig, service: ServiceName): InstancePolicySettings {
+  const { gateway } = config;
+  const serviceConfig = config.services[service];
+  return {
+    timeoutMs: gateway.timeout * 1000,
+    failureThreshold: gateway.circuitBreakerThreshold,
+    halfOpenAfterMs: gateway.circuitBreakerResetTimeout * 1000,
+    maxConcurrent:
+      serviceConfig.maxConcurrentPerInstance ??
+      (SINGLE_FLIGHT_KINDS.has(serviceConfig.kind) ? 1 : gateway.maxConcurrentPerInstance),
+    maxQueue: gateway.maxQueuePerInstance,
+  };
+}
+
+/**
+ * Every backend instance with its policies: the gateway's BackendRegistry. Rebuilt when the gateway or
+ * services configuration changes (new breakers, bulkheads and weights; health marks survive for instances
+ * whose id and URL stay the same). Calls already under way finish on the policies they started with.
+ */
+@Injectable()
+export class BackendPool implements BackendRegistry, OnModuleDestroy {
+  private services: Record<ServiceName, ServiceBackends>;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly configStore: ConfigStore,
+    private readonly events: DomainEvents,
+  ) {
+    this.services = this.build(configStore.current);
+    this.unsubscribe = events.on('config.changed', ({ current, changedSections }) => {
+      if (changedSections.includes('gateway') || changedSections.includes('services')) {
+        const previous = this.services;
+        this.services = this.build(current, previous);
+        SERVICE_NAMES.forEach((name) => previous[name].dispose());
+      }
+    });
+  }
+
+  service(name: ServiceName): ServiceBackends {
+    return this.services[name];
+  }
+
+  all(): BackendInstance[] {
+    return SERVICE_NAMES.flatMap((name) => [...this.services[name].instances]);
+  }
+
+  instances(service: ServiceName): BackendInstanceView[] {
+    return this.services[service].instances.map((instance) => instance.view());
+  }
+
+  setInstanceHealth(service: ServiceName, instanceId: string, healthy: boolean): void {
+    const instance = this.services[service].find(instanceId);
+    if (instance) instance.healthy = healthy;
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe();
+    SERVICE_NAMES.forEach((name) => this.services[name].dispose());
+  }
+
+  private build(
+    config: OrchestrationConfig,
+    previous?: Record<ServiceName, ServiceBackends>,
+  ): Record<ServiceName, ServiceBackends> {
+    const services: ServicesSection = config.services;
+    const retry = {
+      retries: config.gateway.retries,
+      baseDelayMs: config.gateway.retryBaseDelayMs,
+      maxDelayMs: config.gateway.retryMaxDelayMs,
+    };
+    const build = (name: ServiceName): ServiceBackends => {
+      const settings = instanceSettings(config, name);
+      const instances = services[name].instances.map((entry, index) => {
+        const instance = new BackendInstance(name, index, entry.url, entry.weight, settings, this.onBreaker);
+        const before = previous?.[name].find(instance.id);
+        if (before && before.url === instance.url) instance.healthy = before.healthy;
+        return instance;
+      });
+      return new ServiceBackends(name, services[name].kind, instances, serviceRetry(retry));
+    };
+    return { whisper: build('whisper'), speaker: build('speaker'), translation: build('translation') };
+  }
+
+  private readonly onBreaker = (instance: BackendInstance, previous: BreakerState, state: BreakerState) => {
+    this.events.emit('gateway.breaker', {
+      service: instance.service,
+      instanceId: instance.id,
+      state,
+      previous,
+    });
+    const { failureThreshold, halfOpenAfterMs } = instance.settings;
+    const message =
+      state === 'open' && previous === 'half_open'
+        ? `Circuit re-opened for ${instance.id}: the half-open probe failed; next probe in ${halfOpenAfterMs / 1000} s`
+        : state === 'open'
+          ? `Circuit opened for ${instance.id} (${instance.url}) after ${failureThreshold} consecutive failures; next probe in ${halfOpenAfterMs / 1000} s`
+          : state === 'half_open'
+            ? `Circuit half-open for ${instance.id}: probing with one request`
+            : `Circuit closed for ${instance.id}: backend answering again`;
+    this.events.activity(state === 'open' ? 'warning' : 'info', 'gateway', message, {
+      service: instance.service,
+      instance: instance.id,
+      state,
+      previous,
+    });
+  };
+}

@@ -1,0 +1,119 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import { PassThrough, finished } from 'node:stream';
+import { HttpExceptionFilter, type ApiError } from '@app/common';
+import { ConfigStore, SERVICE_NAMES, type ServiceName } from '@app/config';
+import { badPathError, toGatewayApiError } from './gateway-errors';
+import { GatewayStats } from './gateway-stats';
+import { proxyPath } from './proxy-path';
+import { downstreamResponseHeaders, upstreamRequestHeaders } from './proxy-headers';
+import { UpstreamDispatcher } from './upstream-dispatcher';
+import { UpstreamTransport, type UpstreamResponse } from './upstream-transport';
+
+const PROXIED_METHODS: HTTPMethods[] = ['GET', 'POST', 'PUT', 'DELETE'];
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+/** Statuses that carry no body: the backend's (empty) stream is drained instead of sent. */
+const BODYLESS_STATUSES = new Set([204, 304]);
+
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * `/api/<service>/*` → the chosen instance of that service. Registered on Fastify directly, in its own
+ * encapsulated scope, so that this scope can drop every body parser (JSON and the global multipart one)
+ * and hand the untouched request stream to the backend: a 50 MB upload streams through instead of being
+ * buffered. Errors are rendered by the same filter as the rest of the API, so the body shape is one.
+ */
+@Injectable()
+export class ProxyRoutes implements OnModuleInit {
+  private readonly errors = new HttpExceptionFilter();
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly dispatcher: UpstreamDispatcher,
+    private readonly transport: UpstreamTransport,
+    private readonly stats: GatewayStats,
+    private readonly configStore: ConfigStore,
+  ) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    void fastify.register(async (scope) => {
+      scope.removeAllContentTypeParsers();
+      // Leaves the payload unread: the handler streams request.raw itself.
+      scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
+      for (const service of SERVICE_NAMES) {
+        const prefix = `/api/${service}`;
+        const handler = (request: FastifyRequest, reply: FastifyReply) =>
+          this.proxy(service, prefix, request, reply);
+        scope.route({ method: PROXIED_METHODS, url: prefix, handler });
+        scope.route({ method: PROXIED_METHODS, url: `${prefix}/*`, handler });
+      }
+    });
+  }
+
+  private async proxy(
+    service: ServiceName,
+    prefix: string,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<FastifyReply> {
+    const path = proxyPath(request.raw.url ?? '', prefix);
+    if (!path.ok) {
+      this.stats.record(service, null, 'bad_path', null);
+      return this.fail(request, reply, badPathError(service, path.reason));
+    }
+    // The client hanging up cancels the backend call and, if it is streaming, the answer's body.
+    const caller = new AbortController();
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) caller.abort();
+    });
+    const withBody = hasBody(request);
+    // Piped rather than handed over, so a failing backend closes this stream and not the client's socket,
+    // and the client still gets its JSON error.
+    const body = withBody ? request.raw.pipe(new PassThrough()) : undefined;
+    const headers = upstreamRequestHeaders(request.headers, {
+      clientIp: request.ip,
+      proto: request.protocol,
+      host: request.headers.host,
+      requestId: String(request.id),
+    });
+    const idleTimeoutMs = this.configStore.current.gateway.timeout * 1000;
+    try {
+      const delivered = await this.dispatcher.dispatch<UpstreamResponse>(service, {
+        // A request body is a one-shot stream here, so only bodiless idempotent calls are repeated.
+        retryable: IDEMPOTENT_METHODS.has(request.method) && !withBody,
+        signal: caller.signal,
+        attempt: (instance, signal) =>
+          this.transport.send(instance, {
+            method: request.method,
+            target: path.target,
+            headers,
+            body,
+            signal,
+            idleTimeoutMs,
+          }),
+        discard: (answer) => answer.body.destroy(),
+      });
+      const answer = delivered.answer;
+      finished(answer.body, (error) => delivered.settle(caller.signal.aborted ? undefined : error));
+      void reply.code(answer.status).headers(downstreamResponseHeaders(answer.headers));
+      if (BODYLESS_STATUSES.has(answer.status) || request.method === 'HEAD') {
+        answer.body.resume();
+        return reply.send();
+      }
+      return reply.send(answer.body);
+    } catch (error) {
+      body?.destroy();
+      return this.fail(request, reply, toGatewayApiError(service, error));
+    }
+  }
+
+  private fail(request: FastifyRequest, reply: FastifyReply, error: ApiError): FastifyReply {
+    const { status, body, headers } = this.errors.describe(error, String(request.id));
+    return reply.code(status).headers(headers).type('application/json; charset=utf-8').send(body);
+  }
+}
