@@ -25,4 +25,16 @@ export class WebsocketSection {
   @IsInt()
   @Min(1)
   messageRateLimit = 50;
+
+  /** Seconds between metrics_update and connections_update pushes to subscribed clients. */
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  updateInterval = 5;
+
+  /** Stream items one session may have waiting; beyond it the client gets OVERLOADED. */
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  maxQueuedPerSession = 64;
 }

@@ -1,0 +1,99 @@
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import {
+  AUDIO_FORMAT_PATTERN,
+  CLIENT_ID_PATTERN,
+  LANGUAGE_PATTERN,
+  MAX_TARGET_LANGUAGES,
+  MAX_TRANSLATION_TEXT,
+} from './wire-patterns';
+
+/**
+ * The fields of an audio chunk other than `audio_data`, which is binary or base64 and checked on its own
+ * (class-transformer would turn a Buffer into a plain object).
+ */
+export class AudioChunkDto {
+  @IsString()
+  @Matches(AUDIO_FORMAT_PATTERN, { message: 'format must be a short audio format name such as wav or webm' })
+  format: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(CLIENT_ID_PATTERN)
+  chunk_id?: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(CLIENT_ID_PATTERN)
+  session_id?: string;
+}
+
+export class TranscriptionStreamDto extends AudioChunkDto {
+  @IsOptional()
+  @IsInt()
+  @Min(8000)
+  @Max(192000)
+  sample_rate?: number;
+
+  @IsOptional()
+  @IsString()
+  @Matches(LANGUAGE_PATTERN)
+  language?: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_TARGET_LANGUAGES)
+  @IsString({ each: true })
+  @Matches(LANGUAGE_PATTERN, { each: true })
+  target_languages?: string[];
+}
+
+export class SpeakerStreamDto extends AudioChunkDto {
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  min_speakers?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  max_speakers?: number;
+}
+
+export class TranslationStreamDto {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(MAX_TRANSLATION_TEXT)
+  text: string;
+
+  @IsString()
+  @Matches(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/, { message: 'target_lang must be a language code such as es' })
+  target_lang: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(LANGUAGE_PATTERN)
+  source_lang?: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(CLIENT_ID_PATTERN)
+  request_id?: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(CLIENT_ID_PATTERN)
+  session_id?: string;
+}

@@ -1,0 +1,6 @@
+export * from './realtime.events';
+export * from './realtime-error';
+export * from './realtime.module';
+export * from './realtime-io.adapter';
+export * from './connection-registry';
+export { socketIoRedisKey } from './socket-result-publisher';

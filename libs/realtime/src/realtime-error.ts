@@ -1,0 +1,37 @@
+import { ApiError, type FieldError } from '@app/common';
+import type { WireError } from './realtime.events';
+
+/** A failed client event; becomes the `error` event and the `{ ok: false, error }` acknowledgement. */
+export class RealtimeError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'RealtimeError';
+  }
+
+  static invalid(fields: FieldError[]): RealtimeError {
+    const message = `Invalid payload: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}`;
+    return new RealtimeError('INVALID_PAYLOAD', message, {
+      fields: fields.map(({ field, message: reason }) => ({ field, message: reason })),
+    });
+  }
+}
+
+/**
+ * The wire form of any failure. ApiErrors (from the gateway client and the engines) keep their code, so a
+ * client sees CIRCUIT_OPEN or BACKEND_TIMEOUT as a REST caller would; anything else is an internal error
+ * whose details stay in the log.
+ */
+export function toWireError(error: unknown, event: string, requestId?: string): WireError {
+  const base = requestId === undefined ? { event } : { event, request_id: requestId };
+  if (error instanceof RealtimeError) {
+    return { code: error.code, message: error.message, ...base, ...error.details };
+  }
+  if (error instanceof ApiError) {
+    return { code: error.code, message: error.message, ...base };
+  }
+  return { code: 'INTERNAL_ERROR', message: 'The event could not be processed', ...base };
+}

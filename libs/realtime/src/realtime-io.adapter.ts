@@ -1,0 +1,87 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { IncomingMessage } from 'node:http';
+import type { Server, ServerOptions } from 'socket.io';
+import { ConfigStore } from '@app/config';
+import { RedisConnections } from '@app/storage';
+import { RealtimeMetrics } from './realtime-metrics';
+import { socketIoRedisKey } from './socket-result-publisher';
+
+/** Room for the base64 expansion of a full-size chunk plus the event's other fields. */
+const PACKET_OVERHEAD_BYTES = 64 * 1024;
+
+/**
+ * Socket.IO server settings from the configuration: CORS, heartbeat, packet size, the connection cap (checked
+ * per handshake, before any per-connection state exists) and, with Redis, the adapter that carries room
+ * broadcasts to the other instances.
+ */
+export class RealtimeIoAdapter extends IoAdapter {
+  private server?: Server;
+
+  constructor(private readonly app: INestApplicationContext) {
+    super(app);
+  }
+
+  createIOServer(port: number, options?: ServerOptions): Server {
+    const config = this.app.get(ConfigStore).current;
+    const metrics = this.app.get(RealtimeMetrics);
+    const origins = config.frontend.corsOrigins;
+    const server = super.createIOServer(port, {
+      ...options,
+      cors: origins.length > 0 ? { origin: origins, credentials: true } : undefined,
+      pingInterval: config.websocket.heartbeatInterval * 1000,
+      maxHttpBufferSize: Math.ceil((config.websocket.maxChunkBytes * 4) / 3) + PACKET_OVERHEAD_BYTES,
+      allowRequest: (
+        request: IncomingMessage,
+        callback: (error: string | null | undefined, success: boolean) => void,
+      ) => {
+        const refusal = this.refusal(request);
+        if (refusal) metrics.rejection(refusal.reason);
+        callback(refusal?.message ?? null, refusal === undefined);
+      },
+    }) as Server;
+    const redis = this.app.get(RedisConnections);
+    if (redis.enabled) {
+      server.adapter(
+        createAdapter(redis.create('socket.io-pub'), redis.create('socket.io-sub'), {
+          key: socketIoRedisKey(redis.keyPrefix),
+        }),
+      );
+    }
+    this.server = server;
+    return server;
+  }
+
+  /** Why a handshake is refused; the message reaches the client in the 403 answer. */
+  private refusal(
+    request: IncomingMessage,
+  ): { reason: 'max_connections' | 'origin'; message: string } | undefined {
+    const config = this.app.get(ConfigStore).current;
+    const max = config.websocket.maxConnections;
+    if ((this.server?.engine.clientsCount ?? 0) >= max) {
+      return {
+        reason: 'max_connections',
+        message: `Connection limit reached: this instance holds its maximum of ${max} connections (WEBSOCKET_MAX_CONNECTIONS); retry later or connect to another instance`,
+      };
+    }
+    const origin = request.headers.origin;
+    if (origin && !originAllowed(origin, request.headers.host, config.frontend.corsOrigins)) {
+      return { reason: 'origin', message: `Origin ${origin} is not allowed (CORS_ORIGINS)` };
+    }
+    return undefined;
+  }
+}
+
+/**
+ * Browsers send Origin on WebSocket upgrades too, and no CORS check protects those: without configured
+ * origins only the page's own origin may connect. Clients that send no Origin (bots, servers) are not browsers.
+ */
+function originAllowed(origin: string, host: string | undefined, allowed: string[]): boolean {
+  if (allowed.includes('*') || allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,58 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { METRICS_REGISTRY } from '@app/common';
+import { ConnectionRegistry } from './connection-registry';
+import { eventLabel } from './realtime.events';
+
+export type RejectionReason =
+  'max_connections' | 'origin' | 'rate_limited' | 'invalid_payload' | 'idle_timeout';
+
+/** The real-time metrics on the process registry; names agreed with the analytics module. */
+@Injectable()
+export class RealtimeMetrics {
+  private readonly messages: Counter<'direction' | 'event'>;
+  private readonly rejected: Counter<'reason'>;
+
+  constructor(@Inject(METRICS_REGISTRY) registry: Registry, connections: ConnectionRegistry) {
+    new Gauge({
+      name: 'orchestration_websocket_connections',
+      help: 'Open Socket.IO connections on this instance',
+      registers: [registry],
+      collect() {
+        this.set(connections.size);
+      },
+    });
+    new Gauge({
+      name: 'orchestration_websocket_connections_peak',
+      help: 'Most Socket.IO connections open at once on this instance since start',
+      registers: [registry],
+      collect() {
+        this.set(connections.peakConnections);
+      },
+    });
+    this.messages = new Counter({
+      name: 'orchestration_websocket_messages_total',
+      help: 'Socket.IO messages by direction (in, out) and protocol event (other for anything else)',
+      labelNames: ['direction', 'event'],
+      registers: [registry],
+    });
+    this.rejected = new Counter({
+      name: 'orchestration_websocket_rejected_total',
+      help: 'Refused handshakes and messages, and connections closed for idleness, by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    });
+  }
+
+  incoming(event: string): void {
+    this.messages.inc({ direction: 'in', event: eventLabel(event) });
+  }
+
+  outgoing(event: string, recipients = 1): void {
+    if (recipients > 0) this.messages.inc({ direction: 'out', event: eventLabel(event) }, recipients);
+  }
+
+  rejection(reason: RejectionReason): void {
+    this.rejected.inc({ reason });
+  }
+}

@@ -1,0 +1,201 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
+import { ConfigStore, SettingsService } from '@app/config';
+import {
+  SPEAKER_ENGINE,
+  TRANSLATION_ENGINE,
+  type AudioInput,
+  type SpeakerEngine,
+  type TranslationEngine,
+} from '@app/engines';
+import { PIPELINE, type PipelineService } from '@app/pipeline';
+import { SESSION_STORE, type SessionStore } from '@app/session';
+import { decodeAudioData } from './audio-data';
+import type { ClientContext, EventOutcome } from './client-context';
+import {
+  SpeakerStreamDto,
+  TranscriptionStreamDto,
+  TranslationStreamDto,
+  type AudioChunkDto,
+} from './dto/stream.dto';
+import { KeyedSerialQueue } from './keyed-serial-queue';
+import { LazyProvider } from './lazy-provider';
+import { isPlainObject, validatePayload } from './payload-validation';
+import { RealtimeError } from './realtime-error';
+
+const CONTENT_TYPES: Record<string, string> = {
+  wav: 'audio/wav',
+  mp3: 'audio/mpeg',
+  webm: 'audio/webm',
+  ogg: 'audio/ogg',
+  flac: 'audio/flac',
+  m4a: 'audio/mp4',
+};
+
+/**
+ * The three streams. Work of one session (or, outside a session, one connection) runs in arrival order
+ * through a per-session lane; other sessions' lanes run independently, so a slow backend stalls only the
+ * session whose chunk it is working on.
+ */
+@Injectable()
+export class StreamHandlers {
+  private readonly lanes: KeyedSerialQueue;
+  private readonly pipeline: LazyProvider<PipelineService>;
+  private readonly speaker: LazyProvider<SpeakerEngine>;
+  private readonly translation: LazyProvider<TranslationEngine>;
+
+  constructor(
+    moduleRef: ModuleRef,
+    private readonly config: ConfigStore,
+    private readonly settings: SettingsService,
+    @Inject(SESSION_STORE) private readonly sessions: SessionStore,
+  ) {
+    this.lanes = new KeyedSerialQueue(config.current.websocket.maxQueuedPerSession);
+    this.pipeline = new LazyProvider(moduleRef, PIPELINE, 'The transcription pipeline');
+    this.speaker = new LazyProvider(moduleRef, SPEAKER_ENGINE, 'The speaker engine');
+    this.translation = new LazyProvider(moduleRef, TRANSLATION_ENGINE, 'The translation engine');
+  }
+
+  /** Accepted chunks are acknowledged at once; results arrive as transcription_result from the pipeline. */
+  async transcription({ connection }: ClientContext, payload: unknown): Promise<EventOutcome> {
+    const { fields, audio } = this.audioChunk(TranscriptionStreamDto, payload);
+    const pipeline = this.pipeline.get();
+    const sessionId = fields.session_id ?? connection.sessionId;
+    const chunkId = fields.chunk_id ?? randomUUID();
+    const targetLanguages = fields.target_languages ?? (await this.settings.get()).default_target_languages;
+    const submitted = await this.lanes.run(laneKey(sessionId, connection.id), () =>
+      pipeline.submit({
+        chunkId,
+        sessionId,
+        connectionId: connection.id,
+        audio: audio.data,
+        format: audio.format,
+        sampleRate: fields.sample_rate,
+        language: fields.language === 'auto' ? undefined : fields.language,
+        targetLanguages,
+        diarize: false,
+        requestId: chunkId,
+      }),
+    );
+    return {
+      ack: {
+        ok: true,
+        chunk_id: chunkId,
+        job_id: submitted.jobId,
+        created: submitted.created,
+        session_id: sessionId,
+      },
+    };
+  }
+
+  async speakerStream({ connection }: ClientContext, payload: unknown): Promise<EventOutcome> {
+    const { fields, audio } = this.audioChunk(SpeakerStreamDto, payload);
+    const engine = this.speaker.get();
+    const sessionId = fields.session_id ?? connection.sessionId;
+    const chunkId = fields.chunk_id ?? randomUUID();
+    const segments = await this.lanes.run(laneKey(sessionId, connection.id), async () => {
+      const found = await engine.diarize(audio, {
+        minSpeakers: fields.min_speakers,
+        maxSpeakers: fields.max_speakers,
+        requestId: chunkId,
+      });
+      if (sessionId) {
+        await this.sessions.append(sessionId, {
+          kind: 'speakers',
+          chunkId,
+          at: new Date().toISOString(),
+          segments: found,
+          offset: 0,
+        });
+      }
+      return found;
+    });
+    const result = { chunk_id: chunkId, session_id: sessionId ?? null, segments };
+    return {
+      publish: {
+        target: { sessionId, connectionId: connection.id },
+        event: 'speaker_result',
+        payload: result,
+      },
+      ack: result,
+    };
+  }
+
+  async translationStream({ connection }: ClientContext, payload: unknown): Promise<EventOutcome> {
+    const request = validatePayload(TranslationStreamDto, payload);
+    const engine = this.translation.get();
+    const sessionId = request.session_id ?? connection.sessionId;
+    const requestId = request.request_id ?? randomUUID();
+    const translated = await this.lanes.run(laneKey(sessionId, connection.id), async () => {
+      const result = await engine.translate({
+        text: request.text,
+        sourceLanguage: request.source_lang ?? 'auto',
+        targetLanguage: request.target_lang,
+        sessionId,
+        requestId,
+      });
+      if (sessionId) {
+        await this.sessions.append(sessionId, {
+          kind: 'translation',
+          chunkId: requestId,
+          at: new Date().toISOString(),
+          text: result.text,
+          translatedText: result.translatedText,
+          sourceLanguage: result.sourceLanguage,
+          targetLanguage: result.targetLanguage,
+          confidence: result.confidence,
+          offset: 0,
+          backend: result.backend,
+        });
+      }
+      return result;
+    });
+    const wire = {
+      request_id: requestId,
+      session_id: sessionId ?? null,
+      text: translated.text,
+      translated_text: translated.translatedText,
+      source_lang: translated.sourceLanguage,
+      target_lang: translated.targetLanguage,
+      confidence: translated.confidence,
+      backend: translated.backend,
+    };
+    return {
+      publish: {
+        target: { sessionId, connectionId: connection.id },
+        event: 'translation_result',
+        payload: wire,
+      },
+      ack: wire,
+    };
+  }
+
+  private audioChunk<T extends AudioChunkDto>(
+    dto: new () => T,
+    payload: unknown,
+  ): { fields: T; audio: AudioInput } {
+    if (!isPlainObject(payload))
+      throw new RealtimeError('INVALID_PAYLOAD', 'The payload must be a JSON object');
+    const { audio_data: audioData, ...rest } = payload;
+    const fields = validatePayload(dto, rest);
+    if (audioData === undefined) {
+      throw new RealtimeError('INVALID_PAYLOAD', 'Invalid payload: audio_data is required', {
+        fields: [{ field: 'audio_data', message: 'is required' }],
+      });
+    }
+    const data = decodeAudioData(audioData, this.config.current.websocket.maxChunkBytes);
+    return {
+      fields,
+      audio: {
+        data,
+        format: fields.format,
+        contentType: CONTENT_TYPES[fields.format] ?? 'application/octet-stream',
+      },
+    };
+  }
+}
+
+function laneKey(sessionId: string | undefined, connectionId: string): string {
+  return sessionId ? `session:${sessionId}` : `connection:${connectionId}`;
+}

@@ -1,0 +1,158 @@
+import request from 'supertest';
+import { PROTOCOL_VERSION } from '@app/realtime';
+import { startApp, type RunningApp } from '../support/app-harness';
+import { collect, connectClient, emitWithAck, nextEvent, type ClientSocket } from '../support/socket-client';
+
+describe('Socket.IO protocol: connection, subscriptions, service messages, sessions', () => {
+  let running: RunningApp;
+  const sockets: ClientSocket[] = [];
+
+  async function client(headers?: Record<string, string>): Promise<ClientSocket> {
+    const { socket } = await connectClient(running.url, { headers });
+    sockets.push(socket);
+    return socket;
+  }
+
+  beforeAll(async () => {
+    running = await startApp({ TRUSTED_PROXIES: '127.0.0.1' });
+  });
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.close();
+  });
+  afterAll(() => running.close());
+
+  it('greets a new connection with its id, the server time and the protocol version', async () => {
+    const { socket, connected } = await connectClient(running.url);
+    sockets.push(socket);
+    expect(connected).toEqual({
+      connection_id: socket.id,
+      server_time: expect.any(String),
+      protocol_version: PROTOCOL_VERSION,
+    });
+    expect(Math.abs(Date.parse(connected.server_time as string) - Date.now())).toBeLessThan(5000);
+  });
+
+  it('answers subscribe and unsubscribe with events and acknowledgements', async () => {
+    const socket = await client();
+    const subscribed = nextEvent(socket, 'subscribed');
+    const ack = await emitWithAck(socket, 'subscribe', { service: 'health' });
+    expect(ack).toEqual({ service: 'health' });
+    expect(await subscribed).toEqual({ service: 'health' });
+    const unsubscribed = nextEvent(socket, 'unsubscribed');
+    socket.emit('unsubscribe', { service: 'health' });
+    expect(await unsubscribed).toEqual({ service: 'health' });
+    const refused = await emitWithAck(socket, 'subscribe', { service: 'weather' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD', event: 'subscribe' } });
+  });
+
+  it('answers a heartbeat with heartbeat_ack', async () => {
+    const socket = await client();
+    const event = nextEvent(socket, 'heartbeat_ack');
+    const ack = await emitWithAck(socket, 'service_message', { type: 'heartbeat' });
+    expect(Date.parse(ack.timestamp as string)).not.toBeNaN();
+    expect(await event).toEqual(ack);
+  });
+
+  it('answers a service request it cannot serve with an error carrying the request id', async () => {
+    const socket = await client();
+    const ack = await emitWithAck(socket, 'service_message', {
+      type: 'service_request',
+      target_service: 'speaker',
+      action: 'get_languages',
+      request_id: 'req-1',
+    });
+    expect(ack).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED_ACTION', request_id: 'req-1' } });
+  });
+
+  it('joins a session, shares it with a second client and leaves it', async () => {
+    const alice = await client({ 'user-agent': 'alice-agent' });
+    const bob = await client();
+    const joined = await emitWithAck(alice, 'service_message', {
+      type: 'join_session',
+      session_id: 'proto-1',
+    });
+    expect(joined).toMatchObject({ session_id: 'proto-1', history: [] });
+    const second = await emitWithAck(bob, 'service_message', { type: 'join_session', session_id: 'proto-1' });
+    expect((second.participants as { connection_id: string }[]).map((p) => p.connection_id).sort()).toEqual(
+      [alice.id, bob.id].sort(),
+    );
+    const session = await request(running.url).get('/api/sessions/proto-1').expect(200);
+    expect(session.body.participants).toHaveLength(2);
+
+    const left = nextEvent(bob, 'session_left');
+    bob.emit('service_message', { type: 'leave_session' });
+    expect(await left).toEqual({ session_id: 'proto-1' });
+    const notIn = await emitWithAck(bob, 'service_message', { type: 'leave_session' });
+    expect(notIn).toMatchObject({ ok: false, error: { code: 'NOT_IN_SESSION' } });
+    const after = await request(running.url).get('/api/sessions/proto-1').expect(200);
+    expect(after.body.participants.map((p: { connection_id: string }) => p.connection_id)).toEqual([
+      alice.id,
+    ]);
+  });
+
+  it('removes a participant from the session when its connection closes', async () => {
+    const socket = await client();
+    await emitWithAck(socket, 'service_message', { type: 'join_session', session_id: 'proto-2' });
+    socket.close();
+    await waitFor(async () => {
+      const session = await request(running.url).get('/api/sessions/proto-2').expect(200);
+      return session.body.participants.length === 0;
+    });
+  });
+
+  it('tells members when their session is deleted', async () => {
+    const socket = await client();
+    await emitWithAck(socket, 'service_message', { type: 'join_session', session_id: 'proto-3' });
+    const left = nextEvent(socket, 'session_left');
+    await request(running.url).delete('/api/sessions/proto-3').expect(204);
+    expect(await left).toEqual({ session_id: 'proto-3' });
+  });
+
+  it('lists connections with address, agent, session, subscriptions and counts, paged', async () => {
+    const first = await client({ 'user-agent': 'agent-one', 'x-forwarded-for': '203.0.113.7' });
+    await emitWithAck(first, 'subscribe', { service: 'metrics' });
+    await emitWithAck(first, 'service_message', { type: 'join_session', session_id: 'proto-4' });
+    await client({ 'user-agent': 'agent-two' });
+    const page = await request(running.url).get('/api/connections?page=1&limit=1').expect(200);
+    expect(page.body).toMatchObject({ page: 1, limit: 1, total: 2, totals: { current: 2 } });
+    expect(page.body.peak).toBeGreaterThanOrEqual(2);
+    expect(page.body.connections).toEqual([
+      expect.objectContaining({
+        connection_id: first.id,
+        ip: '203.0.113.7',
+        user_agent: 'agent-one',
+        session_id: 'proto-4',
+        subscriptions: ['metrics'],
+        messages_in: 2,
+      }),
+    ]);
+    expect(page.body.connections[0].messages_out).toBeGreaterThanOrEqual(5);
+    const second = await request(running.url).get('/api/connections?page=2&limit=1').expect(200);
+    expect(second.body.connections[0]).toMatchObject({ user_agent: 'agent-two', ip: '127.0.0.1' });
+    await request(running.url).get('/api/connections?limit=0').expect(400);
+  });
+
+  it('pushes metrics and connection summaries to their subscribers only', async () => {
+    const watcher = await client();
+    const bystander = await client();
+    const stray = collect(bystander, 'metrics_update');
+    await emitWithAck(watcher, 'subscribe', { service: 'metrics' });
+    await emitWithAck(watcher, 'subscribe', { service: 'connections' });
+    const [metrics, connections] = await Promise.all([
+      nextEvent(watcher, 'metrics_update', 8000),
+      nextEvent(watcher, 'connections_update', 8000),
+    ]);
+    expect(metrics).toMatchObject({ connections: 2, sessions_active: expect.any(Number) });
+    expect(connections).toMatchObject({ current: 2, connections: expect.any(Array) });
+    expect(stray).toEqual([]);
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('condition not met in time');
+}
