@@ -9,7 +9,6 @@ import { HttpExceptionFilter, PinoNestLogger, createPinoLogger, createValidation
 import { loadConfig, type ConfigSource, type OrchestrationConfig } from '@app/config';
 import { applyRouteBodyLimits, httpCorsOptions, httpServerOptions } from '@app/security';
 import { RealtimeIoAdapter } from '@app/realtime';
-import { RealtimeIoAdapter } from '@app/realtime';
 import { AppModule } from './app.module';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -74,7 +73,6 @@ export async function createOrchestrationApp(source: ConfigSource): Promise<Orch
   if (cors) app.enableCors(cors);
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
-  app.useWebSocketAdapter(new RealtimeIoAdapter(app));
   app.useWebSocketAdapter(new RealtimeIoAdapter(app));
 
   const openApi = new DocumentBuilder()
