@@ -5,6 +5,7 @@ import { OrchestrationConfigModule, type ConfigSource, type OrchestrationConfig 
 import { DashboardModule } from '@app/dashboard';
 import { GatewayModule } from '@app/gateway';
 import { HealthModule } from '@app/health';
+import { RealtimeModule } from '@app/realtime';
 import { SecurityModule } from '@app/security';
 import { SessionModule } from '@app/session';
 import { StorageModule } from '@app/storage';
@@ -22,6 +23,7 @@ export class AppModule {
         GatewayModule,
         HealthModule,
         SessionModule,
+        RealtimeModule,
         AnalyticsModule,
         DashboardModule,
       ],
