@@ -1,19 +1,22 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { HEALTH_MONITOR, type HealthMonitor } from '@app/health';
+import { camelToSnake, mapKeysDeep } from '@app/config';
+import { GatewayStats } from '@app/gateway';
+import { HEALTH_MONITOR, toAlertDto, toServiceHealthDto, type HealthMonitor } from '@app/health';
 import { ActivityLog } from '../activity/activity-log';
 import { MetricsSampler } from '../metrics/metrics-sampler';
 import { RATE_WINDOW_SECONDS } from '../metrics/metrics-overview';
-import { connectionsSection, gatewaySection, pipelineSection, ratesWire } from '../metrics/metrics-report';
-import { serviceWire, summarise } from './health-summary';
+import { connectionsSection, pipelineSection, ratesWire } from '../metrics/metrics-report';
+import { summarise } from './health-summary';
 
 /** Enough to fill the dashboard's first screen; the panels page further through their own endpoints. */
 export const DASHBOARD_ALERTS = 10;
 export const DASHBOARD_ACTIVITY = 20;
 
 /**
- * The dashboard's first paint in one call. Health comes from the health monitor when that module is
- * present; gateway, connection and pipeline figures come from the shared metrics registry, so a module
- * that is absent shows as zeros instead of failing the whole bundle.
+ * The dashboard's first paint in one call. Services and alerts come from the health monitor and the
+ * gateway panel from the gateway's stats, in the same shapes as GET /api/services, /api/alerts and
+ * /api/gateway; connections and pipeline come from the shared metrics registry. A module that is absent
+ * leaves its part empty (null, [] or zeros) instead of failing the bundle.
  */
 @Injectable()
 export class DashboardOverview {
@@ -21,6 +24,7 @@ export class DashboardOverview {
     private readonly sampler: MetricsSampler,
     private readonly activity: ActivityLog,
     @Optional() @Inject(HEALTH_MONITOR) private readonly monitor?: HealthMonitor,
+    @Optional() private readonly gatewayStats?: GatewayStats,
   ) {}
 
   async build(): Promise<Record<string, unknown>> {
@@ -29,12 +33,12 @@ export class DashboardOverview {
     return {
       timestamp: new Date(reading.time).toISOString(),
       health: { ...summarise(services), monitor_available: this.monitor !== undefined },
-      services: services.map(serviceWire),
-      gateway: gatewaySection(families),
+      services: services.map(toServiceHealthDto),
+      gateway: this.gatewayStats ? mapKeysDeep(this.gatewayStats.snapshot(), camelToSnake) : null,
       connections: connectionsSection(families),
       pipeline: pipelineSection(families),
       rates: ratesWire(this.sampler.series.rates(reading, RATE_WINDOW_SECONDS)),
-      alerts: this.monitor?.alerts(DASHBOARD_ALERTS) ?? [],
+      alerts: (this.monitor?.alerts(DASHBOARD_ALERTS) ?? []).map(toAlertDto),
       activity: this.activity.query({ limit: DASHBOARD_ACTIVITY }),
     };
   }

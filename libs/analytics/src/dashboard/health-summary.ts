@@ -1,4 +1,4 @@
-import type { InstanceHealth, InstanceStatus, ServiceHealth } from '@app/health';
+import type { InstanceStatus, ServiceHealth } from '@app/health';
 
 export type SummaryStatus = 'healthy' | 'degraded' | 'unhealthy' | 'unknown';
 
@@ -22,24 +22,4 @@ export function summarise(services: ServiceHealth[]): HealthSummary {
   else if (byStatus.down === checked) status = 'unhealthy';
   else status = 'degraded';
   return { status, services_total: services.length, by_status: byStatus };
-}
-
-/** CONTRACTS.md §2 /api/services field names. */
-export function instanceWire(instance: InstanceHealth) {
-  return {
-    instance_id: instance.instanceId,
-    url: instance.url,
-    status: instance.status,
-    response_time_ms: instance.responseTimeMs,
-    last_check: instance.lastCheck,
-    last_change: instance.lastChange,
-    consecutive_failures: instance.consecutiveFailures,
-    uptime_percent: instance.uptimePercent,
-    circuit: instance.circuit,
-    last_error: instance.lastError,
-  };
-}
-
-export function serviceWire(service: ServiceHealth) {
-  return { service: service.service, status: service.status, instances: service.instances.map(instanceWire) };
 }
