@@ -1,11 +1,13 @@
 import request from 'supertest';
 import { PROTOCOL_VERSION } from '@app/realtime';
 import { startApp, type RunningApp } from '../support/app-harness';
+import { writeConfigFile } from '../support/config-file';
 import { collect, connectClient, emitWithAck, nextEvent, type ClientSocket } from '../support/socket-client';
 
 describe('Socket.IO protocol: connection, subscriptions, service messages, sessions', () => {
   let running: RunningApp;
   const sockets: ClientSocket[] = [];
+  const config = writeConfigFile({ websocket: { update_interval: 1 } });
 
   async function client(headers?: Record<string, string>): Promise<ClientSocket> {
     const { socket } = await connectClient(running.url, { headers });
@@ -14,12 +16,15 @@ describe('Socket.IO protocol: connection, subscriptions, service messages, sessi
   }
 
   beforeAll(async () => {
-    running = await startApp({ TRUSTED_PROXIES: '127.0.0.1' });
+    running = await startApp({ TRUSTED_PROXIES: '127.0.0.1', CONFIG_FILE: config.path });
   });
   afterEach(() => {
     for (const socket of sockets.splice(0)) socket.close();
   });
-  afterAll(() => running.close());
+  afterAll(async () => {
+    await running.close();
+    config.remove();
+  });
 
   it('greets a new connection with its id, the server time and the protocol version', async () => {
     const { socket, connected } = await connectClient(running.url);
@@ -139,8 +144,8 @@ describe('Socket.IO protocol: connection, subscriptions, service messages, sessi
     await emitWithAck(watcher, 'subscribe', { service: 'metrics' });
     await emitWithAck(watcher, 'subscribe', { service: 'connections' });
     const [metrics, connections] = await Promise.all([
-      nextEvent(watcher, 'metrics_update', 8000),
-      nextEvent(watcher, 'connections_update', 8000),
+      nextEvent(watcher, 'metrics_update', 3000),
+      nextEvent(watcher, 'connections_update', 3000),
     ]);
     expect(metrics).toMatchObject({ connections: 2, sessions_active: expect.any(Number) });
     expect(connections).toMatchObject({ current: 2, connections: expect.any(Array) });
