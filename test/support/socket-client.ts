@@ -40,7 +40,7 @@ export function nextEvent<T = Record<string, unknown>>(
   event: string,
   timeoutMs = 5000,
 ): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
+  const arrival = new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.off(event, listener);
       reject(new Error(`no ${event} within ${timeoutMs} ms`));
@@ -51,6 +51,9 @@ export function nextEvent<T = Record<string, unknown>>(
     };
     socket.once(event, listener);
   });
+  // A test that fails before awaiting this must not also crash the run with an unhandled rejection.
+  arrival.catch(() => undefined);
+  return arrival;
 }
 
 /** Emits with an acknowledgement callback and resolves with what the server acknowledged. */
