@@ -12,23 +12,9 @@ export function environmentVariable(service) {
   return `${service.toUpperCase()}_SERVICE_URL`;
 }
 
-/** Turns the /api/services answer (a list, { services }, or a map by name) into a list of services. */
-export function normaliseServices(data) {
-  const list = Array.isArray(data)
-    ? data
-    : Array.isArray(data?.services)
-      ? data.services
-      : Object.entries(data?.services ?? data ?? {}).map(([service, value]) => ({ service, ...value }));
-  return list
-    .filter((entry) => entry && typeof entry === 'object')
-    .map((entry) => ({
-      service: entry.service ?? entry.name,
-      status: entry.status ?? 'unknown',
-      instances: (entry.instances ?? []).map((instance, index) => ({
-        ...instance,
-        instance_id: instance.instance_id ?? instance.id ?? `${entry.service ?? entry.name}-${index}`,
-      })),
-    }));
+/** GET /api/services answers { services: { whisper: {...}, speaker: {...}, translation: {...} } }. */
+export function servicesOf(response) {
+  return Object.values(response?.services ?? {});
 }
 
 /** Returns { state, text }: state up | degraded | down | unknown | unconfigured; text empty when all is well. */

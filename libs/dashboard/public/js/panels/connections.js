@@ -3,13 +3,12 @@ import { createLineChart } from '../chart.js';
 import { el, formatDuration, formatNumber, markUpdated, setNotice } from '../dom.js';
 
 const PAGE_SIZE = 20;
-/** Pushes can come on every connect and disconnect; the table is refetched at most this often. */
-const TABLE_REFRESH_MS = 2000;
 const MAX_POINTS = 120;
 
 /**
- * WebSocket Connections: current, peak and totals, a trend of open connections, and the paged connection
- * table from GET /api/connections, refreshed when the `connections` room pushes a change.
+ * WebSocket Connections: current, peak and message rates, a trend of open connections, and the paged
+ * connection table from GET /api/connections. The `connections` room pushes totals and the first page
+ * every few seconds, so page 1 needs no request at all; other pages are refetched on each push.
  */
 export function initConnectionsPanel(ctx) {
   const panel = document.getElementById('connections');
@@ -23,24 +22,22 @@ export function initConnectionsPanel(ctx) {
   const points = [];
   let page = 1;
   let pages = 1;
-  let lastLoad = 0;
-  let pending = null;
 
   const load = async () => {
-    lastLoad = Date.now();
     const result = await getJson(`/api/connections?page=${page}&limit=${PAGE_SIZE}`);
     if (!result.ok) {
       setNotice(panel, describeProblem(result, 'the connection list'), 'error');
       return;
     }
     setNotice(panel, '');
-    const data = result.data ?? {};
-    const rows = data.connections ?? data.items ?? [];
-    const total = data.total ?? rows.length;
-    pages = Math.max(1, Math.ceil(total / (data.limit ?? PAGE_SIZE)));
+    render(result.data.totals, result.data.connections);
+  };
+
+  const render = (totals, rows) => {
+    pages = Math.max(1, Math.ceil(totals.current / PAGE_SIZE));
     pageLabel.textContent = `Page ${page} of ${pages}`;
-    renderStats(data);
-    addPoint(data.current ?? data.active ?? total);
+    renderStats(totals);
+    addPoint(totals.current);
     body.replaceChildren(
       ...(rows.length
         ? rows.map(renderRow)
@@ -49,26 +46,18 @@ export function initConnectionsPanel(ctx) {
     markUpdated(panel);
   };
 
-  const loadSoon = () => {
-    if (pending) return;
-    pending = setTimeout(
-      () => {
-        pending = null;
-        void load();
-      },
-      Math.max(0, TABLE_REFRESH_MS - (Date.now() - lastLoad)),
-    );
-  };
-
-  const renderStats = (data) => {
+  const renderStats = (totals) => {
     const figures = [
-      ['Current', data.current ?? data.active ?? data.total],
-      ['Peak', data.peak],
-      ['Sessions', data.sessions ?? data.sessions_active],
-      ['Total since start', data.total_connected ?? data.connections_total],
+      ['Current', totals.current],
+      ['Peak', totals.peak],
+      ['Accepted since start', totals.accepted],
+      ['Messages in/s', totals.messages_in_per_second],
+      ['Messages out/s', totals.messages_out_per_second],
     ].filter(([, value]) => value !== undefined);
     stats.replaceChildren(
-      ...figures.map(([name, value]) => el('div', {}, el('dt', {}, name), el('dd', {}, formatNumber(value)))),
+      ...figures.map(([name, value]) =>
+        el('div', {}, el('dt', {}, name), el('dd', {}, formatNumber(value, 2))),
+      ),
     );
   };
 
@@ -88,21 +77,23 @@ export function initConnectionsPanel(ctx) {
     void load();
   });
 
-  ctx.live.on('connections_update', loadSoon);
+  ctx.live.on('connections_update', (update) => {
+    if (page === 1) render(update, update.connections ?? []);
+    else void load();
+  });
   ctx.live.subscribe('connections');
   ctx.onResync(load);
 }
 
 function renderRow(connection) {
-  const rate = connection.message_rate ?? connection.messages_per_second;
   return el(
     'tr',
     {},
-    el('td', { class: 'mono' }, String(connection.connection_id ?? connection.id).slice(0, 12)),
+    el('td', { class: 'mono', title: connection.connection_id }, connection.connection_id.slice(0, 12)),
     el('td', { class: 'mono' }, connection.ip ?? '—'),
     el('td', { class: 'wrap', title: connection.user_agent ?? '' }, connection.user_agent ?? '—'),
     el('td', { class: 'mono' }, connection.session_id ?? '—'),
     el('td', {}, connection.connected_at ? formatDuration(connection.connected_at) : '—'),
-    el('td', {}, formatNumber(rate, 2)),
+    el('td', {}, formatNumber(connection.messages_per_second, 2)),
   );
 }

@@ -3,9 +3,10 @@ import { createLineChart } from '../chart.js';
 import { badge, el, formatMs, formatNumber, formatPercent, markUpdated, setNotice } from '../dom.js';
 
 /**
- * API Gateway: per service and instance request counts, rate, success rate, latency percentiles and breaker
- * state from GET /api/gateway; request-rate and latency trends from the analytics series (GET /api/metrics,
- * then one point per `metrics_update` push).
+ * API Gateway: per service and instance request counts, success rate and latency percentiles over the
+ * gateway's stats window, and breaker state, from GET /api/gateway; the request rate is the change in the
+ * request count between two snapshots. Trends come from the analytics series (GET /api/metrics). Both are
+ * refreshed on the `metrics` room's periodic push, the trends only once a new sample can exist.
  */
 export function initGatewayPanel(ctx) {
   const panel = document.getElementById('gateway');
@@ -26,7 +27,10 @@ export function initGatewayPanel(ctx) {
     emptyText: 'Collecting samples…',
   });
   let points = [];
-  let windowSeconds = 3600;
+  let resolutionSeconds = 10;
+  let trendsLoadedAt = 0;
+  /** Request count and time per row key at the previous snapshot, for the rate. */
+  let previous = new Map();
 
   const drawTrends = () => {
     const series = points.map((point) => ({ t: point.time, ...point }));
@@ -41,7 +45,15 @@ export function initGatewayPanel(ctx) {
       return;
     }
     setNotice(panel, '');
-    const rows = gatewayRows(result.data);
+    const now = Date.now();
+    const counts = new Map();
+    const rate = (key, requests) => {
+      counts.set(key, { requests, at: now });
+      const before = previous.get(key);
+      return before && now > before.at ? ((requests - before.requests) * 1000) / (now - before.at) : null;
+    };
+    const rows = gatewayRows(result.data, rate);
+    previous = counts;
     body.replaceChildren(
       ...(rows.length
         ? rows
@@ -61,22 +73,17 @@ export function initGatewayPanel(ctx) {
   };
 
   const loadTrends = async () => {
+    trendsLoadedAt = Date.now();
     const result = await getJson('/api/metrics');
     if (!result.ok) return;
-    points = result.data?.series?.points ?? [];
-    windowSeconds = result.data?.series?.window_seconds ?? windowSeconds;
+    points = result.data.series?.points ?? [];
+    resolutionSeconds = result.data.series?.resolution_seconds ?? resolutionSeconds;
     drawTrends();
   };
 
-  ctx.live.on('metrics_update', (update) => {
-    const point = update?.point ?? (update?.time ? update : null);
-    if (point) {
-      points.push(point);
-      const oldest = Date.now() - windowSeconds * 1000;
-      while (points.length && new Date(points[0].time).getTime() < oldest) points.shift();
-      drawTrends();
-    }
+  ctx.live.on('metrics_update', () => {
     void loadStats();
+    if (Date.now() - trendsLoadedAt >= resolutionSeconds * 1000) void loadTrends();
   });
   ctx.live.subscribe('metrics');
   ctx.onResync(() => Promise.all([loadStats(), loadTrends()]));

@@ -1,5 +1,5 @@
 import { describeProblem, getJson } from '../api.js';
-import { describeBackend, normaliseServices } from '../backend-state.js';
+import { describeBackend, servicesOf } from '../backend-state.js';
 import {
   badge,
   el,
@@ -15,7 +15,7 @@ const MAX_ALERTS = 50;
 
 /**
  * Service Health: every backend service and instance from GET /api/services, kept current by the `health`
- * room's health_update / service_update pushes, and alerts from GET /api/alerts plus live `alert` pushes.
+ * room's health_update pushes, and alerts from GET /api/alerts plus live `alert` pushes.
  * Publishes the service list on ctx.bus ('services') for the panels that depend on a backend.
  */
 export function initHealthPanel(ctx) {
@@ -39,10 +39,11 @@ export function initHealthPanel(ctx) {
       return;
     }
     setNotice(panel, '');
-    services = normaliseServices(result.data);
+    services = servicesOf(result.data);
     render();
   };
-  // Pushes arrive in bursts (one per instance); one refetch answers a burst.
+  // A push describes one instance; the service's own status follows from all of its instances, so the
+  // whole list is fetched again, once per burst of pushes.
   const refreshSoon = () => {
     refreshing ??= setTimeout(() => {
       refreshing = null;
@@ -51,26 +52,12 @@ export function initHealthPanel(ctx) {
   };
 
   const loadAlerts = async () => {
-    const result = await getJson('/api/alerts?limit=50');
+    const result = await getJson(`/api/alerts?limit=${MAX_ALERTS}`);
     if (!result.ok) return;
-    const alerts = Array.isArray(result.data) ? result.data : (result.data?.alerts ?? []);
-    alertList.replaceChildren(...alerts.slice(0, MAX_ALERTS).map(renderAlert));
+    alertList.replaceChildren(...result.data.alerts.map(renderAlert));
   };
 
-  /** A push carries the whole list, one service, or one instance: apply what it carries. */
-  const applyPush = (payload) => {
-    const pushed = payload?.services ?? (payload?.instances ? [payload] : null);
-    if (!pushed) return refreshSoon();
-    for (const service of normaliseServices(pushed)) {
-      const index = services.findIndex((known) => known.service === service.service);
-      if (index >= 0) services[index] = service;
-      else services.push(service);
-    }
-    render();
-  };
-
-  ctx.live.on('health_update', applyPush);
-  ctx.live.on('service_update', applyPush);
+  ctx.live.on('health_update', refreshSoon);
   ctx.live.on('alert', (alert) => prependBounded(alertList, renderAlert(alert), MAX_ALERTS));
   ctx.live.subscribe('health');
   ctx.onResync(() => Promise.all([refresh(), loadAlerts()]));
@@ -97,7 +84,7 @@ function renderInstance(instance) {
   return el(
     'div',
     { class: 'instance', 'data-instance': instance.instance_id, 'data-status': instance.status },
-    el('span', { class: 'url', title: instance.instance_id }, instance.url ?? instance.instance_id),
+    el('span', { class: 'url', title: instance.instance_id }, instance.url),
     badge(instance.status ?? 'unknown', instance.status),
     el('span', { title: 'Response time of the last check' }, formatMs(instance.response_time_ms)),
     el(

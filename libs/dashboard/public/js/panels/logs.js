@@ -3,10 +3,14 @@ import { el, formatClock, markUpdated, prependBounded, setNotice } from '../dom.
 
 const LEVELS = ['debug', 'info', 'warning', 'error', 'critical'];
 const LIMIT = 200;
+/** Per periodic check; more than this many new entries in a few seconds shows up on the next load. */
+const NEWER_LIMIT = 50;
 
 /**
- * Activity Logs: GET /api/logs for the start (and after every reconnect), then live entries. Level and
- * source filters ask the server again; the text search filters what is shown.
+ * Activity Logs: GET /api/logs at the start and after every reconnect. The server pushes no log entries
+ * over Socket.IO, so newer entries are fetched on each periodic `metrics_update` push (every few seconds,
+ * and only while connected) and prepended by id. Level and source filters ask the server again; the text
+ * search filters what is already here.
  */
 export function initLogsPanel(ctx) {
   const panel = document.getElementById('logs');
@@ -35,33 +39,39 @@ export function initLogsPanel(ctx) {
     form.elements.source.append(new Option(source, source));
   };
 
-  const load = async () => {
-    const query = new URLSearchParams({ limit: String(LIMIT) });
+  const filterQuery = (limit) => {
+    const query = new URLSearchParams({ limit: String(limit) });
     if (form.elements.level.value) query.set('level', form.elements.level.value);
     if (form.elements.source.value) query.set('source', form.elements.source.value);
-    const result = await getJson(`/api/logs?${query}`);
+    return query;
+  };
+
+  const load = async () => {
+    const result = await getJson(`/api/logs?${filterQuery(LIMIT)}`);
     if (!result.ok) {
       setNotice(panel, describeProblem(result, 'the activity log'), 'error');
       return;
     }
     setNotice(panel, '');
-    entries = result.data?.logs ?? (Array.isArray(result.data) ? result.data : []);
+    entries = result.data.logs;
     entries.forEach((entry) => noteSource(entry.source));
-    newestId = Math.max(newestId, ...entries.map((entry) => entry.id ?? -1));
+    newestId = Math.max(-1, ...entries.map((entry) => entry.id));
     render();
     markUpdated(panel);
   };
 
-  const onEntry = (entry) => {
-    if (!entry?.message) return;
-    // Entries already fetched by load() may be pushed again around a reconnect.
-    if (typeof entry.id === 'number') {
-      if (entry.id <= newestId) return;
+  const fetchNewer = async () => {
+    if (paused) return;
+    const result = await getJson(`/api/logs?${filterQuery(NEWER_LIMIT)}`);
+    if (!result.ok) return;
+    const newer = result.data.logs.filter((entry) => entry.id > newestId).reverse();
+    for (const entry of newer) {
       newestId = entry.id;
+      noteSource(entry.source);
+      entries = [entry, ...entries.slice(0, LIMIT - 1)];
+      if (matches(entry)) prependBounded(list, renderEntry(entry), LIMIT);
     }
-    noteSource(entry.source);
-    entries = [entry, ...entries.slice(0, LIMIT - 1)];
-    if (!paused && matches(entry)) prependBounded(list, renderEntry(entry), LIMIT);
+    if (newer.length) markUpdated(panel);
   };
 
   form.elements.level.addEventListener('change', load);
@@ -72,10 +82,11 @@ export function initLogsPanel(ctx) {
     paused = !paused;
     pause.setAttribute('aria-pressed', String(paused));
     pause.textContent = paused ? 'Resume' : 'Pause';
-    if (!paused) render();
+    if (!paused) void load();
   });
 
-  ctx.live.on('activity', onEntry);
+  ctx.live.on('metrics_update', fetchNewer);
+  ctx.live.subscribe('metrics');
   ctx.onResync(load);
 }
 

@@ -44,7 +44,6 @@ export function initTranscriptionPanel(ctx) {
   async function runUploadJob(file) {
     const body = new FormData();
     body.append('file', file);
-    body.append('session_id', ctx.sessionId);
     const language = form.elements.language.value;
     if (language && language !== 'auto') body.append('language', language);
     const target = form.elements.target_language.value;

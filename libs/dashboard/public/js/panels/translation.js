@@ -15,6 +15,8 @@ export function initTranslationPanel(ctx) {
   const resultBox = panel.querySelector('#translation-result');
   const history = panel.querySelector('#translation-history');
   const submit = form.querySelector('button[type="submit"]');
+  /** Our own requests are answered by their acknowledgement; a translation_result for one is a duplicate. */
+  const ownRequests = new Set();
 
   panel.querySelector('#swap-languages').addEventListener('click', () => {
     const source = form.elements.source_lang;
@@ -40,11 +42,13 @@ export function initTranslationPanel(ctx) {
     submit.disabled = true;
     state.textContent = 'Translating…';
     try {
+      const requestId = `translate-${Date.now()}`;
+      ownRequests.add(requestId);
       const reply = await ctx.live.request('translation_stream', {
         text,
         source_lang: form.elements.source_lang.value,
         target_lang: form.elements.target_lang.value,
-        request_id: `dashboard-${Date.now()}`,
+        request_id: requestId,
       });
       state.textContent = '';
       showResult(reply);
@@ -80,9 +84,9 @@ export function initTranslationPanel(ctx) {
     );
   };
 
-  // Pipeline results for this dashboard's session; our own requests are answered by the ack instead.
+  // Pipeline results for this dashboard's session (recorded chunks) join the history too.
   ctx.live.on('translation_result', (result) => {
-    if (!String(result?.request_id ?? '').startsWith('dashboard-')) addToHistory(result);
+    if (!ownRequests.delete(result.request_id)) addToHistory(result);
   });
 
   bindBackendState(ctx, panel, 'translation', setNotice);
