@@ -1,4 +1,4 @@
-import { killBuiltApp, spawnBuiltApp, waitUntilLive } from '../support/built-app';
+import { ensureBuiltApp, killBuiltApp, spawnBuiltApp, waitUntilLive } from '../support/built-app';
 
 const PRODUCTION_SECRETS = {
   NODE_ENV: 'production',
@@ -22,6 +22,9 @@ async function refusedStart(env: Record<string, string>): Promise<string> {
 }
 
 describe('production start-up checks (built app)', () => {
+  // A build, when one is needed, takes longer than a test's own timeout.
+  beforeAll(() => ensureBuiltApp(), 240_000);
+
   it('exits 1 with the default SECRET_KEY and no ADMIN_TOKEN, naming both', async () => {
     const output = await refusedStart({ NODE_ENV: 'production' });
     expect(output).toContain('Invalid configuration');
