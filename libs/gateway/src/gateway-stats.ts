@@ -76,8 +76,9 @@ export class GatewayStats {
   ): void {
     this.metrics.record(service, instanceId, outcome, durationMs);
     const succeeded = outcome === 'success';
-    for (const key of instanceId === null ? [service] : [service, instanceId]) {
-      const tally = this.tally(key, instanceId === null ? service : this.urlOf(service, instanceId));
+    const tallies = [this.tally(service, service)];
+    if (instanceId !== null) tallies.push(this.tally(instanceId, this.urlOf(service, instanceId)));
+    for (const tally of tallies) {
       tally.requests++;
       if (!succeeded) tally.errors++;
       if (durationMs !== null) tally.recent.record(durationMs, succeeded);

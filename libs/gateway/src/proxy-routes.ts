@@ -1,11 +1,12 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
-import { PassThrough, finished } from 'node:stream';
+import { finished } from 'node:stream';
 import { HttpExceptionFilter, type ApiError } from '@app/common';
 import { ConfigStore, SERVICE_NAMES, type ServiceName } from '@app/config';
 import { badPathError, toGatewayApiError } from './gateway-errors';
 import { GatewayStats } from './gateway-stats';
+import { LimitedBody, payloadTooLarge } from './proxy-body';
 import { proxyPath } from './proxy-path';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './proxy-headers';
 import { UpstreamDispatcher } from './upstream-dispatcher';
@@ -72,9 +73,11 @@ export class ProxyRoutes implements OnModuleInit {
       if (!reply.raw.writableFinished) caller.abort();
     });
     const withBody = hasBody(request);
-    // Piped rather than handed over, so a failing backend closes this stream and not the client's socket,
-    // and the client still gets its JSON error.
-    const body = withBody ? request.raw.pipe(new PassThrough()) : undefined;
+    const bodyLimit = request.routeOptions.bodyLimit;
+    if (Number(request.headers['content-length'] ?? 0) > bodyLimit) {
+      return this.fail(request, reply, payloadTooLarge(bodyLimit));
+    }
+    const body = withBody ? request.raw.pipe(new LimitedBody(bodyLimit)) : undefined;
     const headers = upstreamRequestHeaders(request.headers, {
       clientIp: request.ip,
       proto: request.protocol,
@@ -96,7 +99,8 @@ export class ProxyRoutes implements OnModuleInit {
             signal,
             idleTimeoutMs,
           }),
-        discard: (answer) => answer.body.destroy(),
+        // Drained rather than destroyed, so the connection can be reused for the retry.
+        discard: (answer) => void answer.body.dump().catch(() => undefined),
       });
       const answer = delivered.answer;
       finished(answer.body, (error) => delivered.settle(caller.signal.aborted ? undefined : error));
@@ -108,7 +112,11 @@ export class ProxyRoutes implements OnModuleInit {
       return reply.send(answer.body);
     } catch (error) {
       body?.destroy();
-      return this.fail(request, reply, toGatewayApiError(service, error));
+      return this.fail(
+        request,
+        reply,
+        body?.exceeded ? payloadTooLarge(bodyLimit) : toGatewayApiError(service, error),
+      );
     }
   }
 

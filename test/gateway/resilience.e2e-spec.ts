@@ -1,0 +1,131 @@
+import type { Registry } from 'prom-client';
+import { DomainEvents, METRICS_REGISTRY, type ActivityEvent } from '@app/common';
+import { GatewayStats, type BreakerTransitionEvent } from '@app/gateway';
+import type { RunningApp } from '../support/app-harness';
+import { startFakeBackends, type FakeBackend } from '../support/fake-backends';
+import { rawRequest, startGatewayApp, tuneGateway, waitUntil } from './gateway-harness';
+
+describe('gateway resilience policies', () => {
+  let backends: FakeBackend[] = [];
+  let running: RunningApp | undefined;
+
+  async function boot(count: number, env: Record<string, string> = {}): Promise<[RunningApp, FakeBackend[]]> {
+    backends = await startFakeBackends(count, 'whisper');
+    running = await startGatewayApp({ whisper: backends.map((b) => b.url).join(',') }, env);
+    return [running, backends];
+  }
+
+  afterEach(async () => {
+    await running?.close();
+    await Promise.all(backends.map((b) => b.close()));
+    running = undefined;
+    backends = [];
+  });
+
+  it('answers 504 BACKEND_TIMEOUT when the backend does not answer in time', async () => {
+    const [app, [backend]] = await boot(1, { GATEWAY_TIMEOUT: '0.3' });
+    tuneGateway(app, { retries: 0 });
+    backend.behaviour = 'stall';
+    const started = Date.now();
+    const answer = await rawRequest(app.url, 'GET', '/api/whisper/work');
+    expect(answer.status).toBe(504);
+    expect(answer.json()).toEqual({
+      error: expect.objectContaining({ code: 'BACKEND_TIMEOUT', service: 'whisper' }),
+    });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('opens the breaker after 3 consecutive failures, then answers CIRCUIT_OPEN in under 50 ms without calling the backend, and one probe closes it again', async () => {
+    const [app, [backend]] = await boot(1);
+    tuneGateway(app, { retries: 0, circuit_breaker_threshold: 3, circuit_breaker_reset_timeout: 0.4 });
+    const transitions: BreakerTransitionEvent[] = [];
+    const activity: ActivityEvent[] = [];
+    app.app.get(DomainEvents).on('gateway.breaker', (event) => transitions.push(event));
+    app.app.get(DomainEvents).on('activity', (event) => activity.push(event));
+    backend.behaviour = 'fail';
+    for (let i = 0; i < 3; i++)
+      expect((await rawRequest(app.url, 'GET', '/api/whisper/work')).status).toBe(500);
+    expect(transitions).toEqual([
+      { service: 'whisper', instanceId: 'whisper-0', previous: 'closed', state: 'open' },
+    ]);
+    expect(activity).toContainEqual(
+      expect.objectContaining({
+        level: 'warning',
+        source: 'gateway',
+        message: expect.stringMatching(/opened/),
+      }),
+    );
+
+    const started = performance.now();
+    const refused = await rawRequest(app.url, 'GET', '/api/whisper/work');
+    expect(performance.now() - started).toBeLessThan(50);
+    expect(refused.status).toBe(503);
+    expect(refused.json()).toEqual({
+      error: expect.objectContaining({ code: 'CIRCUIT_OPEN', service: 'whisper' }),
+    });
+    expect(backend.hits).toBe(3);
+    const stats = await rawRequest(app.url, 'GET', '/api/gateway');
+    const whisper = stats.json<{ services: { instances: { breaker: string }[] }[] }>().services[0];
+    expect(whisper.instances[0].breaker).toBe('open');
+
+    backend.behaviour = 'ok';
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect((await rawRequest(app.url, 'GET', '/api/whisper/work')).status).toBe(200);
+    expect(backend.hits).toBe(4);
+    expect(transitions.map((t) => t.state)).toEqual(['open', 'half_open', 'closed']);
+    const metrics = await app.app.get<Registry>(METRICS_REGISTRY).metrics();
+    expect(metrics).toContain(
+      'orchestration_gateway_requests_total{service="whisper",instance="none",outcome="circuit_open"} 1',
+    );
+    expect(metrics).toContain(
+      'orchestration_gateway_breaker_state{service="whisper",instance="whisper-0"} 0',
+    );
+  });
+
+  it('answers 503 OVERLOADED with Retry-After once the instance is at its concurrency and its queue is full', async () => {
+    const [app, [backend]] = await boot(1);
+    tuneGateway(app, { retries: 0, max_concurrent_per_instance: 1, max_queue_per_instance: 1 });
+    backend.behaviour = 'stall';
+    const first = rawRequest(app.url, 'GET', '/api/whisper/work');
+    await waitUntil(() => backend.hits === 1, 'the first call at the backend');
+    const queued = rawRequest(app.url, 'GET', '/api/whisper/work');
+    const stats = app.app.get(GatewayStats);
+    await waitUntil(
+      () => stats.snapshot().services[0].inFlight === 2,
+      'the second call to wait in the queue',
+    );
+    const overflow = await rawRequest(app.url, 'GET', '/api/whisper/work');
+    expect(overflow.status).toBe(503);
+    expect(overflow.headers['retry-after']).toBe('1');
+    expect(overflow.json()).toEqual({
+      error: expect.objectContaining({ code: 'OVERLOADED', service: 'whisper' }),
+    });
+    expect(backend.hits).toBe(1);
+    backend.behaviour = 'ok';
+    backend.release();
+    expect((await first).status).toBe(200);
+    expect((await queued).status).toBe(200);
+  });
+
+  it('never retries a POST, while a failing GET is retried', async () => {
+    const [app, [backend]] = await boot(1);
+    tuneGateway(app, { retries: 2, retry_base_delay_ms: 1, circuit_breaker_threshold: 10 });
+    backend.behaviour = 'fail';
+    expect((await rawRequest(app.url, 'POST', '/api/whisper/work', { body: '{}' })).status).toBe(500);
+    expect(backend.hits).toBe(1);
+    expect((await rawRequest(app.url, 'GET', '/api/whisper/work')).status).toBe(500);
+    expect(backend.hits).toBe(1 + 3);
+  });
+
+  it('retries a failed GET on another instance when there is one', async () => {
+    const [app, [broken, working]] = await boot(2);
+    tuneGateway(app, { retries: 1, retry_base_delay_ms: 1, circuit_breaker_threshold: 10 });
+    broken.behaviour = 'reset';
+    for (let i = 0; i < 4; i++) {
+      const answer = await rawRequest(app.url, 'GET', '/api/whisper/work');
+      expect(answer.status).toBe(200);
+      expect(answer.json()).toMatchObject({ instance: working.name });
+    }
+    expect(broken.hits).toBe(2);
+  });
+});
