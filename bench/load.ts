@@ -1,0 +1,20 @@
+/**
+ * The load tool (the product description's tests/load_test.py, in TypeScript):
+ *   npm run load -- --connections 1000 --duration 300 [--url http://127.0.0.1:3000]
+ */
+import { formatReport, runLoad } from './load-run';
+import { parseLoadOptions } from './load-options';
+
+async function main(): Promise<void> {
+  const options = parseLoadOptions(process.argv.slice(2));
+  const report = await runLoad(options, (line) => process.stderr.write(`${line}\n`));
+  process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: Error) => {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  },
+);
