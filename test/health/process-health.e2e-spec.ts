@@ -1,12 +1,23 @@
 import request from 'supertest';
-import { startApp, type RunningApp } from './support/app-harness';
+import { startApp, type RunningApp } from '../support/app-harness';
+import { startSwitchableBackend, type SwitchableBackend } from '../support/switchable-backend';
 
 describe('GET /api/health (in-process drivers)', () => {
   let running: RunningApp;
+  let backend: SwitchableBackend;
   beforeAll(async () => {
-    running = await startApp();
+    // One healthy backend for all three services, so only the process checks decide the status.
+    backend = await startSwitchableBackend();
+    running = await startApp({
+      WHISPER_SERVICE_URL: backend.url,
+      SPEAKER_SERVICE_URL: backend.url,
+      TRANSLATION_SERVICE_URL: backend.url,
+    });
   });
-  afterAll(() => running.close());
+  afterAll(async () => {
+    await running?.close();
+    await backend?.stop();
+  });
 
   it('answers 200 healthy with process checks and echoes the request id', async () => {
     const response = await request(running.url).get('/api/health').set('x-request-id', 'req-123').expect(200);
@@ -15,6 +26,7 @@ describe('GET /api/health (in-process drivers)', () => {
     expect(response.body.checks.event_loop.status).toBe('up');
     expect(response.body.checks.memory.status).toBe('up');
     expect(response.body.checks.redis).toBeUndefined();
+    expect(Object.keys(response.body.services).sort()).toEqual(['speaker', 'translation', 'whisper']);
   });
 
   it('answers liveness and readiness', async () => {

@@ -1,9 +1,11 @@
-import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, type HealthCheckResult, type HealthIndicatorFunction } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { ConfigStore } from '@app/config';
 import { RedisConnections } from '@app/storage';
+import { toServiceSummaryDto } from './dto/service-health.dto';
+import { HEALTH_MONITOR, type HealthMonitor } from './health.types';
 import { ProcessHealthIndicators } from './process-health.indicators';
 
 export type OverallStatus = 'healthy' | 'degraded' | 'unhealthy';
@@ -18,10 +20,13 @@ export class HealthController {
     private readonly processHealth: ProcessHealthIndicators,
     private readonly redis: RedisConnections,
     private readonly configStore: ConfigStore,
+    @Inject(HEALTH_MONITOR) private readonly monitor: HealthMonitor,
   ) {}
 
   @Get()
-  @ApiOkResponse({ description: 'healthy or degraded: the orchestrator can serve' })
+  @ApiOkResponse({
+    description: 'healthy, or degraded when a backend instance is down: the orchestrator can serve',
+  })
   @ApiServiceUnavailableResponse({ description: 'unhealthy: it cannot' })
   async overall(@Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     const result = await this.run([
@@ -29,7 +34,10 @@ export class HealthController {
       () => this.processHealth.memory(),
       ...this.redisChecks(),
     ]);
-    const status: OverallStatus = result.status === 'ok' ? 'healthy' : 'unhealthy';
+    const services = this.monitor.services();
+    const backendDown = services.some((service) => service.instances.some((i) => i.status === 'down'));
+    // A down backend leaves the orchestrator serving (other instances, other services): degraded, still 200.
+    const status: OverallStatus = result.status !== 'ok' ? 'unhealthy' : backendDown ? 'degraded' : 'healthy';
     void reply.status(status === 'unhealthy' ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK);
     return {
       status,
@@ -38,6 +46,9 @@ export class HealthController {
       uptime_seconds: Math.round((Date.now() - this.startedAt) / 1000),
       timestamp: new Date().toISOString(),
       checks: result.details,
+      services: Object.fromEntries(
+        services.map((service) => [service.service, toServiceSummaryDto(service)]),
+      ),
     };
   }
 

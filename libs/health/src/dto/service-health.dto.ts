@@ -8,7 +8,7 @@ const INSTANCE_STATUSES: InstanceStatus[] = ['up', 'down', 'degraded', 'unknown'
 /** One backend instance as GET /api/services and the `health` WebSocket channel show it. */
 export class InstanceHealthDto {
   @ApiProperty({ example: 'whisper-0' })
-  id: string;
+  instance_id: string;
 
   @ApiProperty({ example: 'http://localhost:5001' })
   url: string;
@@ -79,7 +79,7 @@ export class ServiceHealthDto extends ServiceSummaryDto {
   instances: InstanceHealthDto[];
 }
 
-export class ServicesResponseDto {
+export class ServicesByNameDto {
   @ApiProperty({ type: ServiceHealthDto })
   whisper: ServiceHealthDto;
 
@@ -88,6 +88,11 @@ export class ServicesResponseDto {
 
   @ApiProperty({ type: ServiceHealthDto })
   translation: ServiceHealthDto;
+}
+
+export class ServicesResponseDto {
+  @ApiProperty({ type: ServicesByNameDto })
+  services: ServicesByNameDto;
 
   @ApiProperty({ format: 'date-time' })
   timestamp: string;
@@ -95,7 +100,7 @@ export class ServicesResponseDto {
 
 export function toInstanceHealthDto(instance: InstanceHealth): InstanceHealthDto {
   return {
-    id: instance.instanceId,
+    instance_id: instance.instanceId,
     url: instance.url,
     weight: instance.weight ?? null,
     status: instance.status,
@@ -127,9 +132,6 @@ export function toServiceHealthDto(service: ServiceHealth): ServiceHealthDto {
 }
 
 export function toServicesResponse(services: ServiceHealth[], now: Date): ServicesResponseDto {
-  const byName = Object.fromEntries(services.map((s) => [s.service, toServiceHealthDto(s)])) as Record<
-    ServiceName,
-    ServiceHealthDto
-  >;
-  return { ...byName, timestamp: now.toISOString() };
+  const byName = Object.fromEntries(services.map((s) => [s.service, toServiceHealthDto(s)]));
+  return { services: byName as unknown as ServicesByNameDto, timestamp: now.toISOString() };
 }
