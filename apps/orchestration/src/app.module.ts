@@ -3,8 +3,10 @@ import { AnalyticsModule } from '@app/analytics';
 import { CommonModule } from '@app/common';
 import { OrchestrationConfigModule, type ConfigSource, type OrchestrationConfig } from '@app/config';
 import { DashboardModule } from '@app/dashboard';
+import { EnginesModule } from '@app/engines';
 import { GatewayModule } from '@app/gateway';
 import { HealthModule } from '@app/health';
+import { PipelineModule } from '@app/pipeline';
 import { RealtimeModule } from '@app/realtime';
 import { SecurityModule } from '@app/security';
 import { SessionModule } from '@app/session';
@@ -21,9 +23,11 @@ export class AppModule {
         StorageModule,
         SecurityModule,
         GatewayModule,
+        EnginesModule,
         HealthModule,
         SessionModule,
         RealtimeModule,
+        PipelineModule.forRoot({ role: 'orchestrator' }),
         AnalyticsModule,
         DashboardModule,
       ],

@@ -21,3 +21,16 @@ export function audioForm(
   }
   return form;
 }
+
+/**
+ * Encodes a form as multipart bytes with its boundary. Sending bytes rather than the FormData object lets
+ * the gateway resend the body on a retry, and does not depend on the HTTP client recognising Node's global
+ * FormData class (the npm undici's dispatcher does not: it fails with "action is not a function").
+ */
+export async function encodeForm(form: FormData): Promise<{ body: Buffer; contentType: string }> {
+  const encoded = new Response(form);
+  return {
+    body: Buffer.from(await encoded.arrayBuffer()),
+    contentType: encoded.headers.get('content-type') ?? 'multipart/form-data',
+  };
+}

@@ -1,1 +1,6 @@
 export * from './pipeline.types';
+export * from './pipeline-names';
+export * from './pipeline.module';
+export * from './audio/audio-format';
+export * from './audio/voice-activity';
+export { pipelineJobId } from './pipeline.service';

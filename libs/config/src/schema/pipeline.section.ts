@@ -31,6 +31,25 @@ export class PipelineSection {
   @Min(10)
   retentionSeconds = 3600;
 
+  /**
+   * BullMQ: how long a worker's claim on a job lasts without renewal. A worker that dies mid-job gives its
+   * job back to the queue this long after its last renewal.
+   */
+  @IsInt()
+  @Min(100)
+  lockDurationMs = 30000;
+
+  /** BullMQ: how often workers look for jobs whose worker died (stalled jobs). */
+  @IsInt()
+  @Min(100)
+  stalledIntervalMs = 30000;
+
+  /** BullMQ: times a job may be recovered from a dead worker before it fails. */
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  maxStalledCount = 2;
+
   /** Largest uploaded audio file, in bytes. */
   @IsInt()
   @Min(1024)

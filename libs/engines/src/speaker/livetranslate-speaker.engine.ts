@@ -1,6 +1,6 @@
 import type { BackendServiceConfig } from '@app/config';
 import type { BackendClient } from '@app/gateway';
-import { audioForm } from '../audio-form';
+import { audioForm, encodeForm } from '../audio-form';
 import { callEngine } from '../engine-call';
 import { malformedAnswer } from '../engine-error';
 import type { AudioInput, DiarizationOptions, SpeakerEngine, SpeakerSegment } from '../engine.types';
@@ -34,13 +34,14 @@ export class LivetranslateSpeakerEngine implements SpeakerEngine {
   ) {}
 
   async diarize(audio: AudioInput, options: DiarizationOptions): Promise<SpeakerSegment[]> {
+    const form = await encodeForm(
+      audioForm(audio, 'file', { min_speakers: options.minSpeakers, max_speakers: options.maxSpeakers }),
+    );
     const { body, response } = await callEngine<DiarizeAnswer>(this.client, 'speaker', this.kind, {
       method: 'POST',
       path: '/diarize',
-      body: audioForm(audio, 'file', {
-        min_speakers: options.minSpeakers,
-        max_speakers: options.maxSpeakers,
-      }),
+      body: form.body,
+      headers: { 'content-type': form.contentType },
       idempotent: true,
       signal: options.signal,
       requestId: options.requestId,

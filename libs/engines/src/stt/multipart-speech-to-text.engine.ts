@@ -1,5 +1,6 @@
 import type { BackendServiceConfig } from '@app/config';
 import type { BackendClient, BackendResponse } from '@app/gateway';
+import { encodeForm } from '../audio-form';
 import { engineFailure, jsonBody, malformedAnswer } from '../engine-error';
 import type {
   AudioInput,
@@ -38,11 +39,12 @@ export abstract class MultipartSpeechToTextEngine implements SpeechToTextEngine 
   async transcribe(audio: AudioInput, options: TranscriptionOptions): Promise<TranscriptionResult> {
     const call = this.describeCall(audio, options);
     const started = performance.now();
+    const form = await encodeForm(call.form);
     const response = await this.client.request('whisper', {
       method: 'POST',
       path: call.path,
-      body: call.form,
-      headers: call.headers,
+      body: form.body,
+      headers: { ...call.headers, 'content-type': form.contentType },
       // Transcribing the same audio twice has no side effect, so the gateway may retry a lost call.
       idempotent: true,
       signal: options.signal,

@@ -1,0 +1,143 @@
+import { Logger } from '@nestjs/common';
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { PipelineSection } from '@app/config';
+import type { RedisConnections } from '@app/storage';
+import { PIPELINE_STAGES, STAGE_JOB_NAME, type PipelineStage, type StageJobData } from '../pipeline-names';
+import type { QueueDepth } from '../pipeline-metrics';
+import { StageFailure } from '../stage-failure';
+import { RedisPipelineState } from '../state/redis-pipeline-state';
+import {
+  assertEveryStageHasHandler,
+  followUpJobId,
+  type EnqueueOptions,
+  type PipelineDriver,
+  type StageExecutor,
+} from './pipeline-driver';
+
+/** How soon a chunk that waits for its predecessor looks again. */
+const ORDER_RECHECK_MS = 20;
+
+const COUNTED_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
+
+/**
+ * One BullMQ queue per stage, shared by every orchestrator and worker process on the same Redis. Stage jobs
+ * carry only the pipeline job id; the audio sits in Redis under its own key with a TTL.
+ *
+ * - retries: `pipeline.attempts` with exponential backoff from `pipeline.backoff_ms`; a StageFailure that
+ *   is not worth retrying becomes an UnrecoverableError, which BullMQ fails at once.
+ * - idempotency: stage job ids are deterministic (pipeline job id + stage + language), so a follow-up
+ *   enqueued twice after a crash is one job.
+ * - crash safety: a worker killed mid-job stops renewing its lock; after `lock_duration_ms` another worker's
+ *   stalled-job check (every `stalled_interval_ms`) puts the job back in the queue.
+ * - ordering: a transcription whose predecessor in the session has not finished moves itself back to the
+ *   delayed set for ORDER_RECHECK_MS instead of holding a worker slot, so waiting can never deadlock.
+ */
+export class BullmqPipelineDriver implements PipelineDriver {
+  readonly kind = 'bullmq';
+  readonly state: RedisPipelineState;
+  private readonly logger = new Logger('Pipeline');
+  private readonly queues: Record<PipelineStage, Queue<StageJobData>>;
+  private readonly workers: Worker<StageJobData>[] = [];
+
+  constructor(
+    private readonly redis: RedisConnections,
+    private readonly settings: () => PipelineSection,
+  ) {
+    this.state = new RedisPipelineState(redis.client(), redis.keyPrefix, () => settings().retentionSeconds);
+    const connection = redis.create('pipeline-queues');
+    const prefix = this.bullPrefix();
+    this.queues = Object.fromEntries(
+      PIPELINE_STAGES.map((stage) => [stage, new Queue<StageJobData>(stage, { connection, prefix })]),
+    ) as Record<PipelineStage, Queue<StageJobData>>;
+  }
+
+  private bullPrefix(): string {
+    return `${this.redis.keyPrefix}bull`;
+  }
+
+  async enqueue(stage: PipelineStage, data: StageJobData, options: EnqueueOptions): Promise<void> {
+    const settings = this.settings();
+    await this.queues[stage].add(STAGE_JOB_NAME[stage], data, {
+      jobId: options.jobId,
+      attempts: settings.attempts,
+      backoff: { type: 'exponential', delay: settings.backoffMs },
+      removeOnComplete: { age: settings.retentionSeconds },
+      removeOnFail: { age: settings.retentionSeconds },
+    });
+  }
+
+  async startWorkers(executor: StageExecutor): Promise<void> {
+    assertEveryStageHasHandler(executor);
+    const settings = this.settings();
+    for (const stage of PIPELINE_STAGES) {
+      const worker = new Worker<StageJobData>(
+        stage,
+        (job, token) => this.process(executor, stage, job, token),
+        {
+          connection: this.redis.create(`pipeline-worker-${stage}`),
+          prefix: this.bullPrefix(),
+          concurrency: settings.concurrency,
+          lockDuration: settings.lockDurationMs,
+          stalledInterval: settings.stalledIntervalMs,
+          maxStalledCount: settings.maxStalledCount,
+        },
+      );
+      worker.on('failed', (job, error) => {
+        // A job failed by the stalled check never reached the stage's final attempt; record it there.
+        if (job && /stalled/i.test(error.message)) {
+          executor.abandon(stage, job.data, error.message).catch((e: Error) => this.logger.error(e.message));
+        }
+      });
+      worker.on('error', (error) => this.logger.warn(`${stage} worker: ${error.message}`));
+      this.workers.push(worker);
+    }
+    await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
+    this.logger.log(`Pipeline workers running (concurrency ${settings.concurrency} per stage)`);
+  }
+
+  private async process(
+    executor: StageExecutor,
+    stage: PipelineStage,
+    job: Job<StageJobData>,
+    token: string | undefined,
+  ): Promise<void> {
+    if (!(await executor.mayStart(stage, job.data))) {
+      await job.moveToDelayed(Date.now() + ORDER_RECHECK_MS, token);
+      throw new DelayedError();
+    }
+    const attempt = job.attemptsMade + 1;
+    let followUps;
+    try {
+      followUps = await executor.execute(stage, job.data, {
+        attempt,
+        final: attempt >= (job.opts.attempts ?? 1),
+      });
+    } catch (error) {
+      if (error instanceof StageFailure && !error.retry) throw new UnrecoverableError(error.message);
+      throw error;
+    }
+    for (const followUp of followUps) {
+      await this.enqueue(followUp.stage, followUp.data, {
+        jobId: followUpJobId(job.data.pipelineJobId, followUp),
+      });
+    }
+  }
+
+  async depths(): Promise<QueueDepth[]> {
+    const counts = await Promise.all(
+      PIPELINE_STAGES.map(async (stage) => ({
+        stage,
+        counts: await this.queues[stage].getJobCounts(...COUNTED_STATES),
+      })),
+    );
+    return counts.flatMap(({ stage, counts: byState }) =>
+      COUNTED_STATES.map((state) => ({ stage, state, count: byState[state] ?? 0 })),
+    );
+  }
+
+  /** Workers finish their current jobs first; the Redis connections are closed by RedisConnections. */
+  async close(): Promise<void> {
+    await Promise.allSettled(this.workers.map((worker) => worker.close()));
+    await Promise.allSettled(Object.values(this.queues).map((queue) => queue.close()));
+  }
+}

@@ -1,0 +1,342 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ApiError, DomainEvents } from '@app/common';
+import { ConfigStore, SettingsService } from '@app/config';
+import {
+  SPEAKER_ENGINE,
+  SPEECH_TO_TEXT_ENGINE,
+  TRANSLATION_ENGINE,
+  isRetryable,
+  type AudioInput,
+  type SpeakerEngine,
+  type SpeechToTextEngine,
+  type TranslationEngine,
+} from '@app/engines';
+import { SESSION_STORE, type SessionStore } from '@app/session';
+import { detectVoiceActivity } from './audio/voice-activity';
+import { PipelineStage, type StageJobData } from './pipeline-names';
+import { RESULT_PUBLISHER, type ResultPublisher, type ResultTarget } from './pipeline.types';
+import { StageFailure, type AttemptInfo } from './stage-failure';
+import {
+  translationStageKey,
+  type PipelineJobMeta,
+  type PipelineJobRecord,
+  type StageState,
+  type TranscriptRecord,
+  type TranslationRecord,
+} from './state/pipeline-job-record';
+import { FIELD, type PipelineState, type RecordFields } from './state/pipeline-state';
+import { PIPELINE_METRICS, PIPELINE_STATE } from './pipeline.tokens';
+import type { PipelineMetrics } from './pipeline-metrics';
+import { failurePayload, speakerPayload, transcriptionPayload, translationPayload } from './wire-payloads';
+
+/** A stage job to start once another finished: translations and diarization after transcription. */
+export interface FollowUp {
+  stage: PipelineStage;
+  data: StageJobData;
+}
+
+export type StageHandler = (data: StageJobData, record: PipelineJobRecord) => Promise<FollowUp[]>;
+
+/**
+ * How long a chunk waits for the chunk before it in its session. It covers that chunk's retries with
+ * backoff; after it the chunk goes ahead, because a predecessor lost without a trace must not stop the
+ * session for good.
+ */
+export const ORDER_WAIT_LIMIT_MS = 120_000;
+
+/**
+ * What each stage does, independent of the driver that runs it: read the job record and audio, call the
+ * engine, write the stage's own fields, publish the result, append it to the session history. The drivers
+ * (in-process, BullMQ) only decide when a stage runs and how often it is retried.
+ */
+@Injectable()
+export class PipelineStages {
+  private readonly logger = new Logger('Pipeline');
+  readonly handlers: Record<PipelineStage, StageHandler> = {
+    [PipelineStage.Transcription]: (data, record) => this.transcribe(record),
+    [PipelineStage.Translation]: (data, record) => this.translate(record, data.targetLanguage ?? ''),
+    [PipelineStage.Diarization]: (data, record) => this.diarize(record),
+  };
+
+  constructor(
+    @Inject(SPEECH_TO_TEXT_ENGINE) private readonly speechToText: SpeechToTextEngine,
+    @Inject(TRANSLATION_ENGINE) private readonly translation: TranslationEngine,
+    @Inject(SPEAKER_ENGINE) private readonly speaker: SpeakerEngine,
+    @Inject(SESSION_STORE) private readonly sessions: SessionStore,
+    @Inject(RESULT_PUBLISHER) private readonly publisher: ResultPublisher,
+    @Inject(PIPELINE_STATE) private readonly state: PipelineState,
+    @Inject(PIPELINE_METRICS) private readonly metrics: PipelineMetrics,
+    private readonly config: ConfigStore,
+    private readonly settings: SettingsService,
+    private readonly events: DomainEvents,
+  ) {}
+
+  /** Whether a transcription may start: every earlier chunk of its lane has finished, or waited too long. */
+  async mayStart(stage: PipelineStage, data: StageJobData, now = Date.now()): Promise<boolean> {
+    if (stage !== PipelineStage.Transcription) return true;
+    const record = await this.state.get(data.pipelineJobId);
+    if (!record) return true;
+    if (now - Date.parse(record.meta.createdAt) > ORDER_WAIT_LIMIT_MS) return true;
+    return (await this.state.finishedThrough(record.meta.lane)) >= record.meta.sequence - 1;
+  }
+
+  /**
+   * Runs one attempt of a stage job. Resolves with the follow-up jobs; rejects with a StageFailure whose
+   * `retry` tells the driver whether to schedule another attempt.
+   */
+  async execute(stage: PipelineStage, data: StageJobData, attempt: AttemptInfo): Promise<FollowUp[]> {
+    const record = await this.state.get(data.pipelineJobId);
+    if (!record)
+      throw new StageFailure(`Pipeline job ${data.pipelineJobId} no longer exists (expired)`, false);
+    const key = stageKey(stage, data);
+    const started = performance.now();
+    await this.setStage(record.meta.id, key, 'active', attempt.attempt);
+    try {
+      const followUps = await this.handlers[stage](data, record);
+      await this.setStage(record.meta.id, key, 'completed', attempt.attempt);
+      this.count(stage, 'completed', started);
+      return followUps;
+    } catch (error) {
+      const message = describe(error);
+      const retry = !attempt.final && isRetryable(error);
+      if (retry) {
+        await this.setStage(record.meta.id, key, 'queued', attempt.attempt, message);
+        this.count(stage, 'retried', started);
+        this.logger.warn(
+          `${key} of job ${record.meta.id} failed (attempt ${attempt.attempt}), retrying: ${message}`,
+        );
+      } else {
+        await this.fail(record, stage, key, attempt.attempt, error, message);
+        this.count(stage, 'failed', started);
+      }
+      throw new StageFailure(message, retry);
+    }
+  }
+
+  /** The queue gave up on a job (its workers kept dying); record the failure as a final attempt would. */
+  async abandon(stage: PipelineStage, data: StageJobData, reason: string): Promise<void> {
+    const record = await this.state.get(data.pipelineJobId);
+    if (!record) return;
+    const key = stageKey(stage, data);
+    const attempts = record.stages[key]?.attempts ?? 0;
+    await this.fail(record, stage, key, attempts, new Error(reason), reason);
+    this.metrics.outcome(stage, 'failed');
+    await this.state.countOutcome(stage, 'failed');
+  }
+
+  private async transcribe(record: PipelineJobRecord): Promise<FollowUp[]> {
+    const { meta } = record;
+    // A retry after a crash that came after the transcript was written: do not call the engine again.
+    if (record.transcript) return this.afterTranscript(meta, record.transcript);
+    const audio = await this.audio(meta);
+    const settings = await this.settings.get();
+    const activity = detectVoiceActivity(
+      audio.data,
+      meta.format,
+      this.config.current.pipeline.vadThresholdDb,
+    );
+    const dropAsSilence = settings.enable_vad && !activity.speechDetected;
+    const result = dropAsSilence
+      ? undefined
+      : await this.speechToText.transcribe(audio, {
+          language: meta.language,
+          sessionId: meta.sessionId,
+          requestId: meta.requestId,
+          model: settings.default_whisper_model || undefined,
+        });
+    const duration = activity.durationSeconds ?? result?.duration ?? 0;
+    const transcript: TranscriptRecord = {
+      text: result?.text ?? '',
+      language: result?.language ?? meta.language ?? 'und',
+      segments: result?.segments ?? [],
+      confidence: result?.confidence ?? 0,
+      backend: result?.backend ?? 'vad',
+      audioLevelDb: activity.levelDb,
+      speechDetected: activity.speechDetected && !(result?.noSpeech ?? false),
+      offset: await this.state.advanceOffset(meta.lane, duration),
+      ...(duration > 0 ? { duration } : {}),
+      processingMs: result?.processingMs ?? 0,
+    };
+    await this.state.update(meta.id, { [FIELD.transcript]: transcript });
+    this.publisher.publish(target(meta), 'transcription_result', transcriptionPayload(meta, transcript));
+    if (meta.sessionId && transcript.text) {
+      await this.sessions.append(meta.sessionId, {
+        kind: 'transcript',
+        chunkId: meta.chunkId,
+        at: new Date().toISOString(),
+        text: transcript.text,
+        language: transcript.language,
+        confidence: transcript.confidence,
+        segments: transcript.segments,
+        offset: transcript.offset,
+        backend: transcript.backend,
+      });
+    }
+    return this.afterTranscript(meta, transcript);
+  }
+
+  /** Translations and diarization follow a transcript with words in it; otherwise they are skipped. */
+  private async afterTranscript(meta: PipelineJobMeta, transcript: TranscriptRecord): Promise<FollowUp[]> {
+    await this.state.markFinished(meta.lane, meta.sequence);
+    const hasSpeech = transcript.text !== '';
+    const skipped: RecordFields = {};
+    const followUps: FollowUp[] = [];
+    for (const language of meta.targetLanguages) {
+      if (hasSpeech)
+        followUps.push({
+          stage: PipelineStage.Translation,
+          data: { pipelineJobId: meta.id, targetLanguage: language },
+        });
+      else
+        skipped[FIELD.stagePrefix + translationStageKey(language)] = stageStatus('skipped', 0, 'no speech');
+    }
+    if (meta.diarize && hasSpeech)
+      followUps.push({ stage: PipelineStage.Diarization, data: { pipelineJobId: meta.id } });
+    else if (meta.diarize)
+      skipped[FIELD.stagePrefix + PipelineStage.Diarization] = stageStatus('skipped', 0, 'no speech');
+    if (Object.keys(skipped).length > 0) await this.state.update(meta.id, skipped);
+    if (!meta.diarize) await this.state.deleteAudio(meta.id);
+    return followUps;
+  }
+
+  private async translate(record: PipelineJobRecord, targetLanguage: string): Promise<FollowUp[]> {
+    const { meta, transcript } = record;
+    if (!transcript) throw new StageFailure('No transcript to translate', false);
+    const translated: TranslationRecord =
+      transcript.language === targetLanguage
+        ? // Same language: nothing for an engine to do, and Apertium would refuse the pair.
+          {
+            text: transcript.text,
+            translatedText: transcript.text,
+            sourceLanguage: targetLanguage,
+            targetLanguage,
+            confidence: 1,
+            backend: 'identity',
+            processingMs: 0,
+          }
+        : await this.translation.translate({
+            text: transcript.text,
+            sourceLanguage: transcript.language === 'und' ? 'auto' : transcript.language,
+            targetLanguage,
+            sessionId: meta.sessionId,
+            requestId: meta.requestId,
+          });
+    const stored: TranslationRecord = { ...translated, processingMs: translated.processingMs };
+    await this.state.update(meta.id, { [FIELD.translationPrefix + targetLanguage]: stored });
+    this.publisher.publish(target(meta), 'translation_result', translationPayload(meta, stored));
+    if (meta.sessionId) {
+      await this.sessions.append(meta.sessionId, {
+        kind: 'translation',
+        chunkId: meta.chunkId,
+        at: new Date().toISOString(),
+        text: stored.text,
+        translatedText: stored.translatedText,
+        sourceLanguage: stored.sourceLanguage,
+        targetLanguage,
+        confidence: stored.confidence,
+        offset: transcript.offset,
+        ...(transcript.duration !== undefined ? { duration: transcript.duration } : {}),
+        backend: stored.backend,
+      });
+    }
+    return [];
+  }
+
+  private async diarize(record: PipelineJobRecord): Promise<FollowUp[]> {
+    const { meta } = record;
+    const segments = await this.speaker.diarize(await this.audio(meta), { requestId: meta.requestId });
+    await this.state.update(meta.id, { [FIELD.speakers]: segments });
+    await this.state.deleteAudio(meta.id);
+    this.publisher.publish(target(meta), 'speaker_result', speakerPayload(meta, segments));
+    if (meta.sessionId) {
+      await this.sessions.append(meta.sessionId, {
+        kind: 'speakers',
+        chunkId: meta.chunkId,
+        at: new Date().toISOString(),
+        segments,
+        offset: record.transcript?.offset ?? 0,
+      });
+    }
+    return [];
+  }
+
+  private async audio(meta: PipelineJobMeta): Promise<AudioInput> {
+    const data = await this.state.audio(meta.id);
+    if (!data) throw new StageFailure(`The audio of job ${meta.id} has expired`, false);
+    return { data, format: meta.format, contentType: meta.contentType, sampleRate: meta.sampleRate };
+  }
+
+  /** A final failure: visible in the job, the activity log and to the client; later chunks go on. */
+  private async fail(
+    record: PipelineJobRecord,
+    stage: PipelineStage,
+    key: string,
+    attempts: number,
+    error: unknown,
+    message: string,
+  ): Promise<void> {
+    const { meta } = record;
+    const fields: RecordFields = { [FIELD.stagePrefix + key]: stageStatus('failed', attempts, message) };
+    if (stage === PipelineStage.Transcription) {
+      for (const language of meta.targetLanguages) {
+        fields[FIELD.stagePrefix + translationStageKey(language)] = stageStatus(
+          'skipped',
+          0,
+          'transcription failed',
+        );
+      }
+      if (meta.diarize)
+        fields[FIELD.stagePrefix + PipelineStage.Diarization] = stageStatus(
+          'skipped',
+          0,
+          'transcription failed',
+        );
+      await this.state.markFinished(meta.lane, meta.sequence);
+    }
+    await this.state.update(meta.id, fields);
+    const code = error instanceof ApiError ? error.code : 'PIPELINE_FAILED';
+    this.publisher.publish(target(meta), 'error', failurePayload(meta, key, code, message));
+    this.events.activity(
+      'error',
+      'pipeline',
+      `${key} of chunk ${meta.chunkId} failed after ${attempts} attempt(s): ${message}`,
+      {
+        job_id: meta.id,
+        session_id: meta.sessionId,
+      },
+    );
+  }
+
+  private async setStage(
+    jobId: string,
+    key: string,
+    state: StageState,
+    attempts: number,
+    error?: string,
+  ): Promise<void> {
+    await this.state.update(jobId, { [FIELD.stagePrefix + key]: stageStatus(state, attempts, error) });
+  }
+
+  private count(stage: PipelineStage, outcome: 'completed' | 'failed' | 'retried', started: number): void {
+    this.metrics.outcome(stage, outcome, (performance.now() - started) / 1000);
+    this.state
+      .countOutcome(stage, outcome)
+      .catch((error: Error) => this.logger.warn(`Outcome not counted: ${error.message}`));
+  }
+}
+
+export function stageKey(stage: PipelineStage, data: StageJobData): string {
+  return stage === PipelineStage.Translation ? translationStageKey(data.targetLanguage ?? '') : stage;
+}
+
+function stageStatus(state: StageState, attempts: number, error?: string) {
+  return { state, attempts, ...(error ? { error } : {}), updatedAt: new Date().toISOString() };
+}
+
+function target(meta: PipelineJobMeta): ResultTarget {
+  return { sessionId: meta.sessionId, connectionId: meta.connectionId };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,69 @@
+import type { SpeakerSegment, TranscriptSegment } from '@app/engines';
+
+/** A stage's progress; `skipped` when it had nothing to do (silence, or the transcription failed). */
+export type StageState = 'queued' | 'active' | 'completed' | 'failed' | 'skipped';
+
+export interface StageStatus {
+  state: StageState;
+  attempts: number;
+  error?: string;
+  updatedAt: string;
+}
+
+/** The submission as stored at creation; never changed afterwards. */
+export interface PipelineJobMeta {
+  id: string;
+  chunkId: string;
+  sessionId?: string;
+  connectionId?: string;
+  /** Position of this chunk in its session (or connection), from 1; orders the transcription stage. */
+  sequence: number;
+  /** The ordering lane: `s:<session>`, `c:<connection>` or `j:<job>` for a chunk with neither. */
+  lane: string;
+  format: string;
+  contentType: string;
+  sampleRate?: number;
+  language?: string;
+  targetLanguages: string[];
+  diarize: boolean;
+  requestId?: string;
+  createdAt: string;
+}
+
+export interface TranscriptRecord {
+  text: string;
+  language: string;
+  segments: TranscriptSegment[];
+  confidence: number;
+  backend: string;
+  audioLevelDb: number | null;
+  speechDetected: boolean;
+  /** Seconds from the session's start. */
+  offset: number;
+  duration?: number;
+  processingMs: number;
+}
+
+export interface TranslationRecord {
+  text: string;
+  translatedText: string;
+  sourceLanguage: string;
+  targetLanguage: string;
+  confidence: number;
+  backend: string;
+  processingMs: number;
+}
+
+/** Everything known about one pipeline job, assembled from the fields each stage writes. */
+export interface PipelineJobRecord {
+  meta: PipelineJobMeta;
+  /** Keyed `transcription`, `translation:<lang>`, `diarization`. */
+  stages: Record<string, StageStatus>;
+  transcript?: TranscriptRecord;
+  translations: Record<string, TranslationRecord>;
+  speakers?: SpeakerSegment[];
+}
+
+export function translationStageKey(language: string): string {
+  return `translation:${language}`;
+}

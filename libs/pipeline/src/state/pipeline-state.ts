@@ -1,0 +1,73 @@
+import type { PipelineJobMeta, PipelineJobRecord } from './pipeline-job-record';
+
+/** Fields of a job record; each stage writes only its own, so concurrent stages never overwrite each other. */
+export type RecordFields = Record<string, unknown>;
+
+export type StageOutcome = 'completed' | 'failed' | 'retried' | 'skipped';
+
+export interface OutcomeCounts {
+  totals: Record<string, Record<StageOutcome, number>>;
+  /** Jobs whose transcription finished in the last 60 seconds. */
+  completedLastMinute: number;
+}
+
+/**
+ * The pipeline's shared state: job records, the audio they reference, per-lane ordering and audio offsets,
+ * and outcome counters. In memory for the in-process driver; in Redis for BullMQ, where every worker
+ * process shares it. Records and audio expire after `pipeline.retention_seconds`.
+ */
+export interface PipelineState {
+  /**
+   * Creates the record, storing the audio beside it, unless a record with this id exists: false then,
+   * which is how a re-sent chunk is recognised. The sequence is assigned here, atomically per lane.
+   */
+  create(meta: Omit<PipelineJobMeta, 'sequence'>, audio: Buffer, initial: RecordFields): Promise<boolean>;
+  update(jobId: string, fields: RecordFields): Promise<void>;
+  get(jobId: string): Promise<PipelineJobRecord | undefined>;
+  audio(jobId: string): Promise<Buffer | undefined>;
+  deleteAudio(jobId: string): Promise<void>;
+
+  /** The highest sequence of the lane below which every chunk has finished (completed or failed). */
+  finishedThrough(lane: string): Promise<number>;
+  markFinished(lane: string, sequence: number): Promise<void>;
+  /** Adds a chunk's duration to the lane's running audio offset and returns the offset it starts at. */
+  advanceOffset(lane: string, seconds: number): Promise<number>;
+
+  countOutcome(stage: string, outcome: StageOutcome): Promise<void>;
+  outcomes(): Promise<OutcomeCounts>;
+}
+
+/** Field names of the record hash. */
+export const FIELD = {
+  meta: 'meta',
+  /** Kept apart from `meta` because it is assigned atomically when the record is created. */
+  sequence: 'sequence',
+  transcript: 'result:transcript',
+  speakers: 'result:speakers',
+  stagePrefix: 'stage:',
+  translationPrefix: 'result:translation:',
+} as const;
+
+/** Builds a record from its fields, whichever store they came from. */
+export function assembleRecord(fields: Record<string, unknown>): PipelineJobRecord | undefined {
+  const stored = fields[FIELD.meta] as Omit<PipelineJobMeta, 'sequence'> | undefined;
+  if (!stored) return undefined;
+  const meta: PipelineJobMeta = { ...stored, sequence: Number(fields[FIELD.sequence] ?? 0) };
+  const record: PipelineJobRecord = { meta, stages: {}, translations: {} };
+  for (const [name, value] of Object.entries(fields)) {
+    if (name.startsWith(FIELD.stagePrefix)) {
+      record.stages[name.slice(FIELD.stagePrefix.length)] = value as PipelineJobRecord['stages'][string];
+    } else if (name.startsWith(FIELD.translationPrefix)) {
+      record.translations[name.slice(FIELD.translationPrefix.length)] =
+        value as PipelineJobRecord['translations'][string];
+    }
+  }
+  if (fields[FIELD.transcript])
+    record.transcript = fields[FIELD.transcript] as PipelineJobRecord['transcript'];
+  if (fields[FIELD.speakers]) record.speakers = fields[FIELD.speakers] as PipelineJobRecord['speakers'];
+  return record;
+}
+
+export function emptyOutcomes(): Record<StageOutcome, number> {
+  return { completed: 0, failed: 0, retried: 0, skipped: 0 };
+}

@@ -1,0 +1,148 @@
+import type { Redis } from 'ioredis';
+import type { PipelineJobMeta, PipelineJobRecord } from './pipeline-job-record';
+import {
+  FIELD,
+  assembleRecord,
+  emptyOutcomes,
+  type OutcomeCounts,
+  type PipelineState,
+  type RecordFields,
+  type StageOutcome,
+} from './pipeline-state';
+
+/**
+ * Creates the record only if absent (the idempotency gate), assigns the lane sequence and stores the
+ * audio, all in one step so that two instances receiving the same chunk cannot both create it.
+ * KEYS: job hash, audio, lane sequence. ARGV: ttl, audio, then field/value pairs.
+ */
+const CREATE_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local seq = redis.call('INCR', KEYS[3])
+redis.call('EXPIRE', KEYS[3], ARGV[1])
+redis.call('HSET', KEYS[1], '${FIELD.sequence}', seq)
+for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[1])
+return seq`;
+
+/**
+ * Advances the lane's watermark over every consecutive finished sequence. The loop is bounded by the
+ * size of the finished-ahead set. KEYS: watermark, finished-ahead set. ARGV: sequence, ttl.
+ */
+const FINISH_SCRIPT = `
+redis.call('SADD', KEYS[2], ARGV[1])
+local w = tonumber(redis.call('GET', KEYS[1]) or '0')
+while redis.call('SREM', KEYS[2], tostring(w + 1)) == 1 do w = w + 1 end
+redis.call('SET', KEYS[1], w, 'EX', ARGV[2])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+return w`;
+
+/** Shared by the orchestrator and every worker process; all keys live under `<prefix>pipeline:`. */
+export class RedisPipelineState implements PipelineState {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly retentionSeconds: () => number,
+  ) {}
+
+  private key(...parts: string[]): string {
+    return `${this.prefix}pipeline:${parts.join(':')}`;
+  }
+
+  async create(
+    meta: Omit<PipelineJobMeta, 'sequence'>,
+    audio: Buffer,
+    initial: RecordFields,
+  ): Promise<boolean> {
+    const pairs = Object.entries({ ...initial, [FIELD.meta]: meta }).flatMap(([k, v]) => [
+      k,
+      JSON.stringify(v),
+    ]);
+    const sequence = await this.redis.eval(
+      CREATE_SCRIPT,
+      3,
+      this.key('job', meta.id),
+      this.key('audio', meta.id),
+      this.key('lane', meta.lane, 'seq'),
+      this.retentionSeconds(),
+      audio,
+      ...pairs,
+    );
+    return Number(sequence) > 0;
+  }
+
+  async update(jobId: string, fields: RecordFields): Promise<void> {
+    const pairs = Object.entries(fields).flatMap(([k, v]) => [k, JSON.stringify(v)]);
+    if (pairs.length > 0) await this.redis.hset(this.key('job', jobId), ...pairs);
+  }
+
+  async get(jobId: string): Promise<PipelineJobRecord | undefined> {
+    const raw = await this.redis.hgetall(this.key('job', jobId));
+    return assembleRecord(
+      Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, JSON.parse(v) as unknown])),
+    );
+  }
+
+  async audio(jobId: string): Promise<Buffer | undefined> {
+    return (await this.redis.getBuffer(this.key('audio', jobId))) ?? undefined;
+  }
+
+  async deleteAudio(jobId: string): Promise<void> {
+    await this.redis.del(this.key('audio', jobId));
+  }
+
+  async finishedThrough(lane: string): Promise<number> {
+    return Number((await this.redis.get(this.key('lane', lane, 'done'))) ?? 0);
+  }
+
+  async markFinished(lane: string, sequence: number): Promise<void> {
+    await this.redis.eval(
+      FINISH_SCRIPT,
+      2,
+      this.key('lane', lane, 'done'),
+      this.key('lane', lane, 'ahead'),
+      sequence,
+      this.retentionSeconds(),
+    );
+  }
+
+  async advanceOffset(lane: string, seconds: number): Promise<number> {
+    const key = this.key('lane', lane, 'offset');
+    const [[, after]] = (await this.redis
+      .multi()
+      .incrbyfloat(key, seconds)
+      .expire(key, this.retentionSeconds())
+      .exec()) as [[Error | null, string]];
+    return Number(after) - seconds;
+  }
+
+  async countOutcome(stage: string, outcome: StageOutcome): Promise<void> {
+    const batch = this.redis.multi().hincrby(this.key('outcomes'), `${stage}:${outcome}`, 1);
+    if (stage === 'transcription' && outcome === 'completed') {
+      const minute = this.key('completions', String(Math.floor(Date.now() / 60_000)));
+      batch.incr(minute).expire(minute, 180);
+    }
+    await batch.exec();
+  }
+
+  /** Completions of the last minute: the previous minute bucket weighted by how much of it is in range. */
+  async outcomes(): Promise<OutcomeCounts> {
+    const now = Date.now();
+    const minute = Math.floor(now / 60_000);
+    const [totals, current, previous] = await Promise.all([
+      this.redis.hgetall(this.key('outcomes')),
+      this.redis.get(this.key('completions', String(minute))),
+      this.redis.get(this.key('completions', String(minute - 1))),
+    ]);
+    const counts: OutcomeCounts['totals'] = {};
+    for (const [field, value] of Object.entries(totals)) {
+      const [stage, outcome] = field.split(':') as [string, StageOutcome];
+      (counts[stage] ??= emptyOutcomes())[outcome] = Number(value);
+    }
+    const elapsedShare = (now % 60_000) / 60_000;
+    return {
+      totals: counts,
+      completedLastMinute: Math.round(Number(current ?? 0) + Number(previous ?? 0) * (1 - elapsedShare)),
+    };
+  }
+}

@@ -1,0 +1,3 @@
+import { describePipelineBehaviour } from './pipeline-suite';
+
+describePipelineBehaviour('in-process', () => Promise.resolve(undefined));
