@@ -1,0 +1,68 @@
+import type { RunningApp } from '../support/app-harness';
+import { delay, runLoad } from '../support/load-loop';
+import { startSwitchableBackend, type SwitchableBackend } from '../support/switchable-backend';
+import { startGatewayApp, tuneGateway } from '../gateway/gateway-harness';
+
+/** GATEWAY_TIMEOUT in seconds: the longest any proxied call may take. */
+const GATEWAY_TIMEOUT_S = 1;
+/** The statuses a proxied call may end with when its backend fails (CONTRACTS §2, gateway codes). */
+const BACKEND_ERROR_CODES = ['BACKEND_UNAVAILABLE', 'BACKEND_TIMEOUT', 'CIRCUIT_OPEN', 'BAD_GATEWAY'];
+
+interface ServiceView {
+  instances: { url: string; circuit: string }[];
+}
+
+describe('fault: a backend killed and restarted under load', () => {
+  let backend: SwitchableBackend;
+  let running: RunningApp;
+  beforeAll(async () => {
+    backend = await startSwitchableBackend();
+    running = await startGatewayApp({ whisper: backend.url }, { GATEWAY_TIMEOUT: String(GATEWAY_TIMEOUT_S) });
+    tuneGateway(running, { retries: 0, circuit_breaker_threshold: 3, circuit_breaker_reset_timeout: 0.5 });
+  });
+  afterAll(async () => {
+    await running.close();
+    await backend.stop();
+  });
+
+  it('never hangs past the timeout, opens the breaker while the backend is gone and closes it after', async () => {
+    const load = runLoad({
+      url: `${running.url}/api/whisper/models`,
+      concurrency: 8,
+      durationMs: 4500,
+      maxRequests: 5000,
+      deadlineMs: GATEWAY_TIMEOUT_S * 1000 + 2000,
+    });
+    await delay(800);
+    await backend.stop();
+    const killedAt = 800;
+    await delay(1500);
+    await backend.start();
+    const restartedAt = 2300;
+    const samples = await load;
+
+    expect(samples.length).toBeGreaterThan(50);
+    // Nothing hung: every request got an answer, well inside the gateway's timeout plus scheduling slack.
+    expect(samples.filter((s) => s.failure)).toEqual([]);
+    expect(Math.max(...samples.map((s) => s.ms))).toBeLessThan(GATEWAY_TIMEOUT_S * 1000 + 1000);
+    // Only success or the documented backend errors.
+    for (const sample of samples.filter((s) => s.status !== 200)) {
+      expect([502, 503, 504]).toContain(sample.status);
+      expect(BACKEND_ERROR_CODES).toContain(sample.code);
+    }
+    const before = samples.filter((s) => s.startedAt < killedAt - 100);
+    const outage = samples.filter((s) => s.startedAt > killedAt + 100 && s.startedAt < restartedAt);
+    const tail = samples.filter((s) => s.startedAt > restartedAt + 1500);
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.every((s) => s.status === 200)).toBe(true);
+    // The breaker opened: most outage calls were refused without reaching for the dead backend.
+    expect(outage.filter((s) => s.code === 'CIRCUIT_OPEN').length).toBeGreaterThan(outage.length / 2);
+    // ...and closed again once the backend was back.
+    expect(tail.length).toBeGreaterThan(0);
+    expect(tail.every((s) => s.status === 200)).toBe(true);
+    const view = (await (await fetch(`${running.url}/api/services`)).json()) as {
+      services: Record<string, ServiceView>;
+    };
+    expect(view.services.whisper.instances[0].circuit).toBe('closed');
+  });
+});
