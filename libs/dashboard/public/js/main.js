@@ -47,11 +47,10 @@ async function start() {
   fillLanguageSelects(document, FALLBACK_LANGUAGES, preferredTarget);
 
   const resync = () => Promise.all(resyncs.map((load) => load()));
-  let everConnected = false;
   live.addEventListener('state', async ({ detail }) => {
     if (detail.state === 'connected') {
-      if (everConnected) void resync();
-      everConnected = true;
+      // Also on the first connect: the first paint was fetched before this page's own connection existed.
+      void resync();
       if (joined) await ctx.joinSession().catch(() => (joined = false));
       await showLanguages(live, preferredTarget);
     } else if (detail.state === 'unavailable') {

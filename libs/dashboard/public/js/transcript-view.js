@@ -1,4 +1,4 @@
-import { el, formatOffset, prependBounded, speakerColour } from './dom.js';
+import { el, formatOffset, speakerColour } from './dom.js';
 
 const MAX_ENTRIES = 200;
 const SVG = 'http://www.w3.org/2000/svg';
@@ -24,35 +24,44 @@ export class TranscriptView {
     this.#speakerSpans = [];
   }
 
-  /** transcript: { text, language, segments[{start,end,text,speaker?}], confidence }; translations: [{ target_lang, translated_text }] */
+  /**
+   * One list item per chunk (or file), oldest first as a transcript reads, with a line per segment and the
+   * chunk's translations under it. transcript: { chunk_id, text, language, segments[{start,end,text,speaker?}] }
+   */
   add(transcript, offset = 0, translations = []) {
     const segments = transcript.segments?.length
       ? transcript.segments
       : [{ start: 0, end: transcript.duration ?? 0, text: transcript.text }];
-    for (const segment of segments) {
-      const line = el(
-        'li',
-        { 'data-chunk': transcript.chunk_id },
+    const entry = el(
+      'li',
+      { 'data-chunk': transcript.chunk_id },
+      segments.map((segment) =>
         el(
-          'span',
-          { class: 'time' },
-          `${formatOffset(offset + segment.start)}–${formatOffset(offset + segment.end)}`,
+          'div',
+          { class: 'segment' },
+          el(
+            'span',
+            { class: 'time' },
+            `${formatOffset(offset + segment.start)}–${formatOffset(offset + segment.end)}`,
+          ),
+          segment.speaker ? speakerTag(segment.speaker) : null,
+          el('span', { lang: transcript.language }, segment.text?.trim() || '(no speech)'),
         ),
-        segment.speaker ? speakerTag(segment.speaker) : null,
-        el('span', { lang: transcript.language }, segment.text?.trim() || '(no speech)'),
-      );
-      prependBounded(this.list, line, MAX_ENTRIES);
-    }
+      ),
+    );
+    this.list.append(entry);
+    while (this.list.children.length > MAX_ENTRIES) this.list.firstElementChild.remove();
+    this.list.scrollTop = this.list.scrollHeight;
     if (translations.length) this.addTranslations(transcript.chunk_id, translations);
     const speakerSegments = segments.filter((segment) => segment.speaker);
     if (speakerSegments.length) this.addSpeakers(speakerSegments, offset);
   }
 
-  /** Shown under the newest line of the same chunk (or the newest line when the chunk is unknown). */
+  /** Under the chunk's entry, or the newest entry when the chunk is unknown. */
   addTranslations(chunkId, translations) {
     const anchor =
       (chunkId && this.list.querySelector(`li[data-chunk="${CSS.escape(chunkId)}"]`)) ||
-      this.list.firstElementChild;
+      this.list.lastElementChild;
     if (!anchor) return;
     for (const translation of translations) {
       anchor.append(

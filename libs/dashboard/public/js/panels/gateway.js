@@ -89,35 +89,39 @@ export function initGatewayPanel(ctx) {
   ctx.onResync(() => Promise.all([loadStats(), loadTrends()]));
 }
 
-/** One summary row per service, then its instances. */
-function gatewayRows(data) {
-  const services = Array.isArray(data) ? data : (data?.services ?? []);
-  const list = Array.isArray(services)
-    ? services
-    : Object.entries(services).map(([service, value]) => ({ service, ...value }));
-  return list.flatMap((service) => [
-    statsRow(service.service ?? service.name, service, 'service-row'),
-    ...(service.instances ?? []).map((instance) =>
-      statsRow(`  ${instance.url ?? instance.id ?? instance.instance}`, instance),
+/** One summary row per service (with its engine kind), then one per instance. rate(key, requests) gives req/s. */
+function gatewayRows(snapshot, rate) {
+  return (snapshot.services ?? []).flatMap((service) => [
+    statsRow(
+      `${service.service} (${service.kind})`,
+      service,
+      rate(service.service, service.requests),
+      'service-row',
+    ),
+    ...service.instances.map((instance) =>
+      statsRow(
+        instance.id,
+        instance,
+        rate(`${service.service}/${instance.id}`, instance.requests),
+        '',
+        instance.url,
+      ),
     ),
   ]);
 }
 
-function statsRow(name, stats, rowClass) {
-  const latency = stats.latency_ms ?? stats.latency ?? {};
-  const breaker = stats.breaker ?? stats.circuit;
-  const successShare =
-    stats.success_rate ?? (stats.requests ? (stats.successes ?? 0) / stats.requests : null);
+function statsRow(name, stats, requestsPerSecond, rowClass, title) {
+  const latency = stats.latency_ms ?? {};
   return el(
     'tr',
     { class: rowClass },
-    el('td', { class: 'mono' }, name),
+    el('td', { class: 'mono', title }, name),
     el('td', {}, formatNumber(stats.requests)),
-    el('td', {}, formatNumber(stats.requests_per_second ?? stats.rate, 2)),
-    el('td', {}, formatPercent(successShare, successShare !== null && successShare <= 1)),
-    el('td', {}, formatMs(latency.p50 ?? stats.p50_ms)),
-    el('td', {}, formatMs(latency.p95 ?? stats.p95_ms)),
-    el('td', {}, formatMs(latency.p99 ?? stats.p99_ms)),
-    el('td', {}, breaker ? badge(breaker, breaker) : '—'),
+    el('td', {}, formatNumber(requestsPerSecond, 2)),
+    el('td', {}, formatPercent(stats.success_rate, true)),
+    el('td', {}, formatMs(latency.p50)),
+    el('td', {}, formatMs(latency.p95)),
+    el('td', {}, formatMs(latency.p99)),
+    el('td', {}, stats.breaker ? badge(stats.breaker, stats.breaker) : ''),
   );
 }

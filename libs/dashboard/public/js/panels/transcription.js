@@ -60,12 +60,16 @@ export function initTranscriptionPanel(ctx) {
     }
     const job = await pollJob(created.data.job_id);
     if (!job) return;
-    if (job.state === 'failed') {
-      jobState.textContent = `Job failed: ${job.error?.message ?? job.error ?? 'unknown error'}`;
-      return;
-    }
-    jobState.textContent = `Done: ${file.name}`;
-    showJobResult(job);
+    const transcript = job.result?.transcript;
+    // A job fails as a whole when any stage does, but what the other stages produced is still worth showing.
+    if (transcript) showJobResult(job);
+    const heard = transcript
+      ? ` (level ${formatNumber(transcript.audio_level_db, 0)} dB, ${transcript.speech_detected ? 'speech' : 'no speech'})`
+      : '';
+    jobState.textContent =
+      job.state === 'failed'
+        ? `${transcript ? 'Finished with errors' : 'Job failed'}: ${job.error?.message ?? job.error ?? 'unknown error'}`
+        : `Done: ${file.name}${heard}`;
   }
 
   async function pollJob(jobId) {

@@ -1,0 +1,70 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+/** Debian's Chromium; the tests never download a browser. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
+
+/** A page under observation: what the console said and which hosts it talked to. */
+export interface WatchedPage {
+  page: Page;
+  /** Console errors and uncaught exceptions, as text. */
+  errors: string[];
+  /** Every request URL whose host is not loopback. */
+  externalRequests: string[];
+}
+
+export interface TestBrowser {
+  open(url: string, viewport?: { width: number; height: number }): Promise<WatchedPage>;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Chromium with a fresh profile directory, removed again on close. */
+export async function launchBrowser(): Promise<TestBrowser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
+  const profile = mkdtempSync(join(tmpdir(), 'lt-chromium-'));
+  const context: BrowserContext = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1400, height: 900 },
+  });
+  return {
+    async open(url, viewport) {
+      const page = await context.newPage();
+      if (viewport) await page.setViewportSize(viewport);
+      const watched: WatchedPage = { page, errors: [], externalRequests: [] };
+      page.on('console', (message) => {
+        if (message.type() === 'error') watched.errors.push(message.text());
+      });
+      page.on('pageerror', (error) => watched.errors.push(error.message));
+      const note = (url: string): void => {
+        const { protocol, hostname } = new URL(url);
+        if (['http:', 'https:', 'ws:', 'wss:'].includes(protocol) && !LOOPBACK.has(hostname))
+          watched.externalRequests.push(url);
+      };
+      page.on('request', (request) => note(request.url()));
+      // WebSockets are not "requests" to Playwright.
+      page.on('websocket', (socket) => note(socket.url()));
+      await page.goto(url);
+      return watched;
+    },
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
