@@ -71,12 +71,13 @@ describe('health monitor: engine kinds and run-time configuration', () => {
     expect((await instanceState(running.url, 'speaker', 'speaker-0')).uptime_percent).toBeLessThan(100);
   });
 
-  it('documents /api/services and /api/alerts in the OpenAPI document', async () => {
+  it('documents /api/services, /api/alerts and /api/health in the OpenAPI document', async () => {
     const { body } = await request(running.url).get('/api/docs/openapi.json').expect(200);
     const ok = (path: string) =>
       body.paths[path].get.responses['200'].content['application/json'].schema.$ref;
     expect(ok('/api/services')).toBe('#/components/schemas/ServicesResponseDto');
     expect(ok('/api/alerts')).toBe('#/components/schemas/AlertsResponseDto');
+    expect(ok('/api/health')).toBe('#/components/schemas/HealthResponseDto');
     expect(body.paths['/api/alerts'].get.parameters).toEqual([
       expect.objectContaining({ name: 'limit', in: 'query' }),
     ]);

@@ -4,11 +4,10 @@ import { HealthCheckService, type HealthCheckResult, type HealthIndicatorFunctio
 import type { FastifyReply } from 'fastify';
 import { ConfigStore } from '@app/config';
 import { RedisConnections } from '@app/storage';
-import { toServiceSummaryDto } from './dto/service-health.dto';
+import { HealthResponseDto, type OverallStatus } from './dto/health-response.dto';
+import { byServiceName, toServiceSummaryDto } from './dto/service-health.dto';
 import { HEALTH_MONITOR, type HealthMonitor } from './health.types';
 import { ProcessHealthIndicators } from './process-health.indicators';
-
-export type OverallStatus = 'healthy' | 'degraded' | 'unhealthy';
 
 @ApiTags('health')
 @Controller('api/health')
@@ -25,10 +24,11 @@ export class HealthController {
 
   @Get()
   @ApiOkResponse({
+    type: HealthResponseDto,
     description: 'healthy, or degraded when a backend instance is down: the orchestrator can serve',
   })
-  @ApiServiceUnavailableResponse({ description: 'unhealthy: it cannot' })
-  async overall(@Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+  @ApiServiceUnavailableResponse({ type: HealthResponseDto, description: 'unhealthy: it cannot' })
+  async overall(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthResponseDto> {
     const result = await this.run([
       () => this.processHealth.eventLoop(),
       () => this.processHealth.memory(),
@@ -46,9 +46,7 @@ export class HealthController {
       uptime_seconds: Math.round((Date.now() - this.startedAt) / 1000),
       timestamp: new Date().toISOString(),
       checks: result.details,
-      services: Object.fromEntries(
-        services.map((service) => [service.service, toServiceSummaryDto(service)]),
-      ),
+      services: byServiceName(services, toServiceSummaryDto),
     };
   }
 

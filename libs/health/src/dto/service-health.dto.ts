@@ -132,6 +132,16 @@ export function toServiceHealthDto(service: ServiceHealth): ServiceHealthDto {
 }
 
 export function toServicesResponse(services: ServiceHealth[], now: Date): ServicesResponseDto {
-  const byName = Object.fromEntries(services.map((s) => [s.service, toServiceHealthDto(s)]));
-  return { services: byName as unknown as ServicesByNameDto, timestamp: now.toISOString() };
+  return { services: byServiceName(services, toServiceHealthDto), timestamp: now.toISOString() };
+}
+
+/** The monitor lists every configured service (SERVICE_NAMES), so the map has all three keys. */
+export function byServiceName<T>(
+  services: ServiceHealth[],
+  map: (service: ServiceHealth) => T,
+): Record<ServiceName, T> {
+  return Object.fromEntries(services.map((service) => [service.service, map(service)])) as Record<
+    ServiceName,
+    T
+  >;
 }
