@@ -66,6 +66,7 @@ describe('/websocket-test in a browser', () => {
     await page.getByRole('button', { name: 'Send heartbeat' }).click();
     await messages.locator('li', { hasText: 'invalid JSON (not sent)' }).waitFor();
 
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: join(__dirname, '..', '..', 'docs', 'screenshots', 'websocket-test.png') });
     expect(watched.errors).toEqual([]);
     expect(watched.externalRequests).toEqual([]);

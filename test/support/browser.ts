@@ -32,14 +32,22 @@ export interface TestBrowser {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
+export interface BrowserOptions {
+  /** Chromium's built-in fake microphone (a periodic beep), granted without a prompt. */
+  fakeMicrophone?: boolean;
+}
+
 /** Chromium with a fresh profile directory, removed again on close. */
-export async function launchBrowser(): Promise<TestBrowser> {
+export async function launchBrowser(options: BrowserOptions = {}): Promise<TestBrowser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
   const profile = mkdtempSync(join(tmpdir(), 'lt-chromium-'));
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ARGS,
+    args: options.fakeMicrophone
+      ? [...ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']
+      : ARGS,
+    permissions: options.fakeMicrophone ? ['microphone'] : [],
     viewport: { width: 1400, height: 900 },
   });
   return {
