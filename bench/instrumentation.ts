@@ -1,10 +1,11 @@
 /**
  * The cost of instrumentation: proxied requests per second through the gateway with metrics on versus off,
  * in the same run. Two orchestrator processes (METRICS_ENABLED=true and =false) proxy to one loopback
- * backend; this process drives them in turn with autocannon, alternating the order each round so drift on
- * a shared machine (other jobs, CPU frequency) falls on both alike.
+ * backend. By default each round loads both at the same moment with autocannon, so whatever else the
+ * machine is doing (other jobs, CPU frequency) hits both alike and the ratio stays meaningful on a shared
+ * machine; `--alternate` loads them in turn instead, for a quiet machine where absolute figures matter.
  *
- *   npm run bench:metrics [-- --duration 5 --rounds 3 --connections 20]
+ *   npm run bench:metrics [-- --duration 5 --rounds 3 --connections 20 --alternate]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -124,6 +125,7 @@ async function main(): Promise<void> {
   const duration = option('duration', 5);
   const rounds = option('rounds', 3);
   const connections = option('connections', 20);
+  const concurrent = !process.argv.includes('--alternate');
   const startLoad = loadavg();
   const backend = await startBackend();
   const backendUrl = `http://127.0.0.1:${(backend.address() as AddressInfo).port}`;
@@ -132,32 +134,37 @@ async function main(): Promise<void> {
     off: await startOrchestrator('off', backendUrl),
   };
   const results: Record<Variant, LoadResult[]> = { on: [], off: [] };
+  const load = (variant: Variant, seconds: number) =>
+    autocannon({ url: orchestrators[variant].url + PROXIED_PATH, connections, duration: seconds });
   try {
-    for (const variant of ['on', 'off'] as const) {
-      await autocannon({
-        url: orchestrators[variant].url + PROXIED_PATH,
-        connections,
-        duration: WARMUP_SECONDS,
-      });
-    }
+    await Promise.all([load('on', WARMUP_SECONDS), load('off', WARMUP_SECONDS)]);
     for (let round = 0; round < rounds; round++) {
-      const order: Variant[] = round % 2 === 0 ? ['on', 'off'] : ['off', 'on'];
-      for (const variant of order) {
-        const result = await autocannon({
-          url: orchestrators[variant].url + PROXIED_PATH,
-          connections,
-          duration,
-        });
+      let measured: Record<Variant, LoadResult>;
+      if (concurrent) {
+        const [on, off] = await Promise.all([load('on', duration), load('off', duration)]);
+        measured = { on, off };
+      } else {
+        // Alternating order, so slow drift over the run falls on both variants alike.
+        const first: Variant = round % 2 === 0 ? 'on' : 'off';
+        const second: Variant = first === 'on' ? 'off' : 'on';
+        const firstResult = await load(first, duration);
+        measured = { [first]: firstResult, [second]: await load(second, duration) } as Record<
+          Variant,
+          LoadResult
+        >;
+      }
+      for (const variant of ['on', 'off'] as const) {
+        const result = measured[variant];
         if (result.non2xx || result.errors || result.timeouts) {
           throw new Error(
             `metrics ${variant}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
           );
         }
         results[variant].push(result);
-        process.stdout.write(
-          `round ${round + 1} metrics ${variant}: ${result.requests.average.toFixed(0)} req/s\n`,
-        );
       }
+      process.stdout.write(
+        `round ${round + 1}: on ${measured.on.requests.average.toFixed(0)} req/s, off ${measured.off.requests.average.toFixed(0)} req/s\n`,
+      );
     }
   } finally {
     for (const { child } of Object.values(orchestrators)) child.disconnect();
@@ -165,14 +172,14 @@ async function main(): Promise<void> {
   }
   const on = median(results.on.map((r) => r.requests.average));
   const off = median(results.off.map((r) => r.requests.average));
-  // Each round's two runs are minutes apart at most, so their ratio is the least disturbed by other load.
+  // A round's two runs share the machine's conditions, so their ratio is the least disturbed by other load.
   const pairedRatios = results.on.map((r, i) => r.requests.average / results.off[i].requests.average);
   const ratio = median(pairedRatios);
   const p99 = (variant: Variant) => median(results[variant].map((r) => r.latency.p99));
   process.stdout.write(
     [
       '',
-      `GET ${PROXIED_PATH} via the gateway, ${connections} connections, ${rounds} rounds x ${duration} s per variant`,
+      `GET ${PROXIED_PATH} via the gateway, ${connections} connections per variant, ${rounds} rounds x ${duration} s, ${concurrent ? 'both variants loaded at once' : 'variants in turn'}`,
       `load average at start ${startLoad.map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cores`,
       '',
       '| metrics | requests/s (median) | p99 latency ms (median) |',
