@@ -26,7 +26,7 @@ export function latencyMs(families: MetricFamilies, name: string, where?: LabelF
 }
 
 /** `{ outer: { inner: sum } }` over one family, e.g. pipeline jobs per stage and outcome. */
-function sumBy2(families: MetricFamilies, name: string, outer: string, inner: string) {
+function nestedSums(families: MetricFamilies, name: string, outer: string, inner: string) {
   const result: Record<string, Record<string, number>> = {};
   for (const key of families.labelValues(name, outer)) {
     result[key] = families.sumBy(name, inner, { [outer]: key });
@@ -120,8 +120,8 @@ export function connectionsSection(families: MetricFamilies) {
 export function pipelineSection(families: MetricFamilies) {
   const stages = families.labelValues(METRIC.pipelineStageDuration, 'stage');
   return {
-    jobs: sumBy2(families, METRIC.pipelineJobs, 'stage', 'outcome'),
-    queue_depth: sumBy2(families, METRIC.pipelineQueueDepth, 'stage', 'state'),
+    jobs: nestedSums(families, METRIC.pipelineJobs, 'stage', 'outcome'),
+    queue_depth: nestedSums(families, METRIC.pipelineQueueDepth, 'stage', 'state'),
     stage_duration_ms: Object.fromEntries(
       stages.map((stage) => [stage, latencyMs(families, METRIC.pipelineStageDuration, { stage })]),
     ),
