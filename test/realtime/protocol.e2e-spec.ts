@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { DomainEvents } from '@app/common';
+import type { InstanceHealth } from '@app/health';
 import { PROTOCOL_VERSION } from '@app/realtime';
 import { startApp, type RunningApp } from '../support/app-harness';
 import { writeConfigFile } from '../support/config-file';
@@ -150,6 +152,63 @@ describe('Socket.IO protocol: connection, subscriptions, service messages, sessi
     expect(metrics).toMatchObject({ connections: 2, sessions_active: expect.any(Number) });
     expect(connections).toMatchObject({ current: 2, connections: expect.any(Array) });
     expect(stray).toEqual([]);
+  });
+
+  it('pushes health changes to the health room and the service room, and alerts to both', async () => {
+    const healthWatcher = await client();
+    const whisperWatcher = await client();
+    const translationWatcher = await client();
+    await emitWithAck(healthWatcher, 'subscribe', { service: 'health' });
+    await emitWithAck(whisperWatcher, 'subscribe', { service: 'whisper' });
+    await emitWithAck(translationWatcher, 'subscribe', { service: 'translation' });
+    // The app's own monitor may report real changes meanwhile; these are told apart by the instance id.
+    const mine = (payloads: Record<string, unknown>[]) =>
+      payloads.filter((p) => p.instance_id === 'whisper-test');
+    const healthUpdates = collect(healthWatcher, 'health_update');
+    const serviceUpdates = collect(whisperWatcher, 'service_update');
+    const strayUpdates = collect(translationWatcher, 'service_update');
+    const alerts = collect(whisperWatcher, 'alert');
+    const instance: InstanceHealth = {
+      service: 'whisper',
+      instanceId: 'whisper-test',
+      url: 'http://127.0.0.1:9',
+      status: 'down',
+      responseTimeMs: null,
+      lastCheck: new Date().toISOString(),
+      lastChange: new Date().toISOString(),
+      consecutiveFailures: 3,
+      uptimePercent: 50,
+      circuit: 'open',
+      lastError: 'connection refused',
+    };
+    const events = running.app.get(DomainEvents);
+    events.emit('health.changed', { service: 'whisper', instance, previous: 'up' });
+    events.emit('health.alert', {
+      id: 'alert-test',
+      level: 'critical',
+      service: 'whisper',
+      instance: 'whisper-test',
+      message: 'whisper-test is down',
+      time: new Date().toISOString(),
+    });
+    await waitFor(async () => mine(healthUpdates).length === 1 && alerts.some((a) => a.id === 'alert-test'));
+    expect(mine(healthUpdates)[0]).toMatchObject({
+      service: 'whisper',
+      status: 'down',
+      previous_status: 'up',
+      circuit: 'open',
+    });
+    expect(mine(serviceUpdates)).toHaveLength(1);
+    expect(mine(strayUpdates)).toEqual([]);
+  });
+
+  it("refuses browsers from other origins and admits the page's own origin", async () => {
+    await expect(
+      connectClient(running.url, { headers: { origin: 'http://evil.example' } }),
+    ).rejects.toThrow();
+    const { socket } = await connectClient(running.url, { headers: { origin: running.url } });
+    sockets.push(socket);
+    expect(socket.connected).toBe(true);
   });
 });
 
