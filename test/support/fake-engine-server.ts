@@ -59,6 +59,8 @@ async function parseFields(request: RecordedRequest): Promise<void> {
 export async function startFakeEngine(handler: FakeHandler): Promise<FakeEngineServer> {
   let current = handler;
   const requests: RecordedRequest[] = [];
+  // Delayed answers still pending at close are dropped, so a closed fake keeps no timer alive.
+  const delays = new Set<NodeJS.Timeout>();
   const server: Server = createServer((incoming, response) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -81,7 +83,15 @@ export async function startFakeEngine(handler: FakeHandler): Promise<FakeEngineS
         } catch (error) {
           reply = { status: 500, json: { error: (error as Error).message } };
         }
-        if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
+        if (reply.delayMs) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(() => {
+              delays.delete(timer);
+              resolve();
+            }, reply.delayMs);
+            delays.add(timer);
+          });
+        }
         const body = reply.json !== undefined ? JSON.stringify(reply.json) : (reply.text ?? '');
         response.writeHead(reply.status ?? 200, {
           'content-type': reply.json !== undefined ? 'application/json' : 'text/plain',
@@ -102,6 +112,8 @@ export async function startFakeEngine(handler: FakeHandler): Promise<FakeEngineS
     },
     close: () =>
       new Promise((resolve) => {
+        for (const timer of delays) clearTimeout(timer);
+        delays.clear();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -1,0 +1,63 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { PinoNestLogger, createPinoLogger } from '@app/common';
+import { ConfigValidationError, loadConfig, type ConfigSource } from '@app/config';
+import { PipelineWorkerModule } from './worker.module';
+
+/**
+ * apps/pipeline-worker: runs the pipeline stages on the BullMQ queues, next to any number of orchestrators
+ * and other workers on the same Redis. It never listens: the Fastify adapter is there only because the
+ * gateway's module registers its proxy routes on an HTTP adapter during init.
+ */
+async function main(): Promise<void> {
+  const source: ConfigSource = { env: process.env };
+  let config;
+  try {
+    config = loadConfig(source);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  if (!config.redis.url) {
+    process.stderr.write(
+      'pipeline-worker needs REDIS_URL: it takes its jobs from the BullMQ queues in Redis. Without Redis the ' +
+        'orchestrator runs the pipeline in its own process.\n',
+    );
+    process.exit(1);
+  }
+  const logger = createPinoLogger(config.logging.level, config.logging.file);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    PipelineWorkerModule.forRoot(config, source),
+    new FastifyAdapter({ loggerInstance: logger }),
+    { logger: new PinoNestLogger(logger), abortOnError: false },
+  );
+  await app.init();
+  logger.info({ pid: process.pid }, 'Pipeline worker started');
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal} received, finishing current jobs`);
+    const deadline = setTimeout(() => process.exit(0), config.frontend.shutdownGraceSeconds * 1000 + 2000);
+    deadline.unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        process.stderr.write(`Shutdown failed: ${error.message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`Start-up failed: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});
