@@ -73,7 +73,7 @@ describe('Socket.IO payload validation', () => {
   );
 
   it('names the offending fields and echoes the request id', async () => {
-    const ack = await emitWithAck(socket, 'translation_stream', {
+    const ack = await emitWithAck<{ error: { fields: { field: string }[] } }>(socket, 'translation_stream', {
       text: '',
       target_lang: 'Spanish',
       request_id: 'r-7',
@@ -83,7 +83,7 @@ describe('Socket.IO payload validation', () => {
       request_id: 'r-7',
       event: 'translation_stream',
     });
-    expect(ack.error.fields.map((f: { field: string }) => f.field).sort()).toEqual(['target_lang', 'text']);
+    expect(ack.error.fields.map((f) => f.field).sort()).toEqual(['target_lang', 'text']);
   });
 
   it('sends the error event also when the client gave no acknowledgement callback', async () => {
