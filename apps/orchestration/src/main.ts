@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { ConfigValidationError, publicConfig } from '@app/config';
+import { closeConnectionsAsTheyIdle } from '@app/security';
 import { createOrchestrationApp } from './bootstrap';
 
 /** `--debug` is the product description's switch for LOG_LEVEL=debug. */
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     // In-flight requests get the grace period; after it, whatever still hangs is cut off.
     const deadline = setTimeout(() => process.exit(0), config.frontend.shutdownGraceSeconds * 1000 + 2000);
     deadline.unref();
+    closeConnectionsAsTheyIdle(app.getHttpServer());
     app.close().then(
       () => process.exit(0),
       (error: Error) => {
