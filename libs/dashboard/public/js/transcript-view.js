@@ -4,7 +4,8 @@ const MAX_ENTRIES = 200;
 const SVG = 'http://www.w3.org/2000/svg';
 const ROW_HEIGHT = 22;
 const LABEL_WIDTH = 90;
-const TIMELINE_WIDTH = 600;
+/** Used until the element has a layout width; drawing at the real width keeps labels at their size. */
+const FALLBACK_WIDTH = 600;
 
 /**
  * The transcript list and the speaker timeline. Entries carry their offset in the audio (a recorded chunk's
@@ -53,8 +54,6 @@ export class TranscriptView {
     while (this.list.children.length > MAX_ENTRIES) this.list.firstElementChild.remove();
     this.list.scrollTop = this.list.scrollHeight;
     if (translations.length) this.addTranslations(transcript.chunk_id, translations);
-    const speakerSegments = segments.filter((segment) => segment.speaker);
-    if (speakerSegments.length) this.addSpeakers(speakerSegments, offset);
   }
 
   /** Under the chunk's entry, or the newest entry when the chunk is unknown. */
@@ -88,15 +87,17 @@ export class TranscriptView {
   #drawTimeline() {
     const speakers = [...new Set(this.#speakerSpans.map((span) => span.speaker))];
     const total = Math.max(1, ...this.#speakerSpans.map((span) => span.end));
+    const width = this.timeline.clientWidth - 10 || FALLBACK_WIDTH;
     const height = speakers.length * ROW_HEIGHT + 18;
     const drawing = document.createElementNS(SVG, 'svg');
-    drawing.setAttribute('viewBox', `0 0 ${TIMELINE_WIDTH} ${height}`);
+    drawing.setAttribute('viewBox', `0 0 ${width} ${height}`);
+    drawing.setAttribute('height', String(height));
     drawing.setAttribute('role', 'img');
     drawing.setAttribute(
       'aria-label',
       `Speaker timeline: ${speakers.length} speakers over ${formatOffset(total)}`,
     );
-    const scale = (TIMELINE_WIDTH - LABEL_WIDTH - 4) / total;
+    const scale = (width - LABEL_WIDTH - 4) / total;
     speakers.forEach((speaker, row) => {
       drawing.append(
         svgNode(
@@ -125,7 +126,7 @@ export class TranscriptView {
     drawing.append(
       svgNode(
         'text',
-        { x: TIMELINE_WIDTH, y: height - 2, fill: '#9aa7b4', 'font-size': 10, 'text-anchor': 'end' },
+        { x: width, y: height - 2, fill: '#9aa7b4', 'font-size': 10, 'text-anchor': 'end' },
         formatOffset(total),
       ),
     );
@@ -144,4 +145,17 @@ function svgNode(tag, attributes, text) {
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
   if (text !== undefined) node.textContent = text;
   return node;
+}
+
+/**
+ * Labels transcript segments that carry no speaker with the speaker whose turn overlaps them most, so an
+ * uploaded file's transcript shows who said what (transcription and diarization run as separate stages).
+ */
+export function assignSpeakers(segments, turns) {
+  return segments.map((segment) => {
+    if (segment.speaker || turns.length === 0) return segment;
+    const overlap = (turn) => Math.min(segment.end, turn.end) - Math.max(segment.start, turn.start);
+    const best = turns.reduce((a, b) => (overlap(b) > overlap(a) ? b : a));
+    return overlap(best) > 0 ? { ...segment, speaker: best.speaker } : segment;
+  });
 }

@@ -2,7 +2,7 @@ import { getJson, postForm } from '../api.js';
 import { bindBackendState } from '../backend-state.js';
 import { formatNumber, setNotice } from '../dom.js';
 import { formatOf, MicrophoneRecorder } from '../recorder.js';
-import { TranscriptView } from '../transcript-view.js';
+import { assignSpeakers, TranscriptView } from '../transcript-view.js';
 
 /** A job is polled quickly at first (short files finish in a second) and then less often. */
 const POLL_START_MS = 400;
@@ -91,21 +91,19 @@ export function initTranscriptionPanel(ctx) {
     return null;
   }
 
+  /** result: { transcript, translations: { [lang]: translation_result fields }, speakers: [{ speaker, start, end }] | null } */
   function showJobResult(job) {
-    const result = job.result ?? {};
-    const transcript = { chunk_id: job.job_id ?? job.id, ...(result.transcript ?? {}) };
-    const translations = Object.entries(result.translations ?? {}).map(([lang, value]) => ({
-      target_lang: lang,
-      source_lang: value?.source_lang ?? transcript.language,
-      text: transcript.text,
-      translated_text: typeof value === 'string' ? value : (value?.translated_text ?? value?.text ?? ''),
-      confidence: value?.confidence,
-      backend: value?.backend,
-    }));
-    view.add(transcript, 0, translations);
-    for (const translation of translations) ctx.translation.record(translation);
-    const speakers = Array.isArray(result.speakers) ? result.speakers : (result.speakers?.segments ?? []);
-    if (speakers.length) view.addSpeakers(speakers);
+    const { transcript, translations, speakers } = job.result;
+    const turns = speakers ?? [];
+    const labelled = {
+      ...transcript,
+      chunk_id: job.job_id,
+      segments: assignSpeakers(transcript.segments, turns),
+    };
+    const results = Object.values(translations ?? {});
+    view.add(labelled, 0, results);
+    for (const translation of results) ctx.translation.record(translation);
+    if (turns.length) view.addSpeakers(turns);
   }
 
   // Live results for this dashboard's session (recorded chunks).
