@@ -1,13 +1,15 @@
 /**
  * The real-time benchmark: the same load against a bare Socket.IO server and against the orchestrator, one
  * after the other in one run, comparing round trips and resident memory per connection.
- *   npm run bench:realtime -- --connections 2000 --duration 30
+ *   npm run bench:realtime -- --connections 2000 --duration 30 [--rounds 2] [--heartbeat 25]
+ *   npm run bench:realtime -- --connections 9000 --duration 60 --redis redis://127.0.0.1:6379   (two instances)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { io } from 'socket.io-client';
 import { formatReport, runLoad, type LoadReport } from './load-run';
 import { LIMITS } from './load-options';
 
@@ -16,7 +18,7 @@ const TS_NODE = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/
 
 interface Target {
   name: string;
-  start(port: number, connections: number, heartbeat: number): ChildProcess;
+  start(port: number, connections: number, heartbeat: number, env?: Record<string, string>): ChildProcess;
 }
 
 const TARGETS: Target[] = [
@@ -30,7 +32,7 @@ const TARGETS: Target[] = [
   },
   {
     name: 'orchestrator',
-    start: (port, connections) =>
+    start: (port, connections, _heartbeat, env = {}) =>
       spawn(process.execPath, [...TS_NODE, 'apps/orchestration/src/main.ts'], {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'inherit'],
@@ -41,6 +43,7 @@ const TARGETS: Target[] = [
           PORT: String(port),
           LOG_LEVEL: 'warn',
           WEBSOCKET_MAX_CONNECTIONS: String(connections + 100),
+          ...env,
         },
       }),
   },
@@ -102,39 +105,123 @@ interface Row {
   heldRss: number;
 }
 
+interface Started {
+  child: ChildProcess;
+  url: string;
+  baselineRss: number;
+}
+
+async function start(
+  target: Target,
+  connections: number,
+  heartbeat: number,
+  env?: Record<string, string>,
+): Promise<Started> {
+  const port = await freePort();
+  const child = target.start(port, connections, heartbeat, env);
+  try {
+    await waitForPort(port, child, 120_000);
+  } catch (error) {
+    await stop(child);
+    throw error;
+  }
+  // Let start-up allocations settle before the baseline.
+  await new Promise((r) => setTimeout(r, 3000));
+  return { child, url: `http://127.0.0.1:${port}`, baselineRss: rssBytes(child.pid!) };
+}
+
+function load(
+  name: string,
+  server: Started,
+  connections: number,
+  duration: number,
+  heartbeat: number,
+  whileHeld: () => Promise<void> | void = () => undefined,
+): Promise<Row> {
+  let heldRss = NaN;
+  return runLoad(
+    {
+      url: server.url,
+      connections,
+      duration,
+      rate: 1000,
+      heartbeat,
+      translateEvery: 0,
+      addresses: 8,
+      json: false,
+    },
+    (line) => process.stderr.write(`[${name}] ${line}\n`),
+    async () => {
+      heldRss = rssBytes(server.child.pid!);
+      await whileHeld();
+    },
+  ).then((report) => ({ name, load: loadavg()[0], report, baselineRss: server.baselineRss, heldRss }));
+}
+
 async function measure(
   target: Target,
   connections: number,
   duration: number,
   heartbeat: number,
 ): Promise<Row> {
-  const port = await freePort();
-  const child = target.start(port, connections, heartbeat);
+  const server = await start(target, connections, heartbeat);
   try {
-    await waitForPort(port, child, 120_000);
-    // Let start-up allocations settle before the baseline.
-    await new Promise((r) => setTimeout(r, 3000));
-    const baselineRss = rssBytes(child.pid!);
-    let heldRss = NaN;
-    const report = await runLoad(
-      {
-        url: `http://127.0.0.1:${port}`,
-        connections,
-        duration,
-        rate: 1000,
-        heartbeat,
-        translateEvery: 0,
-        addresses: 8,
-        json: false,
-      },
-      (line) => process.stderr.write(`[${target.name}] ${line}\n`),
-      () => {
-        heldRss = rssBytes(child.pid!);
-      },
-    );
-    return { name: target.name, load: loadavg()[0], report, baselineRss, heldRss };
+    return await load(target.name, server, connections, duration, heartbeat);
   } finally {
-    await stop(child);
+    await stop(server.child);
+  }
+}
+
+/**
+ * Two orchestrators sharing Redis (Socket.IO Redis adapter, Redis sessions), each holding `connections`, with
+ * one session joined from both: the second joiner must see both participants.
+ */
+async function measureCluster(
+  redisUrl: string,
+  connections: number,
+  duration: number,
+  heartbeat: number,
+): Promise<Row[]> {
+  const orchestrator = TARGETS[1];
+  const servers = await Promise.all(
+    [0, 1].map(() => start(orchestrator, connections, heartbeat, { REDIS_URL: redisUrl })),
+  );
+  let spanned = false;
+  const checkSpan = async (): Promise<void> => {
+    const sessionId = `bench-span-${Date.now()}`;
+    const [a, b] = servers.map((server) =>
+      io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false }),
+    );
+    try {
+      await a.timeout(10_000).emitWithAck('service_message', { type: 'join_session', session_id: sessionId });
+      const joined = (await b
+        .timeout(10_000)
+        .emitWithAck('service_message', { type: 'join_session', session_id: sessionId })) as {
+        participants?: unknown[];
+      };
+      spanned = joined.participants?.length === 2;
+    } finally {
+      a.close();
+      b.close();
+    }
+  };
+  try {
+    const rows = await Promise.all(
+      servers.map((server, index) =>
+        load(
+          `orchestrator ${index + 1} (Redis)`,
+          server,
+          connections,
+          duration,
+          heartbeat,
+          index === 0 ? checkSpan : undefined,
+        ),
+      ),
+    );
+    process.stderr.write(`session spanning both instances: ${spanned ? 'yes' : 'NO'}\n`);
+    return rows;
+  } finally {
+    await Promise.all(servers.map((server) => stop(server.child)));
   }
 }
 
@@ -144,8 +231,15 @@ async function main(): Promise<void> {
   const heartbeat = option('heartbeat', 25, 3600);
   // Alternating rounds spread the other load on a shared machine over both servers alike.
   const rounds = option('rounds', 1, 10);
+  const redisIndex = process.argv.indexOf('--redis');
   const rows: Row[] = [];
-  for (let round = 0; round < rounds; round++) {
+  if (redisIndex >= 0) {
+    const redisUrl = process.argv[redisIndex + 1] ?? '';
+    if (!/^redis:\/\/(127\.|localhost)/.test(redisUrl))
+      throw new Error('--redis needs a loopback redis:// URL');
+    rows.push(...(await measureCluster(redisUrl, connections, duration, heartbeat)));
+  }
+  for (let round = 0; round < (redisIndex >= 0 ? 0 : rounds); round++) {
     for (const target of TARGETS) {
       const row = await measure(target, connections, duration, heartbeat);
       process.stderr.write(`${formatReport(row.report)}\n`);
@@ -155,7 +249,7 @@ async function main(): Promise<void> {
   const perConnection = (row: Row): number =>
     (row.heldRss - row.baselineRss) / Math.max(1, row.report.connected);
   const bareRows = rows.filter((row) => row.name === TARGETS[0].name);
-  const bare = bareRows.reduce((sum, row) => sum + perConnection(row), 0) / bareRows.length;
+  const bare = bareRows.reduce((sum, row) => sum + perConnection(row), 0) / Math.max(1, bareRows.length);
   const lines = [
     `Real-time benchmark: ${connections} connections held ${duration} s, heartbeat every ${heartbeat} s, loopback`,
     '',
@@ -164,7 +258,7 @@ async function main(): Promise<void> {
     ...rows.map((row) => {
       const r = row.report;
       const kib = perConnection(row) / 1024;
-      return `| ${row.name} | ${r.connected}/${r.requested} | ${r.unexpectedDisconnects} | ${Object.values(r.errors).reduce((a, b) => a + b, 0)} | ${r.heartbeatRtt.p50} / ${r.heartbeatRtt.p95} / ${r.heartbeatRtt.p99} | ${r.messagesPerSecond} | ${kib.toFixed(1)} KiB | ${(perConnection(row) / bare).toFixed(2)}x | ${row.load.toFixed(1)} |`;
+      return `| ${row.name} | ${r.connected}/${r.requested} | ${r.unexpectedDisconnects} | ${Object.values(r.errors).reduce((a, b) => a + b, 0)} | ${r.heartbeatRtt.p50} / ${r.heartbeatRtt.p95} / ${r.heartbeatRtt.p99} | ${r.messagesPerSecond} | ${kib.toFixed(1)} KiB | ${bareRows.length > 0 ? `${(perConnection(row) / bare).toFixed(2)}x` : 'n/a'} | ${row.load.toFixed(1)} |`;
     }),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
