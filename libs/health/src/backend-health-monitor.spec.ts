@@ -198,4 +198,33 @@ describe('BackendHealthMonitor', () => {
     expect(text).not.toContain('instance="whisper-1"');
     expect(monitor.services().find((s) => s.service === 'whisper')?.instances).toHaveLength(1);
   });
+
+  it('checks at start, every interval, at a new interval after a config change, and not after stop', async () => {
+    jest.useFakeTimers();
+    try {
+      const { monitor, gateway, configStore } = setup();
+      gateway.addInstance('whisper', 'whisper-0');
+      gateway.answerStatus('whisper-0', 200);
+      const probes = () => gateway.probes.length;
+      monitor.start();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(probes()).toBe(1);
+      await jest.advanceTimersByTimeAsync(10_000);
+      expect(probes()).toBe(2);
+
+      configStore.update({ monitoring: { health_check_interval: 1 } }, 'api');
+      await jest.advanceTimersByTimeAsync(0);
+      expect(probes()).toBe(3);
+      await jest.advanceTimersByTimeAsync(3_000);
+      expect(probes()).toBe(6);
+      // The probe timeout follows the interval down: 5 s configured, capped at 1 s.
+      expect(gateway.probes[5].timeoutMs).toBe(1000);
+
+      monitor.stop();
+      await jest.advanceTimersByTimeAsync(5_000);
+      expect(probes()).toBe(6);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

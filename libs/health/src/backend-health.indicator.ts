@@ -46,7 +46,11 @@ export class BackendHealthIndicator {
     const pathKey = `${target.service}/${target.instanceId}`;
     const deadline = performance.now() + timeoutMs;
     const remembered = this.servedPath.get(pathKey);
-    const paths = remembered && target.paths.includes(remembered) ? [remembered] : target.paths;
+    // The path that answered last time first, then the others in case it stopped being served.
+    const paths =
+      remembered && target.paths.includes(remembered)
+        ? [remembered, ...target.paths.filter((p) => p !== remembered)]
+        : target.paths;
     let path = paths[0];
     let answer: ProbeResult | undefined;
     try {
