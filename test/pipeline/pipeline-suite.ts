@@ -204,6 +204,19 @@ export function describePipelineBehaviour(driver: string, redisUrl: () => Promis
       const stats = await request(running.url).get('/api/pipeline/stats').expect(200);
       expect(stats.body).toMatchObject({ driver, queues: { transcription: expect.any(Object) } });
       expect(stats.body.outcomes.transcription.completed).toBeGreaterThan(0);
+      const metrics = await request(running.url).get('/metrics').expect(200);
+      expect(metrics.text).toMatch(
+        /orchestration_pipeline_jobs_total\{stage="transcription",outcome="completed"\} [1-9]/,
+      );
+      expect(metrics.text).toMatch(
+        /orchestration_pipeline_jobs_total\{stage="transcription",outcome="failed"\} [1-9]/,
+      );
+      expect(metrics.text).toContain(
+        'orchestration_pipeline_stage_duration_seconds_bucket{le="0.005",stage="translation"}',
+      );
+      expect(metrics.text).toMatch(
+        /orchestration_pipeline_queue_depth\{stage="transcription",state="waiting"\} 0/,
+      );
     });
   });
 }

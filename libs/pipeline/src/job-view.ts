@@ -56,6 +56,7 @@ export function jobView(record: PipelineJobRecord): Record<string, unknown> {
             speech_detected: transcript.speechDetected,
             offset: transcript.offset,
             duration: transcript.duration ?? null,
+            processing_ms: Math.round(transcript.processingMs * 100) / 100,
           }
         : null,
       translations: Object.fromEntries(
@@ -68,6 +69,7 @@ export function jobView(record: PipelineJobRecord): Record<string, unknown> {
             target_lang: t.targetLanguage,
             confidence: t.confidence,
             backend: t.backend,
+            processing_ms: Math.round(t.processingMs * 100) / 100,
           },
         ]),
       ),

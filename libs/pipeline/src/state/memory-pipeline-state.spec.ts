@@ -1,0 +1,51 @@
+import { MemoryPipelineState } from './memory-pipeline-state';
+
+const meta = (id: string, lane = 's:a') => ({
+  id,
+  chunkId: id,
+  lane,
+  format: 'wav',
+  contentType: 'audio/wav',
+  targetLanguages: [],
+  diarize: false,
+  createdAt: new Date(0).toISOString(),
+});
+
+describe('MemoryPipelineState', () => {
+  it('creates a record once and numbers the chunks of a lane in submission order', async () => {
+    const state = new MemoryPipelineState(() => 60);
+    expect(await state.create(meta('j1'), Buffer.from('a'), {})).toBe(true);
+    expect(await state.create(meta('j1'), Buffer.from('b'), {})).toBe(false);
+    expect(await state.create(meta('j2'), Buffer.from('c'), {})).toBe(true);
+    expect(await state.create(meta('j3', 's:other'), Buffer.from('d'), {})).toBe(true);
+    expect((await state.get('j2'))?.meta.sequence).toBe(2);
+    expect((await state.get('j3'))?.meta.sequence).toBe(1);
+    expect((await state.audio('j1'))?.toString()).toBe('a');
+  });
+
+  it('advances the finished watermark only over consecutive sequences', async () => {
+    const state = new MemoryPipelineState(() => 60);
+    await state.markFinished('s:a', 2);
+    expect(await state.finishedThrough('s:a')).toBe(0);
+    await state.markFinished('s:a', 1);
+    expect(await state.finishedThrough('s:a')).toBe(2);
+  });
+
+  it('hands out running audio offsets', async () => {
+    const state = new MemoryPipelineState(() => 60);
+    expect(await state.advanceOffset('s:a', 1.5)).toBe(0);
+    expect(await state.advanceOffset('s:a', 2)).toBe(1.5);
+    expect(await state.advanceOffset('s:a', 0)).toBe(3.5);
+  });
+
+  it('forgets records after the retention time', async () => {
+    let now = 0;
+    const state = new MemoryPipelineState(
+      () => 10,
+      () => now,
+    );
+    await state.create(meta('j1'), Buffer.from('a'), {});
+    now = 11_000;
+    expect(await state.get('j1')).toBeUndefined();
+  });
+});
