@@ -75,6 +75,11 @@ describe('dashboard in a browser', () => {
     await expectText(dashboard, '#translation-result .translated', 'Hola');
     await expectText(dashboard, '#translation-result .confidence', '%');
     await expectText(dashboard, '#translation-history', 'Hello world');
+    // Swap: the languages change places and the translation becomes the text to translate back.
+    await page.getByRole('button', { name: 'Swap languages' }).click();
+    expect(await page.locator('#translate-form select[name="source_lang"]').inputValue()).toBe('es');
+    expect(await page.locator('#translate-form select[name="target_lang"]').inputValue()).toBe('en');
+    expect(await page.locator('#translate-form textarea[name="text"]').inputValue()).toMatch(/^Hola/);
     // The gateway counted that call, and the panel shows it on the next metrics push.
     await page
       .locator('#gateway-table tr.service-row', { hasText: 'translation' })
@@ -121,6 +126,25 @@ describe('dashboard in a browser', () => {
 
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-desktop.png'), fullPage: true });
     expect(dashboard.errors).toEqual([]);
+  });
+
+  it('is keyboard usable: the first Tab reaches the skip link, and Enter in the form translates', async () => {
+    const watched = await browser.open(`${app.url}/`);
+    const { page } = watched;
+    try {
+      await page.locator('#connection-indicator[data-state="connected"]').waitFor({ timeout: 10000 });
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('Skip to the panels');
+      await page.locator('#translate-form select[name="source_lang"]').selectOption('en');
+      await page.locator('#translate-form select[name="target_lang"]').selectOption('es');
+      await page.locator('#translate-form textarea[name="text"]').fill('Good morning');
+      await page.locator('#translate-form button[type="submit"]').focus();
+      await page.keyboard.press('Enter');
+      await expectText(watched, '#translation-result .translated', 'Buenos');
+      expect(watched.errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
   });
 
   it('fits a phone screen without sideways scrolling', async () => {

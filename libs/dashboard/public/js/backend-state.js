@@ -1,3 +1,5 @@
+import { setNotice } from './dom.js';
+
 /**
  * What a backend service's health means for the user, in one sentence that says what to do. Shared by the
  * health panel and the panels that depend on a backend (transcription on whisper, translation on translation).
@@ -54,7 +56,7 @@ export function describeBackend(serviceHealth, service, checkIntervalSeconds) {
  * Keeps a panel's backend badge and notice in step with the health panel's service list (ctx.bus
  * 'services'); when health cannot be loaded, says so instead of claiming anything about the backend.
  */
-export function bindBackendState(ctx, panel, service, setNotice) {
+export function bindBackendState(ctx, panel, service) {
   const badgeNode = panel.querySelector('[data-role="backend-state"]');
   ctx.bus.addEventListener('services', ({ detail }) => {
     const described = describeBackend(

@@ -1,6 +1,6 @@
 import { getJson, postForm } from '../api.js';
 import { bindBackendState } from '../backend-state.js';
-import { formatNumber, setNotice } from '../dom.js';
+import { formatNumber } from '../dom.js';
 import { formatOf, MicrophoneRecorder } from '../recorder.js';
 import { assignSpeakers, TranscriptView } from '../transcript-view.js';
 
@@ -68,7 +68,7 @@ export function initTranscriptionPanel(ctx) {
       : '';
     jobState.textContent =
       job.state === 'failed'
-        ? `${transcript ? 'Finished with errors' : 'Job failed'}: ${job.error?.message ?? job.error ?? 'unknown error'}`
+        ? `${transcript ? 'Finished with errors' : 'Job failed'}: ${job.error ?? 'unknown error'}`
         : `Done: ${file.name}${heard}`;
   }
 
@@ -122,6 +122,7 @@ export function initTranscriptionPanel(ctx) {
   const meter = panel.querySelector('#level-meter');
   const levelText = panel.querySelector('#level-text');
   const vad = panel.querySelector('#vad-indicator');
+  const recordState = panel.querySelector('#record-state');
   const recorder = new MicrophoneRecorder({
     vadThresholdDb: ctx.vadThresholdDb,
     onLevel: (db, speech) => {
@@ -141,7 +142,7 @@ export function initTranscriptionPanel(ctx) {
         language: form.elements.language.value === 'auto' ? undefined : form.elements.language.value,
         target_languages: form.elements.target_language.value ? [form.elements.target_language.value] : [],
       });
-      if (!sent) setNotice(panel, 'A recorded chunk was dropped: the live connection is down.', 'error');
+      if (!sent) recordState.textContent = 'A recorded chunk was dropped: the live connection is down.';
     },
   });
 
@@ -152,15 +153,12 @@ export function initTranscriptionPanel(ctx) {
       return;
     }
     try {
+      recordState.textContent = '';
       await ctx.joinSession();
       await recorder.start();
       setRecording(true);
     } catch (error) {
-      setNotice(
-        panel,
-        `Recording could not start: ${error.message}. Allow microphone access and stay connected.`,
-        'error',
-      );
+      recordState.textContent = `Recording could not start: ${error.message}. Allow microphone access and stay connected.`;
     }
   });
   const setRecording = (on) => {
@@ -177,12 +175,11 @@ export function initTranscriptionPanel(ctx) {
   };
   ctx.live.addEventListener('state', updateRecordAvailability);
   updateRecordAvailability();
-  bindBackendState(ctx, panel, 'whisper', setNotice);
+  bindBackendState(ctx, panel, 'whisper');
 }
 
 function stageSummary(job) {
-  const stages = job.stages ?? job.stage_states;
-  if (!stages || typeof stages !== 'object') return '';
+  const stages = job.stages ?? {};
   const active = Object.entries(stages).find(([, state]) => (state?.state ?? state) === 'active');
   return active ? ` (${active[0]})` : '';
 }

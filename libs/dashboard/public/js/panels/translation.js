@@ -1,5 +1,5 @@
 import { bindBackendState } from '../backend-state.js';
-import { el, formatClock, prependBounded, setNotice } from '../dom.js';
+import { el, formatClock, prependBounded } from '../dom.js';
 
 const HISTORY_LIMIT = 30;
 
@@ -89,7 +89,7 @@ export function initTranslationPanel(ctx) {
     if (!ownRequests.delete(result.request_id)) addToHistory(result);
   });
 
-  bindBackendState(ctx, panel, 'translation', setNotice);
+  bindBackendState(ctx, panel, 'translation');
   ctx.live.addEventListener('state', () => (submit.disabled = !ctx.live.connected));
   submit.disabled = !ctx.live.connected;
 
