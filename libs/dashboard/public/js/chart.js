@@ -22,7 +22,7 @@ function niceMax(value) {
 }
 
 function formatValue(value, unit) {
-  const digits = value !== 0 && Math.abs(value) < 10 ? 2 : 0;
+  const digits = Number.isInteger(value) || Math.abs(value) >= 10 ? 0 : 2;
   return `${value.toFixed(digits)}${unit}`;
 }
 
