@@ -9,7 +9,7 @@ import { collect, connectClient, emitWithAck, nextEvent, type ClientSocket } fro
 describe('Socket.IO protocol: connection, subscriptions, service messages, sessions', () => {
   let running: RunningApp;
   const sockets: ClientSocket[] = [];
-  const config = writeConfigFile({ websocket: { update_interval: 1 } });
+  const config = writeConfigFile({ websocket: { update_interval: 1, heartbeat_interval: 1 } });
 
   async function client(headers?: Record<string, string>): Promise<ClientSocket> {
     const { socket } = await connectClient(running.url, { headers });
@@ -50,6 +50,13 @@ describe('Socket.IO protocol: connection, subscriptions, service messages, sessi
     expect(await unsubscribed).toEqual({ service: 'health' });
     const refused = await emitWithAck(socket, 'subscribe', { service: 'weather' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD', event: 'subscribe' } });
+  });
+
+  it('pings each connection at the configured heartbeat interval', async () => {
+    const socket = await client();
+    const started = Date.now();
+    await new Promise<void>((resolve) => socket.io.engine.once('ping', () => resolve()));
+    expect(Date.now() - started).toBeLessThan(1500);
   });
 
   it('answers a heartbeat with heartbeat_ack', async () => {
@@ -105,6 +112,30 @@ describe('Socket.IO protocol: connection, subscriptions, service messages, sessi
       const session = await request(running.url).get('/api/sessions/proto-2').expect(200);
       return session.body.participants.length === 0;
     });
+  });
+
+  it('logs session creation and end in the activity log and counts sessions and messages in /metrics', async () => {
+    const socket = await client();
+    await emitWithAck(socket, 'service_message', { type: 'join_session', session_id: 'proto-logged' });
+    await emitWithAck(socket, 'service_message', { type: 'leave_session' });
+    const logs = await request(running.url).get('/api/logs?source=sessions').expect(200);
+    const messages = logs.body.logs.map((entry: { message: string }) => entry.message);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('Session proto-logged created'),
+        expect.stringContaining('Session proto-logged ended'),
+      ]),
+    );
+    const metrics = await request(running.url).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/^orchestration_websocket_connections [1-9]/m);
+    expect(metrics.text).toMatch(/^orchestration_websocket_connections_peak [1-9]/m);
+    expect(metrics.text).toMatch(/^orchestration_sessions_active [1-9]/m);
+    expect(metrics.text).toMatch(
+      /^orchestration_websocket_messages_total\{direction="in",event="service_message"\} [1-9]/m,
+    );
+    expect(metrics.text).toMatch(
+      /^orchestration_websocket_messages_total\{direction="out",event="session_joined"\} [1-9]/m,
+    );
   });
 
   it('tells members when their session is deleted', async () => {

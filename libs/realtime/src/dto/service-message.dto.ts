@@ -13,8 +13,6 @@ export class ServiceMessageTypeDto {
   type: ServiceMessageType;
 }
 
-export class HeartbeatDto extends ServiceMessageTypeDto {}
-
 export class ServiceRequestDto extends ServiceMessageTypeDto {
   @IsIn(SERVICE_REQUEST_TARGETS)
   target_service: ServiceRequestTarget;
