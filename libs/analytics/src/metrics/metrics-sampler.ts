@@ -26,7 +26,7 @@ export function readingOf(families: MetricFamilies, time: number): Reading {
 
 /**
  * Reads the registry every `metrics.sample_interval` seconds into the trend series and announces each new
- * point as `metrics.sampled` (the real-time module pushes it as `metrics_update`).
+ * point as `metrics.sampled`, so a live feed can push trends without polling /api/metrics.
  */
 @Injectable()
 export class MetricsSampler implements OnModuleInit, OnModuleDestroy {
