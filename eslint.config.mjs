@@ -53,6 +53,7 @@ export default tseslint.config(
         fetch: 'readonly',
         location: 'readonly',
         localStorage: 'readonly',
+        sessionStorage: 'readonly',
         setTimeout: 'readonly',
         clearTimeout: 'readonly',
         setInterval: 'readonly',

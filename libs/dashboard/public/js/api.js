@@ -1,3 +1,5 @@
+import { apiKey } from './api-key.js';
+
 /**
  * REST calls to the orchestrator. Every call resolves (never rejects) to { ok, status, data, problem } so
  * panels can show what went wrong: `problem` is 'unreachable' (no answer at all), 'missing' (404: this
@@ -14,7 +16,10 @@ export async function postForm(path, form) {
 async function request(path, init) {
   let response;
   try {
-    response = await fetch(path, { headers: { accept: 'application/json' }, ...init });
+    const headers = { accept: 'application/json' };
+    // Only the pipeline routes take a key among those the dashboard calls; sending it elsewhere is harmless.
+    if (apiKey()) headers['x-api-key'] = apiKey();
+    response = await fetch(path, { headers, ...init });
   } catch (error) {
     if (error?.name === 'AbortError') throw error;
     return {

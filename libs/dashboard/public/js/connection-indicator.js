@@ -1,9 +1,13 @@
+import { setApiKey } from './api-key.js';
+import { el } from './dom.js';
+
 /** The header's connection dot and the banner that tells the user what a lost connection means. */
 const TEXT = {
   connecting: 'Connecting…',
   connected: 'Live',
   disconnected: 'Disconnected',
   unavailable: 'No live updates',
+  unauthorized: 'API key needed',
 };
 
 export function bindConnectionIndicator(live, indicator, banner) {
@@ -23,10 +27,32 @@ export function bindConnectionIndicator(live, indicator, banner) {
       banner.textContent =
         'This orchestrator serves no real-time connection (Socket.IO), so panels do not update live and ' +
         'recording and translation are off. Reload after enabling the real-time module.';
+    } else if (live.state === 'unauthorized') {
+      banner.hidden = false;
+      banner.replaceChildren(
+        `${live.refusal.message}. Live panels, recording and translation need it; ask the operator for one of the server's API_KEYS. `,
+        apiKeyForm(live),
+      );
     } else {
       banner.hidden = true;
     }
   };
   live.addEventListener('state', render);
   render();
+}
+
+function apiKeyForm(live) {
+  const input = el('input', { type: 'password', name: 'api_key', autocomplete: 'off', required: true });
+  const form = el(
+    'form',
+    { class: 'row api-key-form' },
+    el('label', {}, 'API key', input),
+    el('button', { type: 'submit', class: 'primary' }, 'Connect'),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    setApiKey(input.value.trim());
+    live.retryWithKey();
+  });
+  return form;
 }

@@ -1,3 +1,5 @@
+import { apiKey } from './api-key.js';
+
 /**
  * The dashboard's one Socket.IO connection. The client library is the one the orchestrator's Socket.IO server
  * serves itself, so no third-party host is involved; when the server has no real-time module, the import
@@ -11,6 +13,8 @@ const DEFAULT_ACK_TIMEOUT_MS = 10000;
 export class LiveConnection extends EventTarget {
   state = 'connecting';
   attempt = 0;
+  /** { code, message } of a handshake refused for want of a valid API key. */
+  refusal = null;
   info = null;
   #socket = null;
   #rooms = new Set();
@@ -24,8 +28,14 @@ export class LiveConnection extends EventTarget {
       this.#setState('unavailable');
       return;
     }
-    // Reconnect forever, backing off to 10 s: a dashboard left open should recover on its own.
-    this.#socket = io({ path: '/socket.io', reconnectionDelay: 1000, reconnectionDelayMax: 10000 });
+    // Reconnect forever, backing off to 10 s: a dashboard left open should recover on its own. auth is a
+    // function so every attempt sends the key as it is now.
+    this.#socket = io({
+      path: '/socket.io',
+      reconnectionDelay: 1000,
+      reconnectionDelayMax: 10000,
+      auth: (send) => send(apiKey() ? { token: apiKey() } : {}),
+    });
     for (const [event, handler] of this.#handlers) this.#socket.on(event, handler);
     this.#socket.on('connect', () => {
       this.attempt = 0;
@@ -41,7 +51,21 @@ export class LiveConnection extends EventTarget {
       this.attempt = attempt;
       this.#setState('disconnected');
     });
-    this.#socket.on('connect_error', () => this.#setState('disconnected'));
+    this.#socket.on('connect_error', (error) => {
+      // A refused handshake is not retried by the client; it waits for a key (see retryWithKey).
+      if (['UNAUTHORIZED', 'FORBIDDEN'].includes(error.data?.code)) {
+        this.refusal = error.data;
+        this.#setState('unauthorized');
+      } else {
+        this.#setState('disconnected');
+      }
+    });
+  }
+
+  /** After the user entered an API key. */
+  retryWithKey() {
+    this.#setState('connecting');
+    this.#socket?.connect();
   }
 
   get connected() {

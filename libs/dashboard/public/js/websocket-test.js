@@ -111,7 +111,10 @@ async function connect(token) {
   socket.onAny((event, payload) => log('in', event, payload));
   socket.on('connect', () => setState('connected', `Connected (${socket.id})`));
   socket.on('disconnect', (reason) => setState('disconnected', `Disconnected: ${reason}`));
-  socket.on('connect_error', (error) => setState('disconnected', `Cannot connect: ${error.message}`));
+  socket.on('connect_error', (error) =>
+    // A refused handshake carries the reason in data (e.g. an API key is needed: fill in the token).
+    setState('disconnected', `Cannot connect: ${error.data?.message ?? error.message}`),
+  );
   setState('connecting', 'Connecting…');
 }
 
