@@ -85,4 +85,12 @@ describe('health monitor: engine kinds and run-time configuration', () => {
       expect.arrayContaining(['status', 'response_time_ms', 'uptime_percent', 'circuit', 'last_error']),
     );
   });
+
+  it('refuses an alerts limit that is not a whole number from 1 to 10000', async () => {
+    for (const limit of ['0', 'abc', '10001']) {
+      const response = await request(running.url).get('/api/alerts').query({ limit }).expect(400);
+      expect(response.body.error.code).toBe('VALIDATION_FAILED');
+    }
+    await request(running.url).get('/api/alerts').query({ limit: '1' }).expect(200);
+  });
 });
