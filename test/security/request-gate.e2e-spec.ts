@@ -116,6 +116,15 @@ describe('request gate: API keys, rate limits and input limits', () => {
     expect(bigHeaders.status).toBe(431);
     expect(JSON.parse(bigHeaders.body).error.code).toBe('HEADERS_TOO_LARGE');
   });
+
+  it("answers a URL the router cannot decode with 400 in the error shape, not Fastify's own", async () => {
+    const answer = await exchange(running.url, '/api/%zz%');
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body).error).toMatchObject({
+      code: 'BAD_REQUEST',
+      request_id: expect.any(String),
+    });
+  });
 });
 
 describe('body limits', () => {

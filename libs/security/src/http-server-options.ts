@@ -1,7 +1,8 @@
-import type { FastifyServerOptions } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { ServerOptions } from 'node:http';
 import type { Socket } from 'node:net';
+import { HttpExceptionFilter } from '@app/common';
 import type { OrchestrationConfig } from '@app/config';
 
 /** Node checks header and request timeouts on this period; its 30 s default would let slow clients linger. */
@@ -46,6 +47,17 @@ export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket)
   socket.destroy();
 }
 
+const errorRenderer = new HttpExceptionFilter();
+
+/**
+ * Errors Fastify's router raises before any hook or route runs (an undecodable URL such as `//%`, a path
+ * parameter over its length limit) are answered in the service's error shape too.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const { status, body } = errorRenderer.describe(error, String(request.id));
+  void reply.code(status).header('content-type', 'application/json; charset=utf-8').send(body);
+}
+
 /**
  * The server's connection limits, set explicitly rather than left to Node's and Fastify's defaults
  * (Fastify turns Node's request timeout off). The headers timeout is what stops slowloris clients.
@@ -56,6 +68,7 @@ export function httpServerOptions(config: OrchestrationConfig): {
   keepAliveTimeout: number;
   http: ServerOptions;
   clientErrorHandler: FastifyServerOptions['clientErrorHandler'];
+  frameworkErrors: typeof frameworkErrors;
 } {
   const { limits } = config;
   const headersTimeout = Math.round(limits.headersTimeoutSeconds * 1000);
@@ -72,5 +85,6 @@ export function httpServerOptions(config: OrchestrationConfig): {
       ),
     },
     clientErrorHandler,
+    frameworkErrors,
   };
 }
