@@ -1,6 +1,9 @@
 import { startApp, type RunningApp } from '../support/app-harness';
 import { launchBrowser, type TestBrowser } from '../support/browser';
+import type { FakeEngineServer } from '../support/fake-engine-server';
 import { freePort } from '../support/free-port';
+import { startFakeWhisper } from '../support/livetranslate-fakes';
+import { tone } from '../support/wav';
 
 /** The dashboard's failure states say what is wrong and what to do. */
 describe('dashboard failure states in a browser', () => {
@@ -70,5 +73,46 @@ describe('dashboard failure states in a browser', () => {
       .filter({ hasText: 'reconnect automatically' })
       .waitFor();
     await page.locator('#translate-form button[type="submit"]:disabled').waitFor();
+  });
+});
+
+describe('dashboard on a server that needs an API key for the pipeline', () => {
+  let whisper: FakeEngineServer;
+  let app: RunningApp;
+  let browser: TestBrowser;
+
+  beforeAll(async () => {
+    [whisper, browser] = await Promise.all([startFakeWhisper(), launchBrowser()]);
+    app = await startApp({
+      API_KEYS: 'dashboard-test-key',
+      WHISPER_SERVICE_URL: whisper.url,
+      TRANSLATION_SERVICE_URL: process.env.TEST_APERTIUM_URL,
+      TRANSLATION_SERVICE_KIND: 'apertium',
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await whisper?.close();
+  });
+
+  it('asks for the key when an upload is refused, and sends the file again with it', async () => {
+    const watched = await browser.open(`${app.url}/`);
+    const { page } = watched;
+    page.setDefaultTimeout(10000);
+    await page.locator('#upload-form input[type="file"]').setInputFiles({
+      name: 'speech.wav',
+      mimeType: 'audio/wav',
+      buffer: tone(1, 0.5),
+    });
+    await page.getByRole('button', { name: 'Transcribe file' }).click();
+    await page.locator('#upload-form output[name="job-state"]', { hasText: 'Upload failed' }).waitFor();
+
+    await page.getByLabel('API key').fill('dashboard-test-key');
+    await page.getByRole('button', { name: 'Use this key' }).click();
+    await page.locator('#upload-form output[name="job-state"]', { hasText: 'Done: speech.wav' }).waitFor();
+    await page.locator('#transcript', { hasText: 'Hello world.' }).waitFor();
+    expect(whisper.requests.some((request) => request.path.startsWith('/transcribe'))).toBe(true);
   });
 });

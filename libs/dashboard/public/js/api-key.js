@@ -1,3 +1,5 @@
+import { el } from './dom.js';
+
 /**
  * The API key for servers started with API_KEYS: the WebSocket handshake and the pipeline routes need it.
  * Kept in this browser's session storage only (gone with the tab), never in a URL.
@@ -11,4 +13,21 @@ export function apiKey() {
 export function setApiKey(key) {
   if (key) sessionStorage.setItem(STORAGE_KEY, key);
   else sessionStorage.removeItem(STORAGE_KEY);
+}
+
+/** A small form asking for the key; onSaved runs after it is stored (to reconnect or to retry). */
+export function apiKeyForm(onSaved) {
+  const input = el('input', { type: 'password', name: 'api_key', autocomplete: 'off', required: true });
+  const form = el(
+    'form',
+    { class: 'row api-key-form' },
+    el('label', {}, 'API key', input),
+    el('button', { type: 'submit', class: 'primary' }, 'Use this key'),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    setApiKey(input.value.trim());
+    onSaved();
+  });
+  return form;
 }

@@ -1,5 +1,4 @@
-import { setApiKey } from './api-key.js';
-import { el } from './dom.js';
+import { apiKeyForm } from './api-key.js';
 
 /** The header's connection dot and the banner that tells the user what a lost connection means. */
 const TEXT = {
@@ -31,7 +30,7 @@ export function bindConnectionIndicator(live, indicator, banner) {
       banner.hidden = false;
       banner.replaceChildren(
         `${live.refusal.message}. Live panels, recording and translation need it; ask the operator for one of the server's API_KEYS. `,
-        apiKeyForm(live),
+        apiKeyForm(() => live.retryWithKey()),
       );
     } else {
       banner.hidden = true;
@@ -39,20 +38,4 @@ export function bindConnectionIndicator(live, indicator, banner) {
   };
   live.addEventListener('state', render);
   render();
-}
-
-function apiKeyForm(live) {
-  const input = el('input', { type: 'password', name: 'api_key', autocomplete: 'off', required: true });
-  const form = el(
-    'form',
-    { class: 'row api-key-form' },
-    el('label', {}, 'API key', input),
-    el('button', { type: 'submit', class: 'primary' }, 'Connect'),
-  );
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    setApiKey(input.value.trim());
-    live.retryWithKey();
-  });
-  return form;
 }

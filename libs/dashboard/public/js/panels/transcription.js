@@ -1,4 +1,5 @@
 import { getJson, postForm } from '../api.js';
+import { apiKeyForm } from '../api-key.js';
 import { bindBackendState } from '../backend-state.js';
 import { formatNumber } from '../dom.js';
 import { formatOf, MicrophoneRecorder } from '../recorder.js';
@@ -41,6 +42,17 @@ export function initTranscriptionPanel(ctx) {
     }
   });
 
+  /** Beside the upload form (forms cannot nest); replaced on every refusal, removed once used. */
+  let keyForm = null;
+  function askForKey() {
+    keyForm?.remove();
+    keyForm = apiKeyForm(() => {
+      keyForm.remove();
+      form.requestSubmit();
+    });
+    form.after(keyForm);
+  }
+
   async function runUploadJob(file) {
     const body = new FormData();
     body.append('file', file);
@@ -56,6 +68,8 @@ export function initTranscriptionPanel(ctx) {
         created.problem === 'missing'
           ? 'This orchestrator has no pipeline: file transcription is unavailable.'
           : `Upload failed: ${created.message}`;
+      // 401/403: the server runs with API_KEYS; ask for a key, then send the file again.
+      if (created.status === 401 || created.status === 403) askForKey();
       return;
     }
     const job = await pollJob(created.data.job_id);
