@@ -4,6 +4,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import type { IncomingMessage } from 'node:http';
 import type { Server, ServerOptions } from 'socket.io';
 import { ConfigStore } from '@app/config';
+import { originAllowed, socketIoCors } from '@app/security';
 import { RedisConnections } from '@app/storage';
 import { RealtimeMetrics } from './realtime-metrics';
 import { socketIoRedisKey } from './socket-result-publisher';
@@ -26,10 +27,9 @@ export class RealtimeIoAdapter extends IoAdapter {
   createIOServer(port: number, options?: ServerOptions): Server {
     const config = this.app.get(ConfigStore).current;
     const metrics = this.app.get(RealtimeMetrics);
-    const origins = config.frontend.corsOrigins;
     const server = super.createIOServer(port, {
       ...options,
-      cors: origins.length > 0 ? { origin: origins, credentials: true } : undefined,
+      cors: socketIoCors(config.frontend.corsOrigins),
       pingInterval: config.websocket.heartbeatInterval * 1000,
       maxHttpBufferSize: Math.ceil((config.websocket.maxChunkBytes * 4) / 3) + PACKET_OVERHEAD_BYTES,
       allowRequest: (
@@ -65,23 +65,11 @@ export class RealtimeIoAdapter extends IoAdapter {
         message: `Connection limit reached: this instance holds its maximum of ${max} connections (WEBSOCKET_MAX_CONNECTIONS); retry later or connect to another instance`,
       };
     }
+    // Browsers send Origin on WebSocket upgrades too, and no CORS check protects those.
     const origin = request.headers.origin;
-    if (origin && !originAllowed(origin, request.headers.host, config.frontend.corsOrigins)) {
+    if (!originAllowed(origin, request.headers.host, config.frontend.corsOrigins)) {
       return { reason: 'origin', message: `Origin ${origin} is not allowed (CORS_ORIGINS)` };
     }
     return undefined;
-  }
-}
-
-/**
- * Browsers send Origin on WebSocket upgrades too, and no CORS check protects those: without configured
- * origins only the page's own origin may connect. Clients that send no Origin (bots, servers) are not browsers.
- */
-function originAllowed(origin: string, host: string | undefined, allowed: string[]): boolean {
-  if (allowed.includes('*') || allowed.includes(origin)) return true;
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
   }
 }
