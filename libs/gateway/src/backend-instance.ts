@@ -4,7 +4,7 @@ import {
   type BulkheadPolicy,
   type CircuitBreakerPolicy,
   type IDisposable,
-  type TimeoutPolicy,
+  type IPolicy,
 } from 'cockatiel';
 import type { ServiceName } from '@app/config';
 import type { BackendInstanceView, BreakerState } from './backend-client';
@@ -54,7 +54,8 @@ export class BackendInstance implements WeightedCandidate {
   private openedAt = 0;
   private readonly breaker: CircuitBreakerPolicy;
   private readonly bulkhead: BulkheadPolicy;
-  private readonly timeout: TimeoutPolicy;
+  /** breaker → bulkhead → timeout, composed once; calls with their own timeout compose their own. */
+  private readonly policy: IPolicy;
   private readonly subscription: IDisposable;
 
   constructor(
@@ -71,7 +72,7 @@ export class BackendInstance implements WeightedCandidate {
     this.basePath = parsed.pathname.replace(/\/+$/, '');
     this.breaker = instanceBreaker(settings);
     this.bulkhead = instanceBulkhead(settings);
-    this.timeout = attemptTimeout(settings.timeoutMs);
+    this.policy = wrap(this.breaker, this.bulkhead, attemptTimeout(settings.timeoutMs));
     this.subscription = this.breaker.onStateChange((circuit) => {
       const previous = this.state;
       this.state = BREAKER_STATES[circuit];
@@ -113,8 +114,11 @@ export class BackendInstance implements WeightedCandidate {
   /** Runs one attempt through this instance's policies; the call receives the signal to pass to its I/O. */
   execute<T>(call: (signal: AbortSignal) => Promise<T>, options: AttemptOptions = {}): Promise<T> {
     const timeoutMs = options.timeoutMs ?? this.settings.timeoutMs;
-    const perAttempt = timeoutMs === this.settings.timeoutMs ? this.timeout : attemptTimeout(timeoutMs);
-    return wrap(this.breaker, this.bulkhead, perAttempt).execute(async ({ signal }) => {
+    const policy =
+      timeoutMs === this.settings.timeoutMs
+        ? this.policy
+        : wrap(this.breaker, this.bulkhead, attemptTimeout(timeoutMs));
+    return policy.execute(async ({ signal }) => {
       try {
         return await call(signal);
       } catch (error) {

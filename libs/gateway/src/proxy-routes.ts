@@ -17,6 +17,23 @@ const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
 /** Statuses that carry no body: the backend's (empty) stream is drained instead of sent. */
 const BODYLESS_STATUSES = new Set([204, 304]);
 
+/**
+ * Answers up to this size are read whole and sent in one piece, like nginx's proxy buffers: cheaper than
+ * piping for the many small JSON answers, and bounded. Larger or unsized answers stream.
+ */
+const BUFFERED_BODY_BYTES = 64 * 1024;
+
+async function readSmallBody(answer: UpstreamResponse, settle: (error?: unknown) => void): Promise<Buffer> {
+  try {
+    const bytes = Buffer.from(await answer.body.arrayBuffer());
+    settle();
+    return bytes;
+  } catch (error) {
+    settle(error);
+    throw error;
+  }
+}
+
 function hasBody(request: FastifyRequest): boolean {
   const length = request.headers['content-length'];
   return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
@@ -103,13 +120,18 @@ export class ProxyRoutes implements OnModuleInit {
         discard: (answer) => void answer.body.dump().catch(() => undefined),
       });
       const answer = delivered.answer;
-      finished(answer.body, (error) => delivered.settle(caller.signal.aborted ? undefined : error));
-      void reply.code(answer.status).headers(downstreamResponseHeaders(answer.headers));
+      const answerHeaders = downstreamResponseHeaders(answer.headers);
       if (BODYLESS_STATUSES.has(answer.status) || request.method === 'HEAD') {
         answer.body.resume();
-        return reply.send();
+        delivered.settle();
+        return reply.code(answer.status).headers(answerHeaders).send();
       }
-      return reply.send(answer.body);
+      if (Number(answer.headers['content-length']) <= BUFFERED_BODY_BYTES) {
+        const bytes = await readSmallBody(answer, delivered.settle);
+        return reply.code(answer.status).headers(answerHeaders).send(bytes);
+      }
+      finished(answer.body, (error) => delivered.settle(caller.signal.aborted ? undefined : error));
+      return reply.code(answer.status).headers(answerHeaders).send(answer.body);
     } catch (error) {
       body?.destroy();
       return this.fail(

@@ -1,0 +1,307 @@
+/**
+ * Gateway benchmark: a small GET hit directly on a backend, through the orchestrator's proxy, and through
+ * Debian's nginx as a plain reverse proxy (one worker, upstream keep-alive), in one run on loopback.
+ * Backend, orchestrator and nginx each run in their own process; this process drives them with autocannon,
+ * first at 50 connections (throughput) and then at 1 connection (latency without queueing), and writes the
+ * table into bench/README.md under "Gateway".
+ *
+ *   LOG_LEVEL=warn npm run bench:gateway [-- --duration 10 --connections 50]
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Agent } from 'undici';
+import { freePort } from '../test/support/free-port';
+
+interface LoadResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+// autocannon ships no types; this is the part of its API the benchmark uses.
+type Autocannon = (options: { url: string; connections: number; duration: number }) => Promise<LoadResult>;
+const autocannon = createRequire(__filename)('autocannon') as Autocannon;
+
+const NGINX = '/usr/sbin/nginx';
+const BODY = JSON.stringify({ status: 'healthy', service: 'bench' });
+const WARMUP_SECONDS = 2;
+/** Sequential requests for the latency figures: bounded in count and in time. */
+const LATENCY_REQUESTS = 3000;
+const LATENCY_SECONDS = 5;
+
+/** `app-route` is the orchestrator answering a trivial route itself: the framework's floor, no proxying. */
+type Target = 'direct' | 'gateway' | 'nginx' | 'app-route';
+const TARGETS: Target[] = ['direct', 'gateway', 'nginx', 'app-route'];
+
+function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index === -1 ? NaN : Number(process.argv[index + 1]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+/** Child mode: the backend, a minimal Node server answering a small JSON document. */
+function serveBackend(): void {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(BODY) });
+    res.end(BODY);
+  });
+  server.keepAliveTimeout = 30_000;
+  server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as AddressInfo).port }));
+  process.on('disconnect', () => process.exit(0));
+}
+
+/** Child mode: the real orchestrator with the backend as its only whisper instance. */
+async function serveGateway(backendUrl: string): Promise<void> {
+  const { createOrchestrationApp } = await import('../apps/orchestration/src/bootstrap');
+  const { app } = await createOrchestrationApp({
+    env: {
+      NODE_ENV: 'development',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      WHISPER_SERVICE_URL: backendUrl,
+      // One client at thousands of requests per second is not what the rate limits are for.
+      RATE_LIMIT_PROXY: '0',
+      RATE_LIMIT_API: '0',
+    },
+    cwd: resolve(__dirname, '..'),
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  process.send?.({ port: (app.getHttpServer().address() as AddressInfo).port });
+  process.on('disconnect', () => void app.close().finally(() => process.exit(0)));
+}
+
+function startChild(args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(__filename, args, {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'],
+  });
+  return new Promise((done, fail) => {
+    child.once('message', (message: { port: number }) =>
+      done({ child, url: `http://127.0.0.1:${message.port}` }),
+    );
+    child.once('exit', (code) => fail(new Error(`${args.join(' ')} exited with ${code}`)));
+  });
+}
+
+/** nginx as a plain reverse proxy: one worker (like the one Node process), keep-alive to the upstream. */
+async function startNginx(backendUrl: string): Promise<{ stop: () => void; url: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-nginx-'));
+  const port = await freePort();
+  const config = `
+worker_processes 1;
+daemon off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  upstream backend { server ${new URL(backendUrl).host}; keepalive 64; }
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      proxy_pass http://backend;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+}`;
+  writeFileSync(join(dir, 'nginx.conf'), config);
+  const child = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], {
+    stdio: 'inherit',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 10_000;
+  while (
+    !(await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error('nginx did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    stop: () => {
+      child.kill('SIGQUIT');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Throughput at `connections`; a handful of connection errors on a busy machine is reported, not fatal. */
+async function measure(url: string, connections: number, duration: number): Promise<LoadResult> {
+  const result = await autocannon({ url, connections, duration });
+  if (result.non2xx || result.errors > result.requests.total / 100 || result.timeouts) {
+    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+  }
+  return result;
+}
+
+interface Latency {
+  p50: number;
+  p99: number;
+  samples: number;
+}
+
+/**
+ * One request at a time on one keep-alive connection, timed with a sub-millisecond clock (autocannon's
+ * histogram counts whole milliseconds, too coarse for the latency a proxy adds).
+ */
+async function sequentialLatency(url: string, rounds: number): Promise<Latency> {
+  const agent = new Agent({ connections: 1 });
+  const durations: number[] = [];
+  const deadline = Date.now() + (LATENCY_SECONDS * 1000) / rounds;
+  try {
+    while (durations.length < LATENCY_REQUESTS / rounds && Date.now() < deadline) {
+      const started = performance.now();
+      const { statusCode, body } = await agent.request({
+        origin: new URL(url).origin,
+        path: new URL(url).pathname,
+        method: 'GET',
+      });
+      await body.arrayBuffer();
+      if (statusCode !== 200) throw new Error(`${url}: status ${statusCode}`);
+      durations.push(performance.now() - started);
+    }
+  } finally {
+    await agent.close();
+  }
+  durations.sort((a, b) => a - b);
+  const rank = (p: number) => Math.round(durations[Math.ceil(p * durations.length) - 1] * 100) / 100;
+  return { p50: rank(0.5), p99: rank(0.99), samples: durations.length };
+}
+
+interface Row {
+  target: Target;
+  throughput: LoadResult;
+  single: Latency;
+}
+
+/** The run whose `key` is the median: its other figures (latencies) stay consistent with it. */
+function medianBy<T>(runs: T[], key: (run: T) => number): T {
+  return [...runs].sort((a, b) => key(a) - key(b))[Math.floor((runs.length - 1) / 2)];
+}
+
+function table(rows: Row[], connections: number, duration: number, rounds: number): string {
+  const byTarget = Object.fromEntries(rows.map((row) => [row.target, row])) as Record<Target, Row>;
+  const lines = [
+    `| target | req/s (${connections} conn) | p50 ms | p99 ms | errors | p50 ms (1 conn) | p99 ms (1 conn) |`,
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      ({ target, throughput, single }) =>
+        `| ${target} | ${Math.round(throughput.requests.average)} | ${throughput.latency.p50} | ${throughput.latency.p99} | ${throughput.errors} | ${single.p50} | ${single.p99} |`,
+    ),
+  ];
+  const rps = (target: Target) => byTarget[target].throughput.requests.average;
+  const ratio = (a: Target, b: Target) => `${Math.round((rps(a) / rps(b)) * 100)}%`;
+  const added = byTarget.gateway.single.p50 - byTarget.direct.single.p50;
+  return [
+    ...lines,
+    '',
+    `- gateway / nginx throughput: **${ratio('gateway', 'nginx')}**; gateway / direct: ${ratio('gateway', 'direct')}; nginx / direct: ${ratio('nginx', 'direct')}; gateway / app-route: ${ratio('gateway', 'app-route')}`,
+    `- latency added by the gateway at p50 (1 connection): **${added.toFixed(2)} ms**`,
+    `- ${duration} s per target at ${connections} connections, in ${rounds} rounds of ${(duration / rounds).toFixed(1)} s with the order rotated, after ${WARMUP_SECONDS} s warm-up; each row is the target's median round (autocannon, whole-ms latencies)`,
+    `- 1-connection columns: sequential requests on one keep-alive connection (up to ${LATENCY_REQUESTS} or ${LATENCY_SECONDS} s per target, split over the rounds), timed to 0.01 ms; median round`,
+  ].join('\n');
+}
+
+/** Replaces the "## Gateway" section of bench/README.md (or appends it), leaving other sections alone. */
+function writeReadme(section: string): void {
+  const path = resolve(__dirname, 'README.md');
+  let text = '';
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    text = '# Benchmarks\n';
+  }
+  const start = text.indexOf('\n## Gateway\n');
+  const next = start === -1 ? -1 : text.indexOf('\n## ', start + 1);
+  const before = start === -1 ? text.trimEnd() : text.slice(0, start).trimEnd();
+  const after = next === -1 ? '' : text.slice(next);
+  writeFileSync(path, `${before}\n\n## Gateway\n\n${section}\n${after}`);
+}
+
+async function main(): Promise<void> {
+  const duration = option('duration', 10);
+  const connections = option('connections', 50);
+  const rounds = option('rounds', 3);
+  const loadBefore = loadavg()[0];
+  const backend = await startChild(['--backend']);
+  const gateway = await startChild(['--gateway', backend.url]);
+  const nginx = await startNginx(backend.url);
+  const urls: Record<Target, string> = {
+    direct: `${backend.url}/health`,
+    gateway: `${gateway.url}/api/whisper/health`,
+    nginx: `${nginx.url}/health`,
+    'app-route': `${gateway.url}/api/health/live`,
+  };
+  const runs = new Map<Target, { throughput: LoadResult[]; single: Latency[] }>(
+    TARGETS.map((target) => [target, { throughput: [], single: [] }]),
+  );
+  try {
+    for (const target of TARGETS) await measure(urls[target], connections, WARMUP_SECONDS);
+    for (let round = 0; round < rounds; round++) {
+      // Rotating the order spreads the other jobs' bursts over every target alike.
+      const order = TARGETS.map((_, i) => TARGETS[(i + round) % TARGETS.length]);
+      for (const target of order) {
+        const run = runs.get(target);
+        run?.throughput.push(await measure(urls[target], connections, duration / rounds));
+        run?.single.push(await sequentialLatency(urls[target], rounds));
+        console.log(
+          `round ${round + 1} ${target}: ${Math.round(run?.throughput.at(-1)?.requests.average ?? 0)} req/s`,
+        );
+      }
+    }
+  } finally {
+    nginx.stop();
+    gateway.child.disconnect();
+    backend.child.disconnect();
+  }
+  const rows = TARGETS.map((target): Row => {
+    const run = runs.get(target) ?? { throughput: [], single: [] };
+    return {
+      target,
+      throughput: medianBy(run.throughput, (r) => r.requests.average),
+      single: medianBy(run.single, (r) => r.p50),
+    };
+  });
+  const loadAfter = loadavg()[0];
+  const section = [
+    'A small GET (`/health`, 52-byte JSON) from a Node backend, hit directly, through the orchestrator',
+    '(`/api/whisper/health`) and through nginx 1.22 as a plain reverse proxy (1 worker, upstream keep-alive).',
+    'Each in its own process; autocannon in a fourth. Command:',
+    '',
+    '```',
+    `LOG_LEVEL=warn npm run bench:gateway -- --duration ${duration} --connections ${connections} --rounds ${rounds}`,
+    '```',
+    '',
+    table(rows, connections, duration, rounds),
+    `- machine: ${availableParallelism()} cores, loopback, load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after:`,
+    '  measured while other jobs were using the same cores, so absolute numbers are low and noisy; the',
+    '  ratios (all targets measured in the same rotated rounds) are the meaningful part.',
+    `- run at ${new Date().toISOString()}`,
+  ].join('\n');
+  writeReadme(section);
+  console.log(`\n${section}`);
+}
+
+const mode = process.argv[2];
+if (mode === '--backend') serveBackend();
+else if (mode === '--gateway') void serveGateway(process.argv[3]);
+else
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
