@@ -112,7 +112,7 @@ export function initTranscriptionPanel(ctx) {
     const labelled = {
       ...transcript,
       chunk_id: job.job_id,
-      segments: assignSpeakers(transcript.segments, turns),
+      segments: assignSpeakers(transcript.segments ?? [], turns),
     };
     const results = Object.values(translations ?? {});
     view.add(labelled, 0, results);
