@@ -36,6 +36,20 @@ describe('GET /api/health (in-process drivers)', () => {
   });
 });
 
+async function settlesWithin<T>(promise: Promise<T>, ms: number, failure: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(failure)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 describe('GET /api/health (Redis)', () => {
   it('includes Redis and turns unhealthy and not ready when Redis is unreachable', async () => {
     const up = await startApp({ REDIS_URL: process.env.TEST_REDIS_URL });
@@ -45,7 +59,12 @@ describe('GET /api/health (Redis)', () => {
     } finally {
       await up.close();
     }
-    const down = await startApp({ REDIS_URL: 'redis://127.0.0.1:1' });
+    // Orchestrators probe readiness while Redis is out, so start-up must not wait for Redis.
+    const down = await settlesWithin(
+      startApp({ REDIS_URL: 'redis://127.0.0.1:1' }),
+      15_000,
+      'the app did not finish starting while Redis was unreachable, so /api/health/ready cannot answer 503',
+    );
     try {
       const health = await request(down.url).get('/api/health').expect(503);
       expect(health.body.status).toBe('unhealthy');
