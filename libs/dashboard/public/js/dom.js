@@ -12,10 +12,6 @@ export function el(tag, attributes = {}, ...children) {
   return node;
 }
 
-export function replaceChildren(node, children) {
-  node.replaceChildren(...children);
-}
-
 /** A panel's notice line: kind is warning | error | info; an empty text hides it. */
 export function setNotice(panel, text, kind = 'warning') {
   const notice = panel.querySelector('[data-role="notice"]');

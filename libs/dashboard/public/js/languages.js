@@ -17,13 +17,12 @@ export const FALLBACK_LANGUAGES = [
 
 const NAMES = new Map(FALLBACK_LANGUAGES.map((language) => [language.code, language.name]));
 
-/** The reply's data may be a list or { languages: [...] }, of objects or bare codes, depending on the engine. */
-export function normaliseLanguages(data) {
-  const list = Array.isArray(data) ? data : (data?.languages ?? []);
-  return list
-    .map((entry) => (typeof entry === 'string' ? { code: entry } : entry))
-    .filter((entry) => entry && typeof entry.code === 'string')
-    .map((entry) => ({ code: entry.code, name: entry.name || NAMES.get(entry.code) || entry.code }));
+/** The get_languages reply's data is { languages: [{ code, name, targets? }] }; names filled in where missing. */
+export function languagesOf(data) {
+  return (data?.languages ?? []).map((language) => ({
+    code: language.code,
+    name: language.name || NAMES.get(language.code) || language.code,
+  }));
 }
 
 /** Resolves to { languages, fromBackend, reason } and never rejects. */
@@ -35,7 +34,7 @@ export async function loadLanguages(live) {
       action: 'get_languages',
       request_id: `languages-${Date.now()}`,
     });
-    const languages = normaliseLanguages(reply?.data);
+    const languages = languagesOf(reply.data);
     if (languages.length > 0) return { languages, fromBackend: true };
     return {
       languages: FALLBACK_LANGUAGES,
