@@ -1,7 +1,12 @@
 import type { RunningApp } from '../support/app-harness';
 import { delay, runLoad } from '../support/load-loop';
-import { startSwitchableBackend, type SwitchableBackend } from '../support/switchable-backend';
+import {
+  startSwitchableBackend,
+  type BackendAnswer,
+  type SwitchableBackend,
+} from '../support/switchable-backend';
 import { startGatewayApp, tuneGateway } from '../gateway/gateway-harness';
+import { finishedJob, pipelineConfigFile, spokenWav, submitWav } from '../pipeline/pipeline-harness';
 
 /** GATEWAY_TIMEOUT in seconds: the longest any proxied call may take. */
 const GATEWAY_TIMEOUT_S = 1;
@@ -64,5 +69,73 @@ describe('fault: a backend killed and restarted under load', () => {
       services: Record<string, ServiceView>;
     };
     expect(view.services.whisper.instances[0].circuit).toBe('closed');
+  });
+});
+
+/** The platform's whisper service (CONTRACTS §5) as far as the pipeline needs it. */
+function whisperAnswers(path: string): BackendAnswer {
+  if (path.startsWith('/transcribe')) {
+    return {
+      status: 200,
+      json: {
+        text: 'Good morning, my friend',
+        segments: [],
+        language: 'en',
+        confidence: 0.9,
+        processing_time: 0.01,
+      },
+    };
+  }
+  return { status: 200, json: { status: 'healthy', service_status: {} } };
+}
+
+describe('fault: pipeline jobs while their backend is down', () => {
+  let whisper: SwitchableBackend;
+  let running: RunningApp;
+  beforeAll(async () => {
+    whisper = await startSwitchableBackend(whisperAnswers);
+    running = await startGatewayApp(
+      { whisper: whisper.url, translation: process.env.TEST_APERTIUM_URL },
+      {
+        TRANSLATION_SERVICE_KIND: 'apertium',
+        // Failed calls take the instance out of rotation; the monitor's probe brings it back once it answers.
+        HEALTH_CHECK_INTERVAL: '1',
+        // Retries with backoff (100 ms doubling, 8 attempts: ~12 s) outlast the outage below.
+        CONFIG_FILE: pipelineConfigFile(
+          { attempts: 8, backoff_ms: 100 },
+          'gateway:\n  retries: 0\n  circuit_breaker_threshold: 3\n  circuit_breaker_reset_timeout: 0.5',
+        ),
+      },
+    );
+  });
+  afterAll(async () => {
+    await running.close();
+    await whisper.stop();
+  });
+
+  it('loses no job: those submitted during the outage complete once the backend is back', async () => {
+    await whisper.stop();
+    const jobIds: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const submitted = await submitWav(running.url, spokenWav(), {
+        session_id: `outage-${i}`,
+        language: 'en',
+      });
+      expect(submitted.status).toBe(202);
+      jobIds.push(submitted.body.job_id);
+    }
+    await delay(1500);
+    await whisper.start();
+    for (const id of jobIds) {
+      const job = (await finishedJob(running.url, id, 30_000)) as {
+        state: string;
+        stages: { transcription: { attempts: number } };
+        result: { transcript: { text: string } };
+      };
+      expect(job.state).toBe('completed');
+      expect(job.result.transcript.text).toBe('Good morning, my friend');
+      // It did fail against the dead backend first, and was retried rather than dropped.
+      expect(job.stages.transcription.attempts).toBeGreaterThan(1);
+    }
   });
 });
