@@ -1,13 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApp, type RunningApp } from '../support/app-harness';
-import { launchBrowser, type TestBrowser, type WatchedPage } from '../support/browser';
+import { launchBrowser, screenshotPath, type TestBrowser, type WatchedPage } from '../support/browser';
 import type { FakeEngineServer } from '../support/fake-engine-server';
 import { startFakeSpeaker, startFakeWhisper } from '../support/livetranslate-fakes';
 import { tone } from '../support/wav';
 
-const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
 const PHONE = { width: 390, height: 844 };
 
 /**
@@ -24,7 +23,6 @@ describe('dashboard in a browser', () => {
   let configDir: string;
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     // Trend samples and pushes every second instead of every 10 and 5, so charts fill within the test.
     configDir = mkdtempSync(join(tmpdir(), 'lt-dashboard-'));
     writeFileSync(
@@ -124,7 +122,7 @@ describe('dashboard in a browser', () => {
       .filter({ hasNotText: /^0$/ })
       .waitFor({ timeout: 15000 });
 
-    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-desktop.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('dashboard-desktop.png'), fullPage: true });
     expect(dashboard.errors).toEqual([]);
   });
 
@@ -157,7 +155,7 @@ describe('dashboard in a browser', () => {
         'document.documentElement.scrollWidth - window.innerWidth',
       );
       expect(overflow).toBeLessThanOrEqual(0);
-      await phone.page.screenshot({ path: join(SCREENSHOTS, 'dashboard-phone.png'), fullPage: true });
+      await phone.page.screenshot({ path: screenshotPath('dashboard-phone.png'), fullPage: true });
       expect(phone.errors).toEqual([]);
     } finally {
       await phone.page.close();
@@ -171,9 +169,7 @@ describe('dashboard in a browser', () => {
     await expectText(dashboard, badge, 'down', 5000);
     await expectText(dashboard, '#alert-list', 'speaker');
     await expectText(dashboard, '#service-list [data-service="speaker"]', 'SPEAKER_SERVICE_URL');
-    await dashboard.page
-      .locator('#health')
-      .screenshot({ path: join(SCREENSHOTS, 'health-backend-down.png') });
+    await dashboard.page.locator('#health').screenshot({ path: screenshotPath('health-backend-down.png') });
     expect(dashboard.errors).toEqual([]);
   });
 });

@@ -1,6 +1,5 @@
-import { join } from 'node:path';
 import { startApp, type RunningApp } from '../support/app-harness';
-import { launchBrowser, type TestBrowser } from '../support/browser';
+import { launchBrowser, screenshotPath, type TestBrowser } from '../support/browser';
 import type { FakeEngineServer } from '../support/fake-engine-server';
 import { startFakeSpeaker, startFakeWhisper } from '../support/livetranslate-fakes';
 
@@ -67,7 +66,7 @@ describe('/websocket-test in a browser', () => {
     await messages.locator('li', { hasText: 'invalid JSON (not sent)' }).waitFor();
 
     await page.evaluate('window.scrollTo(0, 0)');
-    await page.screenshot({ path: join(__dirname, '..', '..', 'docs', 'screenshots', 'websocket-test.png') });
+    await page.screenshot({ path: screenshotPath('websocket-test.png') });
     expect(watched.errors).toEqual([]);
     expect(watched.externalRequests).toEqual([]);
   });

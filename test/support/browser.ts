@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -75,4 +75,20 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<TestB
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
+
+/**
+ * Where a test saves a screenshot: docs/screenshots when UPDATE_SCREENSHOTS=1 (to refresh the documented
+ * views), otherwise a temporary directory, so an ordinary test run leaves the working tree unchanged.
+ */
+export function screenshotPath(name: string): string {
+  if (process.env.UPDATE_SCREENSHOTS === '1') {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    return join(SCREENSHOTS, name);
+  }
+  const dir = join(tmpdir(), 'livetranslate-screenshots');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, name);
 }
