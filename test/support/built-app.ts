@@ -1,42 +1,30 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from './free-port';
 
 const ROOT = resolve(__dirname, '..', '..');
 export const BUILT_MAIN = resolve(ROOT, 'dist', 'apps', 'orchestration', 'src', 'main.js');
 
-/** Whether any TypeScript source under `dir` changed after `time` (ms). */
-function changedSince(dir: string, time: number): boolean {
-  return readdirSync(dir, { withFileTypes: true }).some((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name !== 'node_modules' && changedSince(path, time);
-    return entry.name.endsWith('.ts') && statSync(path).mtimeMs > time;
-  });
-}
+/** Rebuilds when dist is missing or older than a source, the same test scripts/start.sh makes. */
+const BUILD_IF_STALE = [
+  'main=dist/apps/orchestration/src/main.js',
+  'if [ -f "$main" ] && [ -z "$(find apps libs -name \'*.ts\' -newer "$main" -print -quit)" ]; then exit 0; fi',
+  'npx nest build orchestration >/dev/null 2>&1 || [ -f "$main" ]',
+].join('; ');
 
 /**
  * The production entry point as `npm run build` leaves it. scripts/test.sh builds before jest; a run
- * without a build, or with sources changed since (one test file by hand), builds here first.
+ * without a build, or with sources changed since (one test file by hand), builds here first. The build runs
+ * under a lock, so test files in parallel workers do not build over each other; tsc emits despite type
+ * errors, which fail scripts/test.sh's own build step rather than these tests.
  */
 export function ensureBuiltApp(): string {
-  const builtAt = existsSync(BUILT_MAIN) ? statSync(BUILT_MAIN).mtimeMs : 0;
-  if (
-    builtAt === 0 ||
-    changedSince(join(ROOT, 'apps'), builtAt) ||
-    changedSince(join(ROOT, 'libs'), builtAt)
-  ) {
-    try {
-      execFileSync('npx', ['nest', 'build', 'orchestration'], {
-        cwd: ROOT,
-        stdio: 'ignore',
-        timeout: 180_000,
-      });
-    } catch (error) {
-      // tsc emits despite type errors; those fail scripts/test.sh's own build step, not these tests.
-      if (!existsSync(BUILT_MAIN) || statSync(BUILT_MAIN).mtimeMs <= builtAt) throw error;
-    }
-  }
+  execFileSync('flock', [join(tmpdir(), 'orchestration-test-build.lock'), 'sh', '-c', BUILD_IF_STALE], {
+    cwd: ROOT,
+    stdio: 'ignore',
+    timeout: 240_000,
+  });
   return BUILT_MAIN;
 }
 
