@@ -1,5 +1,6 @@
 import { request as rawRequest } from 'node:http';
 import { startApp, type RunningApp } from '../support/app-harness';
+import { startSwitchableBackend } from '../support/switchable-backend';
 
 /** One HTTP exchange with full control over the request line and headers (fetch normalises both). */
 function exchange(
@@ -162,6 +163,41 @@ describe('body limits', () => {
     });
     expect(response.status).toBe(413);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+});
+
+describe('proxy body limit', () => {
+  it('bounds a chunked upload streamed through the proxy at MAX_PROXY_BODY_BYTES with 413', async () => {
+    const backend = await startSwitchableBackend();
+    const running = await startApp({
+      WHISPER_SERVICE_URL: backend.url,
+      MAX_PROXY_BODY_BYTES: '4096',
+      HEALTH_CHECK_INTERVAL: '3600',
+    });
+    try {
+      const small = await fetch(`${running.url}/api/whisper/transcribe`, {
+        method: 'POST',
+        body: 'x'.repeat(1000),
+      });
+      expect(small.status).toBe(200);
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < 8; i += 1) controller.enqueue(new Uint8Array(1024));
+          controller.close();
+        },
+      });
+      const large = await fetch(`${running.url}/api/whisper/transcribe`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
+        body,
+        duplex: 'half',
+      } as RequestInit);
+      expect(large.status).toBe(413);
+      expect(((await large.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
+    } finally {
+      await running.close();
+      await backend.stop();
+    }
   });
 });
 
