@@ -253,7 +253,7 @@ async function main(): Promise<void> {
   const bareRows = rows.filter((row) => row.name === TARGETS[0].name);
   const bare = bareRows.reduce((sum, row) => sum + perConnection(row), 0) / Math.max(1, bareRows.length);
   const lines = [
-    `Real-time benchmark: ${connections} connections held ${duration} s, heartbeat every ${heartbeat} s, loopback`,
+    `Real-time benchmark: ${connections} connections${redisIndex >= 0 ? ' on each of two instances sharing Redis' : ''} held ${duration} s, heartbeat every ${heartbeat} s, loopback`,
     '',
     '| server | connected | unexpected disconnects | errors | heartbeat RTT p50 / p95 / p99 (ms) | msg/s | RSS per connection | vs bare (mean) | load avg |',
     '|---|---|---|---|---|---|---|---|---|',
