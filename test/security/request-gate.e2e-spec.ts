@@ -191,7 +191,7 @@ describe('proxy body limit', () => {
         headers: { 'content-type': 'application/octet-stream' },
         body,
         duplex: 'half',
-      } as RequestInit);
+      });
       expect(large.status).toBe(413);
       expect(((await large.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
     } finally {
