@@ -62,7 +62,8 @@ describe('fault: slowloris clients', () => {
 
     expect(normal.length).toBeGreaterThan(20);
     expect(normal.every((s) => s.status === 200)).toBe(true);
-    expect(Math.max(...normal.map((s) => s.ms))).toBeLessThan(500);
+    // Generous for a loaded CI machine; a blocked server would stall them for the whole headers timeout.
+    expect(Math.max(...normal.map((s) => s.ms))).toBeLessThan(HEADERS_TIMEOUT_S * 1000);
     expect(slow.filter((c) => c.closedAt === undefined)).toHaveLength(0);
     for (const client of slow) {
       expect(client.closedAt).toBeLessThan(HEADERS_TIMEOUT_S * 1000 * 2.5);
