@@ -35,6 +35,29 @@ describe('Socket.IO limits', () => {
     });
   });
 
+  describe('API keys (API_KEYS)', () => {
+    let running: RunningApp;
+    beforeAll(async () => {
+      running = await startApp({ API_KEYS: 'key-one,key-two' });
+    });
+    afterAll(() => running.close());
+
+    it('refuses a handshake without a key or with a wrong one, and admits auth: { token }', async () => {
+      await expect(connectClient(running.url)).rejects.toMatchObject({
+        message: 'UNAUTHORIZED',
+        data: { code: 'UNAUTHORIZED' },
+      });
+      await expect(connectClient(running.url, { auth: { token: 'nope' } })).rejects.toMatchObject({
+        message: 'FORBIDDEN',
+      });
+      const { socket, connected } = await connectClient(running.url, { auth: { token: 'key-two' } });
+      sockets.push(socket);
+      expect(connected.connection_id).toBe(socket.id);
+      const metrics = await request(running.url).get('/metrics').expect(200);
+      expect(metrics.text).toMatch(/orchestration_websocket_rejected_total\{reason="unauthorized"\} 2/);
+    });
+  });
+
   describe('idle timeout (WEBSOCKET_TIMEOUT) and rate limit', () => {
     let running: RunningApp;
     const config = writeConfigFile({ websocket: { connection_timeout: 1, message_rate_limit: 5 } });

@@ -4,6 +4,8 @@ export type ClientSocket = Socket;
 
 export interface ConnectOptions {
   headers?: Record<string, string>;
+  /** Socket.IO `auth` payload, e.g. `{ token }`. */
+  auth?: Record<string, unknown>;
   /** Resolve on connect_error instead of failing (for refused handshakes). */
   expectRefusal?: boolean;
   localAddress?: string;
@@ -22,6 +24,7 @@ export async function connectClient(
     reconnection: false,
     forceNew: true,
     extraHeaders: options.headers,
+    auth: options.auth,
     timeout: 5000,
   });
   const connected = await new Promise<Record<string, unknown>>((resolve, reject) => {

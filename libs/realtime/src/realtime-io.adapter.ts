@@ -4,7 +4,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import type { IncomingMessage } from 'node:http';
 import type { Server, ServerOptions } from 'socket.io';
 import { ConfigStore } from '@app/config';
-import { originAllowed, socketIoCors } from '@app/security';
+import { handshakeApiKeyError, originAllowed, socketIoCors } from '@app/security';
 import { RedisConnections } from '@app/storage';
 import { RealtimeMetrics } from './realtime-metrics';
 import { socketIoRedisKey } from './socket-result-publisher';
@@ -41,6 +41,14 @@ export class RealtimeIoAdapter extends IoAdapter {
         callback(refusal?.message ?? null, refusal === undefined);
       },
     }) as Server;
+    // API_KEYS, when set, guard the handshake as they guard the REST routes; read per handshake, so a reloaded
+    // configuration applies to the next connection.
+    const configStore = this.app.get(ConfigStore);
+    server.use((socket, next) => {
+      const refused = handshakeApiKeyError(socket.handshake, configStore.current.security.apiKeys);
+      if (refused) metrics.rejection('unauthorized');
+      next(refused);
+    });
     const redis = this.app.get(RedisConnections);
     if (redis.enabled) {
       server.adapter(

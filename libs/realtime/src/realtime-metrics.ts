@@ -5,7 +5,7 @@ import { ConnectionRegistry } from './connection-registry';
 import { eventLabel } from './realtime.events';
 
 export type RejectionReason =
-  'max_connections' | 'origin' | 'rate_limited' | 'invalid_payload' | 'idle_timeout';
+  'max_connections' | 'origin' | 'unauthorized' | 'rate_limited' | 'invalid_payload' | 'idle_timeout';
 
 /** The real-time metrics on the process registry; names agreed with the analytics module. */
 @Injectable()
