@@ -10,12 +10,17 @@ interface StoredSession {
   history: SessionEntry[];
 }
 
+/** How often creating a session also drops the expired ones nobody asked for again. */
+const SWEEP_INTERVAL_MS = 60_000;
+
 /**
  * One process's sessions. Expiry is lazy (checked on access and when listing), like Redis's own, so no
- * timer keeps the process busy. Returned sessions are copies: callers cannot change stored state.
+ * timer keeps the process busy; creating a session sweeps the expired ones at most once a minute, so sessions
+ * that are never read again do not pile up. Returned sessions are copies: callers cannot change stored state.
  */
 export class MemorySessionStore implements SessionStoreDriver {
   private readonly sessions = new Map<string, StoredSession>();
+  private lastSweep = 0;
 
   constructor(
     private readonly limits: () => SessionLimits,
@@ -73,6 +78,11 @@ export class MemorySessionStore implements SessionStoreDriver {
     return Promise.resolve(this.liveSessions().length);
   }
 
+  /** Sessions held in memory, expired ones not yet dropped included. */
+  get heldSessions(): number {
+    return this.sessions.size;
+  }
+
   /** Creates the session if needed and marks activity. */
   private touch(sessionId: string): { stored: StoredSession; created: boolean } {
     const nowMs = this.now();
@@ -82,6 +92,10 @@ export class MemorySessionStore implements SessionStoreDriver {
       existing.lastActivity = at;
       existing.lastActivityMs = nowMs;
       return { stored: existing, created: false };
+    }
+    if (nowMs - this.lastSweep >= SWEEP_INTERVAL_MS) {
+      this.lastSweep = nowMs;
+      this.liveSessions();
     }
     const stored: StoredSession = {
       id: sessionId,
