@@ -209,6 +209,18 @@ describe('Socket.IO streams', () => {
       await whisper.close();
     });
 
+    it('answers get_models from the speech-to-text engine', async () => {
+      const socket = await client(running.url);
+      const ack = await emitWithAck(socket, 'service_message', {
+        type: 'service_request',
+        target_service: 'whisper',
+        action: 'get_models',
+        request_id: 'models-1',
+      });
+      expect(ack).toMatchObject({ request_id: 'models-1', target_service: 'whisper', action: 'get_models' });
+      expect((ack.data as { models: string[] }).models).toEqual(expect.arrayContaining(['whisper-base']));
+    });
+
     it('accepts a base64 chunk, then sends the transcript and its translation to the session', async () => {
       const sender = await client(running.url);
       const member = await client(running.url);
