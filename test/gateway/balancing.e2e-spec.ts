@@ -35,8 +35,8 @@ describe('gateway balancing', () => {
     running = await startGatewayApp({ whisper: `${a}|5,${b}|3,${c}|2` });
   });
   afterAll(async () => {
-    await running?.close();
     await Promise.all(backends?.map((b) => b.close()) ?? []);
+    await running?.close();
   });
 
   it('spreads 1,000 requests by weight (5:3:2) within 5%', async () => {

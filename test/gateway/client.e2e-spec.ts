@@ -15,8 +15,8 @@ describe('BACKEND_CLIENT (the typed client other modules use)', () => {
     client = running.app.get<BackendClient>(BACKEND_CLIENT);
   });
   afterAll(async () => {
-    await running?.close();
     await backend?.close();
+    await running?.close();
   });
   afterEach(() => {
     backend.behaviour = 'ok';

@@ -23,8 +23,8 @@ describe('gateway proxy', () => {
     running = await startGatewayApp({ whisper: backend.url, speaker: `${backend.url}/speaker-base` });
   });
   afterAll(async () => {
-    await running?.close();
     await backend?.close();
+    await running?.close();
   });
 
   it('forwards method, path and query unchanged and passes the status and content type back', async () => {
@@ -205,8 +205,8 @@ describe('gateway proxy body limit', () => {
     running = await startGatewayApp({ whisper: backend.url }, { MAX_PROXY_BODY_BYTES: String(64 * 1024) });
   });
   afterAll(async () => {
-    await running?.close();
     await backend?.close();
+    await running?.close();
   });
 
   it('refuses a declared oversized body with 413 before calling the backend', async () => {

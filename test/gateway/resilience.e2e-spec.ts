@@ -16,8 +16,9 @@ describe('gateway resilience policies', () => {
   }
 
   afterEach(async () => {
-    await running?.close();
+    // Backends first: closing them ends any call still held there, which the app's close would wait for.
     await Promise.all(backends.map((b) => b.close()));
+    await running?.close();
     running = undefined;
     backends = [];
   });
@@ -105,6 +106,24 @@ describe('gateway resilience policies', () => {
     backend.release();
     expect((await first).status).toBe(200);
     expect((await queued).status).toBe(200);
+  });
+
+  it('sends a whisper-cpp instance one call at a time and queues the rest in the gateway', async () => {
+    const [app, [backend]] = await boot(1, { WHISPER_SERVICE_KIND: 'whisper-cpp' });
+    backend.behaviour = 'stall';
+    const calls = [0, 1].map(() => rawRequest(app.url, 'POST', '/api/whisper/work', { body: '{}' }));
+    const stats = app.app.get(GatewayStats);
+    await waitUntil(
+      () => stats.snapshot().services[0].inFlight === 2 && backend.hits === 1,
+      'one call at the backend and one in flight',
+    );
+    // Time enough for a second call to arrive, had it been sent.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(backend.hits).toBe(1);
+    backend.behaviour = 'ok';
+    backend.release();
+    expect((await Promise.all(calls)).map((answer) => answer.status)).toEqual([200, 200]);
+    expect(backend.hits).toBe(2);
   });
 
   it('never retries a POST, while a failing GET is retried', async () => {
