@@ -5,7 +5,7 @@
  * machine is doing (other jobs, CPU frequency) hits both alike and the ratio stays meaningful on a shared
  * machine; `--alternate` loads them in turn instead, for a quiet machine where absolute figures matter.
  *
- *   npm run bench:metrics [-- --duration 5 --rounds 3 --connections 20 --alternate]
+ *   npm run bench:metrics [-- --duration 5 --rounds 3 --connections 20 --alternate --calibrate]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -126,12 +126,14 @@ async function main(): Promise<void> {
   const rounds = option('rounds', 3);
   const connections = option('connections', 20);
   const concurrent = !process.argv.includes('--alternate');
+  // Both processes with metrics on: the ratio then shows the set-up's own bias and noise (ideally 1.000).
+  const calibrate = process.argv.includes('--calibrate');
   const startLoad = loadavg();
   const backend = await startBackend();
   const backendUrl = `http://127.0.0.1:${(backend.address() as AddressInfo).port}`;
   const orchestrators = {
     on: await startOrchestrator('on', backendUrl),
-    off: await startOrchestrator('off', backendUrl),
+    off: await startOrchestrator(calibrate ? 'on' : 'off', backendUrl),
   };
   const results: Record<Variant, LoadResult[]> = { on: [], off: [] };
   const load = (variant: Variant, seconds: number) =>
@@ -141,8 +143,14 @@ async function main(): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       let measured: Record<Variant, LoadResult>;
       if (concurrent) {
-        const [on, off] = await Promise.all([load('on', duration), load('off', duration)]);
-        measured = { on, off };
+        // Which one autocannon starts first alternates too, so neither gets a head start every round.
+        if (round % 2 === 0) {
+          const [on, off] = await Promise.all([load('on', duration), load('off', duration)]);
+          measured = { on, off };
+        } else {
+          const [off, on] = await Promise.all([load('off', duration), load('on', duration)]);
+          measured = { on, off };
+        }
       } else {
         // Alternating order, so slow drift over the run falls on both variants alike.
         const first: Variant = round % 2 === 0 ? 'on' : 'off';
@@ -179,7 +187,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       '',
-      `GET ${PROXIED_PATH} via the gateway, ${connections} connections per variant, ${rounds} rounds x ${duration} s, ${concurrent ? 'both variants loaded at once' : 'variants in turn'}`,
+      `GET ${PROXIED_PATH} via the gateway, ${connections} connections per variant, ${rounds} rounds x ${duration} s, ${concurrent ? 'both variants loaded at once' : 'variants in turn'}${calibrate ? ', CALIBRATION: metrics on in both' : ''}`,
       `load average at start ${startLoad.map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cores`,
       '',
       '| metrics | requests/s (median) | p99 latency ms (median) |',
