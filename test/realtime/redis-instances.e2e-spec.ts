@@ -74,7 +74,12 @@ describe('Socket.IO across two instances sharing Redis', () => {
       offset: 0,
       backend: 'test',
     });
+    const member = await client(first);
+    await emitWithAck(member, 'service_message', { type: 'join_session', session_id: 'multi-2' });
     await first.close();
+    // A stopped instance takes its connections out of the sessions they were in.
+    const stored = await second.app.get<SessionStore>(SESSION_STORE).get('multi-2');
+    expect(stored?.participants).toEqual([]);
     first = await startApp(env);
     const socket = await client(first);
     const joined = await emitWithAck(socket, 'service_message', {
