@@ -109,10 +109,47 @@ describe('dashboard on a server that needs an API key for the pipeline', () => {
     await page.getByRole('button', { name: 'Transcribe file' }).click();
     await page.locator('#upload-form output[name="job-state"]', { hasText: 'Upload failed' }).waitFor();
 
-    await page.getByLabel('API key').fill('dashboard-test-key');
-    await page.getByRole('button', { name: 'Use this key' }).click();
+    // The live connection asks in its banner too; the key given beside the upload serves both.
+    const transcription = page.locator('#transcription');
+    await transcription.getByLabel('API key').fill('dashboard-test-key');
+    await transcription.getByRole('button', { name: 'Use this key' }).click();
     await page.locator('#upload-form output[name="job-state"]', { hasText: 'Done: speech.wav' }).waitFor();
     await page.locator('#transcript', { hasText: 'Hello world.' }).waitFor();
+    await page.locator('#connection-indicator[data-state="connected"]').waitFor();
     expect(whisper.requests.some((request) => request.path.startsWith('/transcribe'))).toBe(true);
+  });
+});
+
+describe('dashboard on a server that needs an API key', () => {
+  let app: RunningApp;
+  let browser: TestBrowser;
+
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startApp({ API_KEYS: 'dashboard-test-key' }), launchBrowser()]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('asks for the key when the handshake is refused, and goes live once it is given', async () => {
+    const watched = await browser.open(`${app.url}/`);
+    const { page } = watched;
+    page.setDefaultTimeout(10000);
+    await page
+      .locator('#connection-indicator[data-state="unauthorized"]', { hasText: 'API key needed' })
+      .waitFor();
+    await page.locator('#connection-banner', { hasText: 'needs an API key' }).waitFor();
+
+    await page.getByLabel('API key').fill('wrong-key');
+    await page.getByRole('button', { name: 'Use this key' }).click();
+    await page.locator('#connection-banner', { hasText: 'not valid' }).waitFor();
+
+    await page.getByLabel('API key').fill('dashboard-test-key');
+    await page.getByRole('button', { name: 'Use this key' }).click();
+    await page.locator('#connection-indicator[data-state="connected"]').waitFor();
+    await page.locator('#connection-banner').waitFor({ state: 'hidden' });
+    expect(watched.externalRequests).toEqual([]);
   });
 });

@@ -10,13 +10,17 @@ export function apiKey() {
   return sessionStorage.getItem(STORAGE_KEY) ?? '';
 }
 
+/** 'change' when a key is entered anywhere on the page, so every user of it can retry. */
+export const apiKeyEvents = new EventTarget();
+
 export function setApiKey(key) {
   if (key) sessionStorage.setItem(STORAGE_KEY, key);
   else sessionStorage.removeItem(STORAGE_KEY);
+  apiKeyEvents.dispatchEvent(new Event('change'));
 }
 
-/** A small form asking for the key; onSaved runs after it is stored (to reconnect or to retry). */
-export function apiKeyForm(onSaved) {
+/** A small form asking for the key; onSaved runs after it is stored (e.g. to send a refused upload again). */
+export function apiKeyForm(onSaved = () => {}) {
   const input = el('input', { type: 'password', name: 'api_key', autocomplete: 'off', required: true });
   const form = el(
     'form',

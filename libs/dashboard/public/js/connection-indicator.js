@@ -1,4 +1,4 @@
-import { apiKeyForm } from './api-key.js';
+import { apiKeyEvents, apiKeyForm } from './api-key.js';
 
 /** The header's connection dot and the banner that tells the user what a lost connection means. */
 const TEXT = {
@@ -30,12 +30,16 @@ export function bindConnectionIndicator(live, indicator, banner) {
       banner.hidden = false;
       banner.replaceChildren(
         `${live.refusal.message}. Live panels, recording and translation need it; ask the operator for one of the server's API_KEYS. `,
-        apiKeyForm(() => live.retryWithKey()),
+        apiKeyForm(),
       );
     } else {
       banner.hidden = true;
     }
   };
   live.addEventListener('state', render);
+  // A key entered elsewhere (the upload form) is worth a new handshake too.
+  apiKeyEvents.addEventListener('change', () => {
+    if (live.state === 'unauthorized') live.retryWithKey();
+  });
   render();
 }
