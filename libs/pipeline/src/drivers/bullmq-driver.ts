@@ -47,7 +47,12 @@ export class BullmqPipelineDriver implements PipelineDriver {
     const connection = redis.create('pipeline-queues');
     const prefix = this.bullPrefix();
     this.queues = Object.fromEntries(
-      PIPELINE_STAGES.map((stage) => [stage, new Queue<StageJobData>(stage, { connection, prefix })]),
+      PIPELINE_STAGES.map((stage) => {
+        const queue = new Queue<StageJobData>(stage, { connection, prefix });
+        // RedisConnections already reports the connection's state; without a listener an error would throw.
+        queue.on('error', (error) => this.logger.debug(`${stage} queue: ${error.message}`));
+        return [stage, queue];
+      }),
     ) as Record<PipelineStage, Queue<StageJobData>>;
   }
 
@@ -88,11 +93,12 @@ export class BullmqPipelineDriver implements PipelineDriver {
           executor.abandon(stage, job.data, error.message).catch((e: Error) => this.logger.error(e.message));
         }
       });
-      worker.on('error', (error) => this.logger.warn(`${stage} worker: ${error.message}`));
+      worker.on('error', (error) => this.logger.debug(`${stage} worker: ${error.message}`));
       this.workers.push(worker);
     }
-    await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
-    this.logger.log(`Pipeline workers running (concurrency ${settings.concurrency} per stage)`);
+    // Not awaited: with Redis down at start-up the workers connect when it comes back, and start-up (and
+    // the health endpoint that reports Redis down) must not wait for that.
+    this.logger.log(`Pipeline workers started (concurrency ${settings.concurrency} per stage)`);
   }
 
   private async process(
@@ -101,6 +107,7 @@ export class BullmqPipelineDriver implements PipelineDriver {
     job: Job<StageJobData>,
     token: string | undefined,
   ): Promise<void> {
+    this.followConcurrency();
     if (!(await executor.mayStart(stage, job.data))) {
       await job.moveToDelayed(Date.now() + ORDER_RECHECK_MS, token);
       throw new DelayedError();
@@ -123,6 +130,12 @@ export class BullmqPipelineDriver implements PipelineDriver {
     }
   }
 
+  /** `pipeline.concurrency` is tunable at run time; workers pick up a change with their next job. */
+  private followConcurrency(): void {
+    const wanted = this.settings().concurrency;
+    for (const worker of this.workers) if (worker.concurrency !== wanted) worker.concurrency = wanted;
+  }
+
   async depths(): Promise<QueueDepth[]> {
     const counts = await Promise.all(
       PIPELINE_STAGES.map(async (stage) => ({
@@ -137,7 +150,11 @@ export class BullmqPipelineDriver implements PipelineDriver {
 
   /** Workers finish their current jobs first; the Redis connections are closed by RedisConnections. */
   async close(): Promise<void> {
-    await Promise.allSettled(this.workers.map((worker) => worker.close()));
-    await Promise.allSettled(Object.values(this.queues).map((queue) => queue.close()));
+    const closing = Promise.allSettled([
+      ...this.workers.map((worker) => worker.close()),
+      ...Object.values(this.queues).map((queue) => queue.close()),
+    ]);
+    // A worker waits for its current job and a reachable Redis; shutdown must not hang on either.
+    await Promise.race([closing, new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref())]);
   }
 }
