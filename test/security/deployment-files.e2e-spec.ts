@@ -58,6 +58,12 @@ describe('docker/Dockerfile', () => {
     expect(BUILT_MAIN.endsWith('dist/apps/orchestration/src/main.js')).toBe(true);
   });
 
+  it('ships the dashboard files where the built dashboard module looks for them', () => {
+    // dist/libs/dashboard/src/public-dir.js resolves ../public: the runtime image has no libs/ to fall back to.
+    expect(runtime).toContain('COPY --from=build /app/libs/dashboard/public ./dist/libs/dashboard/public');
+    expect(existsSync(resolve(ROOT, 'libs', 'dashboard', 'public', 'index.html'))).toBe(true);
+  });
+
   it('copies only files that exist, and the build context keeps them', () => {
     const ignored = readFileSync(resolve(ROOT, '.dockerignore'), 'utf8')
       .split('\n')
