@@ -36,9 +36,12 @@ const WARMUP_SECONDS = 2;
 const LATENCY_REQUESTS = 3000;
 const LATENCY_SECONDS = 5;
 
-/** `app-route` is the orchestrator answering a trivial route itself: the framework's floor, no proxying. */
-type Target = 'direct' | 'gateway' | 'nginx' | 'app-route';
-const TARGETS: Target[] = ['direct', 'gateway', 'nginx', 'app-route'];
+/**
+ * `node-proxy` is a bare Node http server forwarding with undici (no framework, no policies): what any Node
+ * proxy costs. `app-route` is the orchestrator answering a trivial route itself: the framework's own floor.
+ */
+type Target = 'direct' | 'gateway' | 'nginx' | 'node-proxy' | 'app-route';
+const TARGETS: Target[] = ['direct', 'gateway', 'nginx', 'node-proxy', 'app-route'];
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -53,6 +56,26 @@ function serveBackend(): void {
     res.end(BODY);
   });
   server.keepAliveTimeout = 30_000;
+  server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as AddressInfo).port }));
+  process.on('disconnect', () => process.exit(0));
+}
+
+/** Child mode: the bare Node proxy, reading the small answer whole like the gateway does. */
+function serveNodeProxy(backendUrl: string): void {
+  const agent = new Agent({ keepAliveTimeout: 10_000 });
+  const server = createServer((req, res) => {
+    agent
+      .request({ origin: backendUrl, path: req.url ?? '/', method: 'GET', headersTimeout: 0 })
+      .then(async ({ statusCode, headers, body }) => {
+        const bytes = Buffer.from(await body.arrayBuffer());
+        res.writeHead(statusCode, {
+          'content-type': String(headers['content-type']),
+          'content-length': bytes.length,
+        });
+        res.end(bytes);
+      })
+      .catch(() => res.destroy());
+  });
   server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as AddressInfo).port }));
   process.on('disconnect', () => process.exit(0));
 }
@@ -210,8 +233,18 @@ function table(rows: Row[], connections: number, duration: number, rounds: numbe
   return [
     ...lines,
     '',
-    `- gateway / nginx throughput: **${ratio('gateway', 'nginx')}**; gateway / direct: ${ratio('gateway', 'direct')}; nginx / direct: ${ratio('nginx', 'direct')}; gateway / app-route: ${ratio('gateway', 'app-route')}`,
+    `- gateway / nginx throughput: **${ratio('gateway', 'nginx')}**; gateway / direct: ${ratio('gateway', 'direct')}; nginx / direct: ${ratio('nginx', 'direct')}; gateway / bare Node proxy: ${ratio('gateway', 'node-proxy')}; bare Node proxy / nginx: ${ratio('node-proxy', 'nginx')}`,
     `- latency added by the gateway at p50 (1 connection): **${added.toFixed(2)} ms**`,
+    '',
+    'Against the targets of issue 3 (on this run):',
+    `- at least 5,000 proxied req/s: ${rps('gateway') >= 5000 ? 'met' : 'not met'} (${Math.round(rps('gateway'))})`,
+    `- gateway throughput at least 60% of nginx's: ${rps('gateway') >= 0.6 * rps('nginx') ? 'met' : 'not met'} (${ratio('gateway', 'nginx')})`,
+    `- added p50 latency under 1 ms: ${added < 1 ? 'met' : 'not met'} (${added.toFixed(2)} ms)`,
+    `- where the throughput goes: a bare Node http + undici proxy reaches ${ratio('node-proxy', 'nginx')} of nginx (Node's HTTP`,
+    `  parsing and two sockets per request, in one thread), and the gateway ${ratio('gateway', 'node-proxy')} of that bare proxy (Fastify,`,
+    '  the hooks of every module: request ids, security gate, HTTP metrics; and its own path check, policies and',
+    '  statistics). On one loaded core the second gap is the framework more than the policies: without them',
+    '  (calling undici directly from the same route) the 1-connection latency did not measurably change.',
     `- ${duration} s per target at ${connections} connections, in ${rounds} rounds of ${(duration / rounds).toFixed(1)} s with the order rotated, after ${WARMUP_SECONDS} s warm-up; each row is the target's median round (autocannon, whole-ms latencies)`,
     `- 1-connection columns: sequential requests on one keep-alive connection (up to ${LATENCY_REQUESTS} or ${LATENCY_SECONDS} s per target, split over the rounds), timed to 0.01 ms; median round`,
   ].join('\n');
@@ -240,11 +273,13 @@ async function main(): Promise<void> {
   const loadBefore = loadavg()[0];
   const backend = await startChild(['--backend']);
   const gateway = await startChild(['--gateway', backend.url]);
+  const nodeProxy = await startChild(['--node-proxy', backend.url]);
   const nginx = await startNginx(backend.url);
   const urls: Record<Target, string> = {
     direct: `${backend.url}/health`,
     gateway: `${gateway.url}/api/whisper/health`,
     nginx: `${nginx.url}/health`,
+    'node-proxy': `${nodeProxy.url}/health`,
     'app-route': `${gateway.url}/api/health/live`,
   };
   const runs = new Map<Target, { throughput: LoadResult[]; single: Latency[] }>(
@@ -267,6 +302,7 @@ async function main(): Promise<void> {
   } finally {
     nginx.stop();
     gateway.child.disconnect();
+    nodeProxy.child.disconnect();
     backend.child.disconnect();
   }
   const rows = TARGETS.map((target): Row => {
@@ -280,8 +316,10 @@ async function main(): Promise<void> {
   const loadAfter = loadavg()[0];
   const section = [
     'A small GET (`/health`, 52-byte JSON) from a Node backend, hit directly, through the orchestrator',
-    '(`/api/whisper/health`) and through nginx 1.22 as a plain reverse proxy (1 worker, upstream keep-alive).',
-    'Each in its own process; autocannon in a fourth. Command:',
+    '(`/api/whisper/health`), through nginx 1.22 as a plain reverse proxy (1 worker, upstream keep-alive) and',
+    'through a bare Node http + undici proxy (no framework, no policies). `app-route` is the orchestrator',
+    'answering `/api/health/live` itself: the cost of its HTTP stack and hooks without any proxying. Each',
+    'server in its own process; autocannon and the latency client in this one. Command:',
     '',
     '```',
     `LOG_LEVEL=warn npm run bench:gateway -- --duration ${duration} --connections ${connections} --rounds ${rounds}`,
@@ -299,6 +337,7 @@ async function main(): Promise<void> {
 
 const mode = process.argv[2];
 if (mode === '--backend') serveBackend();
+else if (mode === '--node-proxy') serveNodeProxy(process.argv[3]);
 else if (mode === '--gateway') void serveGateway(process.argv[3]);
 else
   main().catch((error: unknown) => {

@@ -125,4 +125,17 @@ describe('gateway balancing', () => {
     ).toEqual([1, 1, 2]);
     expect(await spread(running, backends, 400)).toEqual([100, 100, 200]);
   });
+
+  it('keeps the totals and starts a new window when stats_window_seconds changes', async () => {
+    type Snapshot = { window_seconds: number; services: { requests: number; success_rate: number | null }[] };
+    await rawRequest(running.url, 'POST', '/api/whisper/status/500');
+    const before = (await rawRequest(running.url, 'GET', '/api/gateway')).json<Snapshot>();
+    expect(before.services[0].success_rate).toBeLessThan(1);
+    running.app.get(ConfigStore).update({ gateway: { stats_window_seconds: 60 } }, 'api');
+    await fetch(`${running.url}/api/whisper/work`).then((answer) => answer.arrayBuffer());
+    const after = (await rawRequest(running.url, 'GET', '/api/gateway')).json<Snapshot>();
+    expect(after.window_seconds).toBe(60);
+    expect(after.services[0].requests).toBe(before.services[0].requests + 1);
+    expect(after.services[0].success_rate).toBe(1);
+  });
 });

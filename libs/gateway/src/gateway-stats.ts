@@ -33,10 +33,13 @@ export interface GatewayStatsSnapshot {
 class Tally {
   requests = 0;
   errors = 0;
+  recent: RecentCalls;
   constructor(
     readonly url: string,
-    readonly recent: RecentCalls,
-  ) {}
+    readonly windowMs: number,
+  ) {
+    this.recent = new RecentCalls(windowMs);
+  }
 }
 
 function callStats(
@@ -112,14 +115,17 @@ export class GatewayStats {
     return this.pool.service(service).find(instanceId)?.url ?? '';
   }
 
-  /** A tally is started afresh when its instance id now points at another URL (configuration changed). */
+  /** A tally starts afresh when its instance id now points at another URL (configuration changed). */
   private tally(key: string, url: string): Tally {
+    const windowMs = this.configStore.current.gateway.statsWindowSeconds * 1000;
     const existing = this.tallies.get(key);
-    if (existing && existing.url === url) return existing;
-    const created = new Tally(
-      url,
-      new RecentCalls(this.configStore.current.gateway.statsWindowSeconds * 1000),
-    );
+    if (existing && existing.url === url && existing.windowMs === windowMs) return existing;
+    const created = new Tally(url, windowMs);
+    // A new window length starts a new window; the totals since start carry over for the same URL.
+    if (existing && existing.url === url) {
+      created.requests = existing.requests;
+      created.errors = existing.errors;
+    }
     this.tallies.set(key, created);
     return created;
   }
