@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { startApp, type RunningApp } from '../support/app-harness';
-import type { FakeEngineServer } from '../support/fake-engine-server';
+import { startFakeEngine, type FakeEngineServer } from '../support/fake-engine-server';
 import { tone } from '../support/wav';
 import {
   finishedJob,
@@ -18,10 +18,26 @@ import {
 export function describePipelineBehaviour(driver: string, redisUrl: () => Promise<string | undefined>): void {
   describe(`pipeline (${driver} driver)`, () => {
     let whisper: FakeEngineServer;
+    let speaker: FakeEngineServer;
     let running: RunningApp;
 
     beforeAll(async () => {
       whisper = await startFakeWhisper();
+      // The platform's speaker service as CONTRACTS §5 documents it.
+      speaker = await startFakeEngine((r) =>
+        r.path === '/health'
+          ? { json: { status: 'healthy' } }
+          : r.path === '/diarize' && r.fields.has('file')
+            ? {
+                json: {
+                  speakers: [
+                    { speaker_id: 0, start: 0, end: 0.8 },
+                    { speaker_id: 1, start: 0.8, end: 1.6 },
+                  ],
+                },
+              }
+            : { status: 404, json: { error: 'Not Found' } },
+      );
       running = await startApp({
         REDIS_URL: await redisUrl(),
         // No gateway retries and a breaker that does not open: these tests are about the pipeline's retries.
@@ -30,6 +46,7 @@ export function describePipelineBehaviour(driver: string, redisUrl: () => Promis
           'gateway:\n  retries: 0\n  circuit_breaker_threshold: 1000',
         ),
         WHISPER_SERVICE_URL: whisper.url,
+        SPEAKER_SERVICE_URL: speaker.url,
         TRANSLATION_SERVICE_URL: process.env.TEST_APERTIUM_URL,
         TRANSLATION_SERVICE_KIND: 'apertium',
       });
@@ -37,6 +54,7 @@ export function describePipelineBehaviour(driver: string, redisUrl: () => Promis
     afterAll(async () => {
       await running.close();
       await whisper.close();
+      await speaker.close();
     });
     afterEach(() => whisper.handle((r) => livetranslateWhisperReply(r, 'Good morning, my friend')));
 
@@ -73,6 +91,39 @@ export function describePipelineBehaviour(driver: string, redisUrl: () => Promis
       const session = await request(running.url).get(`/api/sessions/${driver}-s1`).expect(200);
       const kinds = session.body.history.map((e: { kind: string }) => e.kind);
       expect(kinds).toEqual(expect.arrayContaining(['transcript', 'translation']));
+    });
+
+    it('translates into every target language in parallel and diarizes when asked', async () => {
+      const session = `${driver}-multi`;
+      const submitted = await submitWav(running.url, spokenWav(), {
+        session_id: session,
+        language: 'en',
+        target_languages: 'es,en',
+        diarize: 'true',
+      });
+      const job = await finishedJob(running.url, submitted.body.job_id);
+      expect(job).toMatchObject({ state: 'completed', error: null });
+      expect(Object.keys(job.stages.translation).sort()).toEqual(['en', 'es']);
+      expect(job.result.translations.es.translated_text).toBe('Buenos días, mi amigo');
+      // Same language: answered without an engine call.
+      expect(job.result.translations.en).toMatchObject({
+        translated_text: 'Good morning, my friend',
+        backend: 'identity',
+        confidence: 1,
+      });
+      expect(job.stages.diarization).toMatchObject({ state: 'completed', attempts: 1 });
+      expect(job.result.speakers).toEqual([
+        { speaker: '0', start: 0, end: 0.8 },
+        { speaker: '1', start: 0.8, end: 1.6 },
+      ]);
+      expect(speaker.requests.at(-1)?.fields.get('file')).toMatchObject({ type: 'audio/wav' });
+      const history = (await request(running.url).get(`/api/sessions/${session}`).expect(200)).body.history;
+      expect(history.map((e: { kind: string }) => e.kind).sort()).toEqual([
+        'speakers',
+        'transcript',
+        'translation',
+        'translation',
+      ]);
     });
 
     it('drops a silent chunk before it reaches the speech-to-text engine', async () => {

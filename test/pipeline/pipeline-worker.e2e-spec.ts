@@ -107,4 +107,23 @@ describe('pipeline worker processes (BullMQ)', () => {
       expect.objectContaining({ chunk_id: job.chunk_id, text: 'Good morning, my friend' }),
     ]);
   }, 150_000);
+
+  it('keeps queued jobs across an orchestrator restart while no worker runs', async () => {
+    await Promise.all(workers.map((w) => w.kill('SIGKILL')));
+    const submitted = await submitWav(running.url, spokenWav(), {
+      session_id: 'restart',
+      target_languages: 'es',
+    });
+    expect(submitted.status).toBe(202);
+    await running.close();
+    running = await startApp(env);
+    const waiting = await finishedJob(running.url, submitted.body.job_id, 1_000).catch(() => undefined);
+    expect(waiting).toBeUndefined();
+    await running.close();
+    // The same queue, now with the orchestrator running the stages itself.
+    running = await startApp({ ...env, CONFIG_FILE: pipelineConfigFile({ run_workers_in_process: true }) });
+    const job = await finishedJob(running.url, submitted.body.job_id);
+    expect(job).toMatchObject({ state: 'completed', error: null });
+    expect(job.result.translations.es.translated_text).toBe('Buenos días, mi amigo');
+  }, 60_000);
 });
