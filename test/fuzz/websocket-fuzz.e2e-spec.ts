@@ -85,13 +85,12 @@ const nearProtocol = fc.oneof(
 const fuzzEvent: fc.Arbitrary<FuzzEvent> = fc.record({
   name: fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom(...KNOWN_EVENTS) },
-    // Names of Object.prototype members (valueOf, toString, ...) are left out until the real-time gateway
-    // stops looking events up through the prototype: today such an event throws and is never acknowledged.
+    { weight: 1, arbitrary: fc.constantFrom(...Object.getOwnPropertyNames(Object.prototype)) },
+    // Names of Object.prototype members (valueOf, toString, ...) are generated on purpose: they once reached
+    // the prototype through the event router and went unacknowledged.
     {
       weight: 1,
-      arbitrary: fc
-        .string({ maxLength: 20 })
-        .filter((name) => !RESERVED.has(name) && !(name in Object.prototype)),
+      arbitrary: fc.string({ maxLength: 20 }).filter((name) => !RESERVED.has(name)),
     },
   ),
   args: fc.oneof(

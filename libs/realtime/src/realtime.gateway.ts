@@ -143,7 +143,10 @@ export class RealtimeGateway
       );
       return;
     }
-    const handler = (this.router as Record<string, ClientEventHandler | undefined>)[event];
+    // Own properties only: an event named `toString` or `constructor` must not reach Object.prototype.
+    const handler = Object.hasOwn(this.router, event)
+      ? (this.router as Record<string, ClientEventHandler>)[event]
+      : undefined;
     if (!handler) {
       this.metrics.rejection('invalid_payload');
       this.fail(context, event, payload, ack, new RealtimeError('UNKNOWN_EVENT', `Unknown event ${event}`));

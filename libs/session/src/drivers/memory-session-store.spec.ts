@@ -1,5 +1,5 @@
 import { MemorySessionStore } from './memory-session-store';
-import { describeSessionStoreContract } from './session-store-contract';
+import { describeSessionStoreContract } from '../testing/session-store-contract';
 
 describeSessionStoreContract('memory', {
   create: (limits, now) => Promise.resolve(new MemorySessionStore(limits, now)),

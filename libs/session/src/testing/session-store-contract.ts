@@ -1,7 +1,7 @@
 import { DomainEvents } from '@app/common';
 import { SessionService } from '../session.service';
 import type { SessionEntry } from '../session.types';
-import type { SessionLimits, SessionStoreDriver } from './session-store-driver';
+import type { SessionLimits, SessionStoreDriver } from '../drivers/session-store-driver';
 
 /** A driver under test, with a clock the suite moves and limits it may change. */
 export interface DriverFixture {
