@@ -14,9 +14,11 @@ import {
 import { SESSION_STORE, type SessionStore } from '@app/session';
 import { detectVoiceActivity } from './audio/voice-activity';
 import { PipelineStage, type StageJobData } from './pipeline-names';
-import { RESULT_PUBLISHER, type ResultPublisher, type ResultTarget } from './pipeline.types';
+import { RESULT_PUBLISHER, type ResultPublisher } from './pipeline.types';
 import { StageFailure, type AttemptInfo } from './stage-failure';
 import {
+  stageKey,
+  stageStatus,
   translationStageKey,
   type PipelineJobMeta,
   type PipelineJobRecord,
@@ -24,10 +26,17 @@ import {
   type TranscriptRecord,
   type TranslationRecord,
 } from './state/pipeline-job-record';
+import { speakersEntry, transcriptEntry, translationEntry } from './session-entries';
 import { FIELD, type PipelineState, type RecordFields } from './state/pipeline-state';
 import { PIPELINE_METRICS, PIPELINE_STATE } from './pipeline.tokens';
 import type { PipelineMetrics } from './pipeline-metrics';
-import { failurePayload, speakerPayload, transcriptionPayload, translationPayload } from './wire-payloads';
+import {
+  failurePayload,
+  resultTarget,
+  speakerPayload,
+  transcriptionPayload,
+  translationPayload,
+} from './wire-payloads';
 
 /** A stage job to start once another finished: translations and diarization after transcription. */
 export interface FollowUp {
@@ -158,19 +167,13 @@ export class PipelineStages {
       processingMs: result?.processingMs ?? 0,
     };
     await this.state.update(meta.id, { [FIELD.transcript]: transcript });
-    this.publisher.publish(target(meta), 'transcription_result', transcriptionPayload(meta, transcript));
+    this.publisher.publish(
+      resultTarget(meta),
+      'transcription_result',
+      transcriptionPayload(meta, transcript),
+    );
     if (meta.sessionId && transcript.text) {
-      await this.sessions.append(meta.sessionId, {
-        kind: 'transcript',
-        chunkId: meta.chunkId,
-        at: new Date().toISOString(),
-        text: transcript.text,
-        language: transcript.language,
-        confidence: transcript.confidence,
-        segments: transcript.segments,
-        offset: transcript.offset,
-        backend: transcript.backend,
-      });
+      await this.sessions.append(meta.sessionId, transcriptEntry(meta, transcript));
     }
     return this.afterTranscript(meta, transcript);
   }
@@ -221,23 +224,10 @@ export class PipelineStages {
             sessionId: meta.sessionId,
             requestId: meta.requestId,
           });
-    const stored: TranslationRecord = { ...translated, processingMs: translated.processingMs };
-    await this.state.update(meta.id, { [FIELD.translationPrefix + targetLanguage]: stored });
-    this.publisher.publish(target(meta), 'translation_result', translationPayload(meta, stored));
+    await this.state.update(meta.id, { [FIELD.translationPrefix + targetLanguage]: translated });
+    this.publisher.publish(resultTarget(meta), 'translation_result', translationPayload(meta, translated));
     if (meta.sessionId) {
-      await this.sessions.append(meta.sessionId, {
-        kind: 'translation',
-        chunkId: meta.chunkId,
-        at: new Date().toISOString(),
-        text: stored.text,
-        translatedText: stored.translatedText,
-        sourceLanguage: stored.sourceLanguage,
-        targetLanguage,
-        confidence: stored.confidence,
-        offset: transcript.offset,
-        ...(transcript.duration !== undefined ? { duration: transcript.duration } : {}),
-        backend: stored.backend,
-      });
+      await this.sessions.append(meta.sessionId, translationEntry(meta, transcript, translated));
     }
     return [];
   }
@@ -247,15 +237,12 @@ export class PipelineStages {
     const segments = await this.speaker.diarize(await this.audio(meta), { requestId: meta.requestId });
     await this.state.update(meta.id, { [FIELD.speakers]: segments });
     await this.state.deleteAudio(meta.id);
-    this.publisher.publish(target(meta), 'speaker_result', speakerPayload(meta, segments));
+    this.publisher.publish(resultTarget(meta), 'speaker_result', speakerPayload(meta, segments));
     if (meta.sessionId) {
-      await this.sessions.append(meta.sessionId, {
-        kind: 'speakers',
-        chunkId: meta.chunkId,
-        at: new Date().toISOString(),
-        segments,
-        offset: record.transcript?.offset ?? 0,
-      });
+      await this.sessions.append(
+        meta.sessionId,
+        speakersEntry(meta, record.transcript?.offset ?? 0, segments),
+      );
     }
     return [];
   }
@@ -295,7 +282,7 @@ export class PipelineStages {
     }
     await this.state.update(meta.id, fields);
     const code = error instanceof ApiError ? error.code : 'PIPELINE_FAILED';
-    this.publisher.publish(target(meta), 'error', failurePayload(meta, key, code, message));
+    this.publisher.publish(resultTarget(meta), 'error', failurePayload(meta, key, code, message));
     this.events.activity(
       'error',
       'pipeline',
@@ -323,18 +310,6 @@ export class PipelineStages {
       .countOutcome(stage, outcome)
       .catch((error: Error) => this.logger.warn(`Outcome not counted: ${error.message}`));
   }
-}
-
-export function stageKey(stage: PipelineStage, data: StageJobData): string {
-  return stage === PipelineStage.Translation ? translationStageKey(data.targetLanguage ?? '') : stage;
-}
-
-function stageStatus(state: StageState, attempts: number, error?: string) {
-  return { state, attempts, ...(error ? { error } : {}), updatedAt: new Date().toISOString() };
-}
-
-function target(meta: PipelineJobMeta): ResultTarget {
-  return { sessionId: meta.sessionId, connectionId: meta.connectionId };
 }
 
 function describe(error: unknown): string {

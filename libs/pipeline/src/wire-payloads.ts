@@ -1,5 +1,6 @@
 import type { PipelineJobMeta, TranscriptRecord, TranslationRecord } from './state/pipeline-job-record';
 import type { SpeakerSegment } from '@app/engines';
+import type { ResultTarget } from './pipeline.types';
 
 /** CONTRACTS §3 `transcription_result`, plus the meter fields the dashboard shows. */
 export function transcriptionPayload(
@@ -66,4 +67,9 @@ export function failurePayload(
     job_id: meta.id,
     stage,
   };
+}
+
+/** Results go to the chunk's session room and to the connection that sent it. */
+export function resultTarget(meta: PipelineJobMeta): ResultTarget {
+  return { sessionId: meta.sessionId, connectionId: meta.connectionId };
 }

@@ -1,4 +1,5 @@
 import type { SpeakerSegment, TranscriptSegment } from '@app/engines';
+import { PipelineStage, type StageJobData } from '../pipeline-names';
 
 /** A stage's progress; `skipped` when it had nothing to do (silence, or the transcription failed). */
 export type StageState = 'queued' | 'active' | 'completed' | 'failed' | 'skipped';
@@ -66,4 +67,13 @@ export interface PipelineJobRecord {
 
 export function translationStageKey(language: string): string {
   return `translation:${language}`;
+}
+
+/** The record key of a stage job's status: `transcription`, `translation:<lang>`, `diarization`. */
+export function stageKey(stage: PipelineStage, data: StageJobData): string {
+  return stage === PipelineStage.Translation ? translationStageKey(data.targetLanguage ?? '') : stage;
+}
+
+export function stageStatus(state: StageState, attempts: number, error?: string): StageStatus {
+  return { state, attempts, ...(error ? { error } : {}), updatedAt: new Date().toISOString() };
 }
