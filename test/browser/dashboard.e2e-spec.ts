@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,6 +66,9 @@ describe('dashboard in a browser', () => {
     await expectText(dashboard, '#connection-stats', 'Peak');
     await expectText(dashboard, '#gateway-table tbody', 'translation');
     await expectText(dashboard, '#log-list', 'started');
+    // A new entry arrives by push, without a reload.
+    await request(app.url).post('/api/settings').send({ enable_vad: true }).expect(200);
+    await expectText(dashboard, '#log-list', 'Settings changed: enable_vad');
 
     await page.locator('#translate-form select[name="source_lang"]').selectOption('en');
     await page.locator('#translate-form select[name="target_lang"]').selectOption('es');

@@ -170,6 +170,25 @@ describe('Socket.IO protocol: connection, subscriptions, service messages, sessi
     await request(running.url).get('/api/connections?limit=0').expect(400);
   });
 
+  it('pushes activity log entries to subscribers of logs as they are logged', async () => {
+    const watcher = await client();
+    const bystander = await client();
+    const bystanderActivity = collect(bystander, 'activity');
+    await emitWithAck(watcher, 'subscribe', { service: 'logs' });
+    const pushed = nextEvent(watcher, 'activity');
+    running.app.get(DomainEvents).activity('warning', 'protocol-test', 'something worth seeing');
+    expect(await pushed).toMatchObject({
+      id: expect.any(Number),
+      time: expect.any(String),
+      level: 'warning',
+      source: 'protocol-test',
+      message: 'something worth seeing',
+    });
+    const logged = await request(running.url).get('/api/logs?source=protocol-test').expect(200);
+    expect(logged.body.logs[0].id).toBe((await pushed).id);
+    expect(bystanderActivity).toEqual([]);
+  });
+
   it('pushes metrics and connection summaries to their subscribers only', async () => {
     const watcher = await client();
     const bystander = await client();

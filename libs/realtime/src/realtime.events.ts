@@ -12,6 +12,7 @@ export const SUBSCRIPTION_TOPICS = [
   'health',
   'metrics',
   'connections',
+  'logs',
 ] as const;
 export type SubscriptionTopic = (typeof SUBSCRIPTION_TOPICS)[number];
 
@@ -67,6 +68,7 @@ export interface ServerToClientEvents {
   alert: (payload: WirePayload) => void;
   metrics_update: (payload: WirePayload) => void;
   connections_update: (payload: WirePayload) => void;
+  activity: (payload: WirePayload) => void;
   error: (payload: WireError) => void;
 }
 

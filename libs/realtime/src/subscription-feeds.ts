@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DomainEvents } from '@app/common';
+import type {} from '@app/analytics';
 import { ConfigStore, camelToSnake, mapKeysDeep } from '@app/config';
 import { SESSION_STORE, type SessionStore } from '@app/session';
 import { ConnectionRegistry } from './connection-registry';
@@ -11,7 +12,7 @@ import { RealtimeGateway } from './realtime.gateway';
 const CONNECTIONS_IN_UPDATE = 20;
 
 /**
- * Pushes to subscribed clients: health changes and alerts as they happen, metrics and connection summaries
+ * Pushes to subscribed clients: health changes, alerts and activity log entries as they happen, metrics and connection summaries
  * periodically and only while someone listens. Every instance pushes to its own subscribers (`local`), as each
  * runs its own monitor and knows its own connections.
  */
@@ -42,6 +43,12 @@ export class SubscriptionFeeds implements OnApplicationBootstrap, OnModuleDestro
       this.events.on('health.alert', (alert) => {
         const payload = mapKeysDeep(alert, camelToSnake) as Record<string, unknown>;
         this.gateway.emitToRooms([topicRoom('health'), topicRoom(alert.service)], 'alert', payload, true);
+      }),
+      // Each instance keeps its own activity log, so each pushes its own entries to its own subscribers.
+      this.events.on('activity.logged', (entry) => {
+        if (this.gateway.hasLocalMembers(topicRoom('logs'))) {
+          this.gateway.emitToRooms([topicRoom('logs')], 'activity', { ...entry }, true);
+        }
       }),
     );
     this.schedule();

@@ -3,14 +3,11 @@ import { el, formatClock, markUpdated, prependBounded, setNotice } from '../dom.
 
 const LEVELS = ['debug', 'info', 'warning', 'error', 'critical'];
 const LIMIT = 200;
-/** Per periodic check; more than this many new entries in a few seconds shows up on the next load. */
-const NEWER_LIMIT = 50;
-
 /**
- * Activity Logs: GET /api/logs at the start and after every reconnect. The server pushes no log entries
- * over Socket.IO, so newer entries are fetched on each periodic `metrics_update` push (every few seconds,
- * and only while connected) and prepended by id. Level and source filters ask the server again; the text
- * search filters what is already here.
+ * Activity Logs: GET /api/logs at the start, after every reconnect and when the level or source filter
+ * changes; in between, the server pushes each new entry as an `activity` event to subscribers of `logs`.
+ * Entries carry increasing ids, so a push that the load already returned is not shown twice. The text search
+ * filters what is already here.
  */
 export function initLogsPanel(ctx) {
   const panel = document.getElementById('logs');
@@ -60,18 +57,13 @@ export function initLogsPanel(ctx) {
     markUpdated(panel);
   };
 
-  const fetchNewer = async () => {
-    if (paused) return;
-    const result = await getJson(`/api/logs?${filterQuery(NEWER_LIMIT)}`);
-    if (!result.ok) return;
-    const newer = result.data.logs.filter((entry) => entry.id > newestId).reverse();
-    for (const entry of newer) {
-      newestId = entry.id;
-      noteSource(entry.source);
-      entries = [entry, ...entries.slice(0, LIMIT - 1)];
-      if (matches(entry)) prependBounded(list, renderEntry(entry), LIMIT);
-    }
-    if (newer.length) markUpdated(panel);
+  const onPushed = (entry) => {
+    if (paused || entry.id <= newestId) return;
+    newestId = entry.id;
+    noteSource(entry.source);
+    entries = [entry, ...entries.slice(0, LIMIT - 1)];
+    if (matches(entry)) prependBounded(list, renderEntry(entry), LIMIT);
+    markUpdated(panel);
   };
 
   form.elements.level.addEventListener('change', load);
@@ -85,8 +77,8 @@ export function initLogsPanel(ctx) {
     if (!paused) void load();
   });
 
-  ctx.live.on('metrics_update', fetchNewer);
-  ctx.live.subscribe('metrics');
+  ctx.live.on('activity', onPushed);
+  ctx.live.subscribe('logs');
   ctx.onResync(load);
 }
 
