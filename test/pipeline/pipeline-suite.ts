@@ -268,6 +268,10 @@ export function describePipelineBehaviour(driver: string, redisUrl: () => Promis
       expect(metrics.text).toMatch(
         /orchestration_pipeline_queue_depth\{stage="transcription",state="waiting"\} 0/,
       );
+      // The silent chunk's translation was skipped.
+      expect(metrics.text).toMatch(
+        /orchestration_pipeline_jobs_total\{stage="translation",outcome="skipped"\} [1-9]/,
+      );
     });
   });
 }

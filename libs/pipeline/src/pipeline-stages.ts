@@ -197,7 +197,12 @@ export class PipelineStages {
       followUps.push({ stage: PipelineStage.Diarization, data: { pipelineJobId: meta.id } });
     else if (meta.diarize)
       skipped[FIELD.stagePrefix + PipelineStage.Diarization] = stageStatus('skipped', 0, 'no speech');
-    if (Object.keys(skipped).length > 0) await this.state.update(meta.id, skipped);
+    if (Object.keys(skipped).length > 0) {
+      await this.state.update(meta.id, skipped);
+      if (!hasSpeech && meta.targetLanguages.length > 0)
+        this.countSkipped(PipelineStage.Translation, meta.targetLanguages.length);
+      if (!hasSpeech && meta.diarize) this.countSkipped(PipelineStage.Diarization, 1);
+    }
     if (!meta.diarize) await this.state.deleteAudio(meta.id);
     return followUps;
   }
@@ -302,6 +307,15 @@ export class PipelineStages {
     error?: string,
   ): Promise<void> {
     await this.state.update(jobId, { [FIELD.stagePrefix + key]: stageStatus(state, attempts, error) });
+  }
+
+  private countSkipped(stage: PipelineStage, jobs: number): void {
+    for (let i = 0; i < jobs; i++) {
+      this.metrics.outcome(stage, 'skipped');
+      this.state
+        .countOutcome(stage, 'skipped')
+        .catch((error: Error) => this.logger.warn(`Outcome not counted: ${error.message}`));
+    }
   }
 
   private count(stage: PipelineStage, outcome: 'completed' | 'failed' | 'retried', started: number): void {
