@@ -3,7 +3,6 @@ import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsBase64,
-  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -42,11 +41,12 @@ export class PipelineJobDto {
   audio_data?: string;
 
   @ApiPropertyOptional({
-    enum: ['wav', 'mp3', 'webm', 'ogg', 'flac'],
-    description: 'Informational: the format is detected from the bytes',
+    example: 'wav',
+    description: 'Informational: the format is detected from the bytes (WAV, MP3, WebM, OGG, FLAC)',
   })
   @IsOptional()
-  @IsIn(['wav', 'mp3', 'webm', 'ogg', 'flac'])
+  @IsString()
+  @MaxLength(64)
   format?: string;
 
   @ApiPropertyOptional()
