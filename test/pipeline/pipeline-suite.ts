@@ -202,6 +202,18 @@ export function describePipelineBehaviour(driver: string, redisUrl: () => Promis
       expect(job.error).toContain('CUDA out of memory');
       const stats = await request(running.url).get('/api/pipeline/stats').expect(200);
       expect(stats.body.failures.transcription).toBeGreaterThanOrEqual(1);
+      const logs = await request(running.url)
+        .get('/api/logs')
+        .query({ source: 'pipeline', level: 'error' })
+        .expect(200);
+      expect(logs.body.logs).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            source: 'pipeline',
+            message: expect.stringContaining('CUDA out of memory'),
+          }),
+        ]),
+      );
     });
 
     it('keeps the chunks of one session in order and gives them running offsets', async () => {
