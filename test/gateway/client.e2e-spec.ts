@@ -43,6 +43,16 @@ describe('BACKEND_CLIENT (the typed client other modules use)', () => {
     expect(seen.headers['x-request-id']).toBe('job-7');
   });
 
+  it('sends a FormData body as multipart (how the engines upload audio)', async () => {
+    const form = new FormData();
+    form.append('model', 'whisper-1');
+    form.append('file', new Blob([Buffer.alloc(1000, 7)]), 'speech.wav');
+    const answer = await client.request('whisper', { method: 'POST', path: '/echo', body: form });
+    const seen = answer.json<{ bytes: number; headers: Record<string, string> }>();
+    expect(seen.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+    expect(seen.bytes).toBeGreaterThan(1000);
+  });
+
   it('retries a 5xx for idempotent calls and returns the last 5xx when retries run out', async () => {
     tuneGateway(running, { retries: 2, retry_base_delay_ms: 1, circuit_breaker_threshold: 10 });
     const before = backend.hits;

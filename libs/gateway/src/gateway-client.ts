@@ -35,7 +35,13 @@ function flatHeaders(headers: Record<string, string | string[] | undefined>): Re
   );
 }
 
-function encodedBody(request: BackendRequest): { headers: HeaderMap; body: UpstreamRequest['body'] } {
+/**
+ * Headers and body as sent. FormData is serialised here (by the platform's own encoder) because the
+ * global FormData and the undici client's are different implementations; as bytes it can also be resent.
+ */
+async function encodedBody(
+  request: BackendRequest,
+): Promise<{ headers: HeaderMap; body: UpstreamRequest['body'] }> {
   const headers: HeaderMap = Object.fromEntries(
     Object.entries(request.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
   );
@@ -44,7 +50,12 @@ function encodedBody(request: BackendRequest): { headers: HeaderMap; body: Upstr
     headers['content-type'] ??= 'application/json';
     return { headers, body: JSON.stringify(request.json) };
   }
-  return { headers, body: request.body as UpstreamRequest['body'] };
+  if (request.body instanceof FormData) {
+    const encoded = new Response(request.body);
+    headers['content-type'] = encoded.headers.get('content-type') ?? 'multipart/form-data';
+    return { headers, body: Buffer.from(await encoded.arrayBuffer()) };
+  }
+  return { headers, body: request.body };
 }
 
 /**
@@ -61,7 +72,7 @@ export class GatewayClient implements BackendClient {
   ) {}
 
   async request(service: ServiceName, request: BackendRequest): Promise<BackendResponse> {
-    const { headers, body } = encodedBody(request);
+    const { headers, body } = await encodedBody(request);
     const target = withQuery(request.path, request.query);
     const idleTimeoutMs = request.timeoutMs ?? this.configStore.current.gateway.timeout * 1000;
     // A stream can be sent once only; buffers, strings and form data can be sent again.
