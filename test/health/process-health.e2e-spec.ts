@@ -71,6 +71,9 @@ describe('GET /api/health (Redis)', () => {
       expect(health.body.checks.redis.status).toBe('down');
       await request(down.url).get('/api/health/ready').expect(503);
       await request(down.url).get('/api/health/live').expect(200);
+      // Scrapes answer during the outage too: collectors that read Redis are bounded.
+      const scrape = await request(down.url).get('/metrics').expect(200);
+      expect(scrape.text).toContain('orchestration_http_requests_total');
     } finally {
       await down.close();
     }

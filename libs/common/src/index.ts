@@ -6,3 +6,4 @@ export * from './domain-events';
 export * from './metrics-registry';
 export * from './common.module';
 export * from './logger';
+export * from './deadline';

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { SCRAPE_DEADLINE_MS, withDeadline } from '@app/common';
 import type { StageOutcome } from './state/pipeline-state';
 
 export interface QueueDepth {
@@ -33,7 +34,9 @@ export class PipelineMetrics {
       registers: [registry],
       async collect() {
         this.reset();
-        for (const depth of await depths().catch(() => [])) {
+        // Bounded: during a Redis outage a scrape answers without queue depths instead of hanging.
+        const current = await withDeadline(depths(), SCRAPE_DEADLINE_MS, 'queue depths').catch(() => []);
+        for (const depth of current) {
           this.set({ stage: depth.stage, state: depth.state }, depth.count);
         }
       },

@@ -1,6 +1,6 @@
 import { Global, Inject, Module, OnModuleInit } from '@nestjs/common';
 import { Gauge, type Registry } from 'prom-client';
-import { DomainEvents, METRICS_REGISTRY } from '@app/common';
+import { DomainEvents, METRICS_REGISTRY, SCRAPE_DEADLINE_MS, withDeadline } from '@app/common';
 import { ConfigStore } from '@app/config';
 import { RedisConnections } from '@app/storage';
 import { MemorySessionStore } from './drivers/memory-session-store';
@@ -50,8 +50,12 @@ export class SessionModule implements OnModuleInit {
       name: 'orchestration_sessions_active',
       help: 'Sessions that have not expired (across instances when they share Redis)',
       registers: [this.registry],
+      // Bounded: during a Redis outage a scrape answers with the last count instead of hanging.
       async collect() {
-        this.set(await sessions.count());
+        const count = await withDeadline(sessions.count(), SCRAPE_DEADLINE_MS, 'session count').catch(
+          () => undefined,
+        );
+        if (count !== undefined) this.set(count);
       },
     });
   }

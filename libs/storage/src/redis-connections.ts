@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Redis, type RedisOptions } from 'ioredis';
-import { DomainEvents } from '@app/common';
+import { DomainEvents, withDeadline } from '@app/common';
 import { BOOT_CONFIG, type OrchestrationConfig } from '@app/config';
 
 /**
@@ -65,17 +65,7 @@ export class RedisConnections implements OnApplicationShutdown {
 
   async ping(timeoutMs: number): Promise<number> {
     const started = performance.now();
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        this.client().ping(),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await withDeadline(this.client().ping(), timeoutMs, 'Redis PING');
     return performance.now() - started;
   }
 

@@ -46,12 +46,14 @@ export class MetricsSampler implements OnModuleInit, OnModuleDestroy {
     this.series = new TrendSeries(Math.ceil(config.metrics.historyWindow / this.intervalSeconds) + 1);
   }
 
-  async onModuleInit(): Promise<void> {
+  /** The first reading is taken in the background: start-up must not wait on what the registry reads. */
+  onModuleInit(): void {
     if (!this.config.metrics.enabled) return;
-    await this.sample();
-    this.timer = setInterval(() => {
+    const sampleLogged = (): void => {
       this.sample().catch((error: Error) => this.logger.warn(`Metrics sample failed: ${error.message}`));
-    }, this.intervalSeconds * 1000);
+    };
+    sampleLogged();
+    this.timer = setInterval(sampleLogged, this.intervalSeconds * 1000);
     this.timer.unref();
   }
 

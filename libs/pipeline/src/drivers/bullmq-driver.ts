@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { waitAtMost } from '@app/common';
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { PipelineSection } from '@app/config';
 import type { RedisConnections } from '@app/storage';
@@ -155,6 +156,6 @@ export class BullmqPipelineDriver implements PipelineDriver {
       ...Object.values(this.queues).map((queue) => queue.close()),
     ]);
     // A worker waits for its current job and a reachable Redis; shutdown must not hang on either.
-    await Promise.race([closing, new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref())]);
+    await waitAtMost(closing, 10_000);
   }
 }

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { waitAtMost } from '@app/common';
 import type { PipelineSection } from '@app/config';
 import { PIPELINE_STAGES, PipelineStage, type StageJobData } from '../pipeline-names';
 import type { QueueDepth } from '../pipeline-metrics';
@@ -129,9 +130,6 @@ export class InProcessPipelineDriver implements PipelineDriver {
     this.closed = true;
     const pending = [...this.inFlight];
     if (pending.length > 0) this.logger.log(`Waiting for ${pending.length} pipeline job(s) to finish`);
-    await Promise.race([
-      Promise.allSettled(pending),
-      new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref()),
-    ]);
+    await waitAtMost(Promise.allSettled(pending), 10_000);
   }
 }
