@@ -13,7 +13,10 @@ npx prettier --check . --log-level warn
 echo "== type check"
 npx tsc --noEmit -p tsconfig.json
 echo "== build"
-npx nest build orchestration >/dev/null
-npx nest build pipeline-worker >/dev/null
+# One build compiles both apps (tsconfig.build.json covers apps/ and libs/) and copies the dashboard assets.
+npm run build --silent >/dev/null
+for built in dist/apps/orchestration/src/main.js dist/apps/pipeline-worker/src/main.js dist/libs/dashboard/public/index.html; do
+  [ -f "$built" ] || { echo "build did not produce $built" >&2; exit 1; }
+done
 echo "== tests"
 npx jest --ci "$@"
