@@ -250,6 +250,15 @@ export function describePipelineBehaviour(driver: string, redisUrl: () => Promis
       expect(pdf.status).toBe(400);
       expect(pdf.body.error?.message).toContain('not WAV, MP3, WebM, OGG or FLAC');
       await request(running.url).get('/api/pipeline/jobs/pj_unknown').expect(404);
+      const malformed = await request(running.url)
+        .post('/api/pipeline/jobs')
+        .set('content-type', 'multipart/form-data; boundary=fuzz')
+        .send('{}')
+        .expect(400);
+      expect(malformed.body.error).toMatchObject({
+        code: 'BAD_MULTIPART',
+        message: expect.stringContaining('Malformed'),
+      });
     });
 
     it('accepts JSON with base64 audio and reports stats', async () => {

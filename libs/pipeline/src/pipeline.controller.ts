@@ -28,19 +28,38 @@ async function readUpload(request: FastifyRequest): Promise<ParsedUpload> {
   }
   const fields: Record<string, unknown> = {};
   let audio: Buffer | undefined;
-  for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      if (part.fieldname !== 'file') {
-        throw new ValidationFailedError([
-          { field: part.fieldname, message: 'the audio file goes in field "file"' },
-        ]);
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file') {
+          throw new ValidationFailedError([
+            { field: part.fieldname, message: 'the audio file goes in field "file"' },
+          ]);
+        }
+        audio = await part.toBuffer();
+      } else {
+        fields[part.fieldname] = part.value;
       }
-      audio = await part.toBuffer();
-    } else {
-      fields[part.fieldname] = part.value;
     }
+  } catch (error) {
+    throw asClientError(error);
   }
   return { fields, audio };
+}
+
+/**
+ * @fastify/multipart's own errors (file too large, too many parts) carry a 4xx status that the exception
+ * filter maps; busboy's parse errors ("Unexpected end of form", "Malformed part header") carry none, yet
+ * they are the client's malformed body, not a server fault.
+ */
+function asClientError(error: unknown): unknown {
+  if (error instanceof ApiError || typeof (error as { statusCode?: unknown }).statusCode === 'number')
+    return error;
+  return new ApiError(
+    HttpStatus.BAD_REQUEST,
+    'BAD_MULTIPART',
+    `Malformed multipart body: ${(error as Error).message}`,
+  );
 }
 
 function validated(fields: Record<string, unknown>): PipelineJobDto {
