@@ -13,7 +13,8 @@ export interface ExternalService {
 }
 
 /** Per jest run (several runs may share a machine); global setup exports it as TEST_SERVICES_DIR. */
-export const SERVICES_DIR = process.env.TEST_SERVICES_DIR ?? join(__dirname, '..', '..', '.test-services', `run-${process.pid}`);
+export const SERVICES_DIR =
+  process.env.TEST_SERVICES_DIR ?? join(__dirname, '..', '..', '.test-services', `run-${process.pid}`);
 
 async function waitFor(
   check: () => Promise<boolean>,
