@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { exitGracefullyOnSignals } from '@app/common';
 import { ConfigValidationError, publicConfig } from '@app/config';
 import { closeConnectionsAsTheyIdle } from '@app/security';
 import { createOrchestrationApp } from './bootstrap';
@@ -25,25 +26,12 @@ async function main(): Promise<void> {
   log.info(`Orchestration service listening on ${await app.getUrl()}`);
   log.debug({ config: publicConfig(config) }, 'effective configuration');
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
-    stopping = true;
-    log.info(`${signal} received, draining`);
-    // In-flight requests get the grace period; after it, whatever still hangs is cut off.
-    const deadline = setTimeout(() => process.exit(0), config.frontend.shutdownGraceSeconds * 1000 + 2000);
-    deadline.unref();
-    closeConnectionsAsTheyIdle(app.getHttpServer());
-    app.close().then(
-      () => process.exit(0),
-      (error: Error) => {
-        process.stderr.write(`Shutdown failed: ${error.message}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  exitGracefullyOnSignals(app, {
+    graceSeconds: config.frontend.shutdownGraceSeconds,
+    log,
+    action: 'draining',
+    beforeClose: () => closeConnectionsAsTheyIdle(app.getHttpServer()),
+  });
 }
 
 main().catch((error: Error) => {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { PinoNestLogger, createPinoLogger } from '@app/common';
+import { PinoNestLogger, createPinoLogger, exitGracefullyOnSignals } from '@app/common';
 import { ConfigValidationError, loadConfig, type ConfigSource } from '@app/config';
 import { PipelineWorkerModule } from './worker.module';
 
@@ -38,23 +38,11 @@ async function main(): Promise<void> {
   await app.init();
   logger.info({ pid: process.pid }, 'Pipeline worker started');
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info(`${signal} received, finishing current jobs`);
-    const deadline = setTimeout(() => process.exit(0), config.frontend.shutdownGraceSeconds * 1000 + 2000);
-    deadline.unref();
-    app.close().then(
-      () => process.exit(0),
-      (error: Error) => {
-        process.stderr.write(`Shutdown failed: ${error.message}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  exitGracefullyOnSignals(app, {
+    graceSeconds: config.frontend.shutdownGraceSeconds,
+    log: logger,
+    action: 'finishing current jobs',
+  });
 }
 
 main().catch((error: Error) => {

@@ -7,3 +7,4 @@ export * from './metrics-registry';
 export * from './common.module';
 export * from './logger';
 export * from './deadline';
+export * from './graceful-exit';
