@@ -2,10 +2,10 @@ import request from 'supertest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApp, type RunningApp } from '../support/app-harness';
-import { launchBrowser, screenshotPath, type TestBrowser, type WatchedPage } from '../support/browser';
+import type { RunningApp } from '../support/app-harness';
+import { screenshotPath, type TestBrowser, type WatchedPage } from '../support/browser';
 import type { FakeEngineServer } from '../support/fake-engine-server';
-import { startFakeSpeaker, startFakeWhisper } from '../support/livetranslate-fakes';
+import { startDashboardStack, type DashboardStack } from '../support/dashboard-stack';
 import { tone } from '../support/wav';
 
 const PHONE = { width: 390, height: 844 };
@@ -15,10 +15,10 @@ const PHONE = { width: 390, height: 844 };
  * the platform's whisper and speaker services and the real Apertium server.
  */
 describe('dashboard in a browser', () => {
-  let whisper: FakeEngineServer;
   let speaker: FakeEngineServer;
   let app: RunningApp;
   let browser: TestBrowser;
+  let stack: DashboardStack;
   let dashboard: WatchedPage;
 
   let configDir: string;
@@ -30,27 +30,16 @@ describe('dashboard in a browser', () => {
       join(configDir, 'orchestration.yaml'),
       'metrics:\n  sample_interval: 1\nwebsocket:\n  update_interval: 1\n',
     );
-    [whisper, speaker, browser] = await Promise.all([
-      startFakeWhisper(),
-      startFakeSpeaker(),
-      launchBrowser(),
-    ]);
-    app = await startApp({
-      WHISPER_SERVICE_URL: whisper.url,
-      SPEAKER_SERVICE_URL: speaker.url,
-      TRANSLATION_SERVICE_URL: process.env.TEST_APERTIUM_URL,
-      TRANSLATION_SERVICE_KIND: 'apertium',
-      HEALTH_CHECK_INTERVAL: '1',
-      CONFIG_FILE: join(configDir, 'orchestration.yaml'),
+    stack = await startDashboardStack({
+      env: { HEALTH_CHECK_INTERVAL: '1', CONFIG_FILE: join(configDir, 'orchestration.yaml') },
     });
+    ({ speaker, app, browser } = stack);
     dashboard = await browser.open(`${app.url}/`);
     dashboard.page.setDefaultTimeout(10000);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await Promise.all([whisper?.close(), speaker?.close()]);
+    await stack?.close();
     rmSync(configDir, { recursive: true, force: true });
   });
 

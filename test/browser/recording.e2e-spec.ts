@@ -1,33 +1,22 @@
-import { startApp, type RunningApp } from '../support/app-harness';
-import { launchBrowser, type TestBrowser } from '../support/browser';
+import type { RunningApp } from '../support/app-harness';
+import type { TestBrowser } from '../support/browser';
 import type { FakeEngineServer } from '../support/fake-engine-server';
-import { startFakeSpeaker, startFakeWhisper } from '../support/livetranslate-fakes';
+import { startDashboardStack, type DashboardStack } from '../support/dashboard-stack';
 
 /** Recording from Chromium's fake microphone: chunks stream over Socket.IO and come back as transcript lines. */
 describe('dashboard microphone recording in a browser', () => {
   let whisper: FakeEngineServer;
-  let speaker: FakeEngineServer;
   let app: RunningApp;
   let browser: TestBrowser;
+  let stack: DashboardStack;
 
   beforeAll(async () => {
-    [whisper, speaker, browser] = await Promise.all([
-      startFakeWhisper(),
-      startFakeSpeaker(),
-      launchBrowser({ fakeMicrophone: true }),
-    ]);
-    app = await startApp({
-      WHISPER_SERVICE_URL: whisper.url,
-      SPEAKER_SERVICE_URL: speaker.url,
-      TRANSLATION_SERVICE_URL: process.env.TEST_APERTIUM_URL,
-      TRANSLATION_SERVICE_KIND: 'apertium',
-    });
+    stack = await startDashboardStack({ browser: { fakeMicrophone: true } });
+    ({ whisper, app, browser } = stack);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await Promise.all([whisper?.close(), speaker?.close()]);
+    await stack?.close();
   });
 
   it('streams recorded chunks and shows each transcript at its offset, with the level meter moving', async () => {

@@ -1,32 +1,19 @@
-import { startApp, type RunningApp } from '../support/app-harness';
-import { launchBrowser, screenshotPath, type TestBrowser } from '../support/browser';
-import type { FakeEngineServer } from '../support/fake-engine-server';
-import { startFakeSpeaker, startFakeWhisper } from '../support/livetranslate-fakes';
+import type { RunningApp } from '../support/app-harness';
+import { screenshotPath, type TestBrowser } from '../support/browser';
+import { startDashboardStack, type DashboardStack } from '../support/dashboard-stack';
 
 describe('/websocket-test in a browser', () => {
-  let whisper: FakeEngineServer;
-  let speaker: FakeEngineServer;
   let app: RunningApp;
   let browser: TestBrowser;
+  let stack: DashboardStack;
 
   beforeAll(async () => {
-    [whisper, speaker, browser] = await Promise.all([
-      startFakeWhisper(),
-      startFakeSpeaker(),
-      launchBrowser(),
-    ]);
-    app = await startApp({
-      WHISPER_SERVICE_URL: whisper.url,
-      SPEAKER_SERVICE_URL: speaker.url,
-      TRANSLATION_SERVICE_URL: process.env.TEST_APERTIUM_URL,
-      TRANSLATION_SERVICE_KIND: 'apertium',
-    });
+    stack = await startDashboardStack();
+    ({ app, browser } = stack);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await Promise.all([whisper?.close(), speaker?.close()]);
+    await stack?.close();
   });
 
   it('round-trips a heartbeat and a translation, showing the replies and the acknowledgements', async () => {
