@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../support/free-port';
 
@@ -68,6 +69,21 @@ describe('the built service', () => {
     expect(health?.status).toBe(200);
     expect(result.stdout).toContain('SIGTERM received');
     expect(result.code).toBe(0);
+  });
+
+  it('also writes its JSON log lines to LOG_FILE, creating the directory', async () => {
+    const port = await freePort();
+    const file = join(mkdtempSync(join(tmpdir(), 'lt-logs-')), 'logs', 'orchestration.log');
+    const result = await run({ PORT: String(port), LOG_FILE: file }, 20000, async () => {
+      await fetch(`http://127.0.0.1:${port}/api/health/live`);
+    });
+    expect(result.code).toBe(0);
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { msg: string });
+    expect(lines.some((line) => line.msg.includes('listening on'))).toBe(true);
+    expect(lines.some((line) => line.msg === 'request completed')).toBe(true);
   });
 
   it('logs JSON lines at debug level with --debug, the effective configuration among them, secrets redacted', async () => {
