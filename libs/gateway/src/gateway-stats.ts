@@ -56,6 +56,13 @@ function callStats(
   };
 }
 
+/** Counts one call in a tally; no per-call array or closure on the proxy's hot path. */
+function count(tally: Tally, succeeded: boolean, durationMs: number | null): void {
+  tally.requests++;
+  if (!succeeded) tally.errors++;
+  if (durationMs !== null) tally.recent.record(durationMs, succeeded);
+}
+
 /**
  * Per service and instance: what the dashboard's gateway panel and the analytics module show. Every
  * attempt is counted at the instance that served it; calls refused before reaching one (bad path, nothing
@@ -79,12 +86,10 @@ export class GatewayStats {
   ): void {
     this.metrics.record(service, instanceId, outcome, durationMs);
     const succeeded = outcome === 'success';
-    const tallies = [this.tally(service, service)];
-    if (instanceId !== null) tallies.push(this.tally(instanceId, this.urlOf(service, instanceId)));
-    for (const tally of tallies) {
-      tally.requests++;
-      if (!succeeded) tally.errors++;
-      if (durationMs !== null) tally.recent.record(durationMs, succeeded);
+    const windowMs = this.configStore.current.gateway.statsWindowSeconds * 1000;
+    count(this.tally(service, service, windowMs), succeeded, durationMs);
+    if (instanceId !== null) {
+      count(this.tally(instanceId, this.urlOf(service, instanceId), windowMs), succeeded, durationMs);
     }
   }
 
@@ -116,8 +121,7 @@ export class GatewayStats {
   }
 
   /** A tally starts afresh when its instance id now points at another URL (configuration changed). */
-  private tally(key: string, url: string): Tally {
-    const windowMs = this.configStore.current.gateway.statsWindowSeconds * 1000;
+  private tally(key: string, url: string, windowMs: number): Tally {
     const existing = this.tallies.get(key);
     if (existing && existing.url === url && existing.windowMs === windowMs) return existing;
     const created = new Tally(url, windowMs);
