@@ -41,5 +41,29 @@ describe('HTTP metrics for proxied requests', () => {
     expect(after.value(gatewayRequests, gateway)).toBeGreaterThanOrEqual(
       before.value(gatewayRequests, gateway) + 2,
     );
+    const atInstance = { ...gateway, backend_instance: 'whisper-0' };
+    expect(after.value(gatewayRequests, atInstance)).toBeGreaterThanOrEqual(
+      before.value(gatewayRequests, atInstance) + 2,
+    );
+  });
+
+  it('reports the gateway per backend instance in GET /api/metrics, read from the backend_instance label', async () => {
+    await request(running.url).get('/api/whisper/health').expect(200);
+    const body = (await request(running.url).get('/api/metrics').expect(200)).body;
+    expect(body.gateway.instances).toContainEqual(
+      expect.objectContaining({
+        service: 'whisper',
+        instance: 'whisper-0',
+        requests: expect.any(Number),
+        breaker: 'closed',
+      }),
+    );
+    const whisper = body.gateway.instances.find(
+      (entry: { instance: string }) => entry.instance === 'whisper-0',
+    );
+    expect(whisper.requests).toBeGreaterThanOrEqual(1);
+    expect(body.gateway.instances.map((entry: { instance: string }) => entry.instance)).not.toContain(
+      'undefined',
+    );
   });
 });

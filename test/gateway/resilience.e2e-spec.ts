@@ -76,10 +76,10 @@ describe('gateway resilience policies', () => {
     expect(transitions.map((t) => t.state)).toEqual(['open', 'half_open', 'closed']);
     const metrics = await app.app.get<Registry>(METRICS_REGISTRY).metrics();
     expect(metrics).toContain(
-      'orchestration_gateway_requests_total{service="whisper",instance="none",outcome="circuit_open"} 1',
+      'orchestration_gateway_requests_total{service="whisper",backend_instance="none",outcome="circuit_open"} 1',
     );
     expect(metrics).toContain(
-      'orchestration_gateway_breaker_state{service="whisper",instance="whisper-0"} 0',
+      'orchestration_gateway_breaker_state{service="whisper",backend_instance="whisper-0"} 0',
     );
   });
 

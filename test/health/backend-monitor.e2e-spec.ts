@@ -121,8 +121,12 @@ describe('backend health monitor (1 s interval, real loopback backends, real Ape
       instances_total: 1,
     });
     const metrics = await scrape(running.url);
-    expect(metrics.value('orchestration_backend_up', { service: 'speaker', instance: 'speaker-0' })).toBe(0);
-    expect(metrics.value('orchestration_backend_up', { service: 'whisper', instance: 'whisper-1' })).toBe(1);
+    expect(
+      metrics.value('orchestration_backend_up', { service: 'speaker', backend_instance: 'speaker-0' }),
+    ).toBe(0);
+    expect(
+      metrics.value('orchestration_backend_up', { service: 'whisper', backend_instance: 'whisper-1' }),
+    ).toBe(1);
     expect(
       metrics.histogramCount('orchestration_health_check_duration_seconds', { service: 'speaker' }),
     ).toBeGreaterThan(0);

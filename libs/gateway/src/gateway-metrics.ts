@@ -6,7 +6,7 @@ import type { BreakerState } from './backend-client';
 import { BackendPool } from './backend-pool';
 import type { GatewayOutcome } from './gateway-errors';
 
-/** Instance label of calls that never reached an instance (refused path, nothing available). */
+/** `backend_instance` label of calls that never reached an instance (refused path, nothing available). */
 export const NO_INSTANCE = 'none';
 
 const BREAKER_GAUGE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
@@ -14,37 +14,38 @@ const BREAKER_GAUGE: Record<BreakerState, number> = { closed: 0, half_open: 1, o
 /**
  * The gateway's Prometheus series (names agreed with the analytics module). Labels are bounded: services
  * and instance ids come from configuration, outcomes from a fixed list; paths and status codes are not
- * labels. Gauges are read from the pool at scrape time, so they can never drift from the real state.
+ * labels. Gauges are read from the pool at scrape time, so they can never drift from the real state. The
+ * instance label is `backend_instance`: Prometheus reserves `instance` for the scrape target.
  */
 @Injectable()
 export class GatewayMetrics {
-  private readonly requests: Counter<'service' | 'instance' | 'outcome'>;
-  private readonly duration: Histogram<'service' | 'instance'>;
+  private readonly requests: Counter<'service' | 'backend_instance' | 'outcome'>;
+  private readonly duration: Histogram<'service' | 'backend_instance'>;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry, pool: BackendPool) {
     this.requests = new Counter({
       name: 'orchestration_gateway_requests_total',
       help: 'Backend calls through the gateway, per attempt, by outcome',
-      labelNames: ['service', 'instance', 'outcome'],
+      labelNames: ['service', 'backend_instance', 'outcome'],
       registers: [registry],
     });
     this.duration = new Histogram({
       name: 'orchestration_gateway_upstream_duration_seconds',
       help: 'Time from sending a call to a backend instance until its answer was complete',
-      labelNames: ['service', 'instance'],
+      labelNames: ['service', 'backend_instance'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [registry],
     });
     new Gauge({
       name: 'orchestration_gateway_breaker_state',
       help: 'Circuit breaker state per backend instance: 0 closed, 1 half-open, 2 open',
-      labelNames: ['service', 'instance'],
+      labelNames: ['service', 'backend_instance'],
       registers: [registry],
       collect() {
         this.reset();
         for (const instance of pool.all()) {
           this.set(
-            { service: instance.service, instance: instance.id },
+            { service: instance.service, backend_instance: instance.id },
             BREAKER_GAUGE[instance.breakerState],
           );
         }
@@ -53,12 +54,12 @@ export class GatewayMetrics {
     new Gauge({
       name: 'orchestration_gateway_in_flight',
       help: 'Calls under way (queued, waiting or streaming) per backend instance',
-      labelNames: ['service', 'instance'],
+      labelNames: ['service', 'backend_instance'],
       registers: [registry],
       collect() {
         this.reset();
         for (const instance of pool.all()) {
-          this.set({ service: instance.service, instance: instance.id }, instance.inFlight);
+          this.set({ service: instance.service, backend_instance: instance.id }, instance.inFlight);
         }
       },
     });
@@ -71,7 +72,8 @@ export class GatewayMetrics {
     durationMs: number | null,
   ): void {
     const instance = instanceId ?? NO_INSTANCE;
-    this.requests.inc({ service, instance, outcome });
-    if (durationMs !== null) this.duration.observe({ service, instance }, durationMs / 1000);
+    this.requests.inc({ service, backend_instance: instance, outcome });
+    if (durationMs !== null)
+      this.duration.observe({ service, backend_instance: instance }, durationMs / 1000);
   }
 }

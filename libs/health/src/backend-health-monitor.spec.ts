@@ -188,14 +188,14 @@ describe('BackendHealthMonitor', () => {
     gateway.refuse('whisper-1');
     await monitor.checkNow();
     let text = await metricsRegistry.metrics();
-    expect(text).toContain('orchestration_backend_up{service="whisper",instance="whisper-0"} 0.5');
-    expect(text).toContain('orchestration_backend_up{service="whisper",instance="whisper-1"} 0');
+    expect(text).toContain('orchestration_backend_up{service="whisper",backend_instance="whisper-0"} 0.5');
+    expect(text).toContain('orchestration_backend_up{service="whisper",backend_instance="whisper-1"} 0');
     expect(text).toContain('orchestration_health_check_duration_seconds_count{service="whisper"} 2');
 
     gateway.removeInstance('whisper', 'whisper-1');
     await monitor.checkNow();
     text = await metricsRegistry.metrics();
-    expect(text).not.toContain('instance="whisper-1"');
+    expect(text).not.toContain('backend_instance="whisper-1"');
     expect(monitor.services().find((s) => s.service === 'whisper')?.instances).toHaveLength(1);
   });
 

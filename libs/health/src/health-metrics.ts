@@ -13,14 +13,14 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 1
 /** The monitor's Prometheus series (names agreed with analytics). Labels are bounded by the config. */
 @Injectable()
 export class HealthMetrics {
-  private readonly backendUp: Gauge<'service' | 'instance'>;
+  private readonly backendUp: Gauge<'service' | 'backend_instance'>;
   private readonly checkDuration: Histogram<'service'>;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     this.backendUp = new Gauge({
       name: 'orchestration_backend_up',
       help: 'Backend instance health from the last check: 1 up, 0.5 degraded, 0 down',
-      labelNames: ['service', 'instance'],
+      labelNames: ['service', 'backend_instance'],
       registers: [registry],
     });
     this.checkDuration = new Histogram({
@@ -38,12 +38,12 @@ export class HealthMetrics {
     status: Exclude<InstanceStatus, 'unknown'>,
     seconds: number,
   ): void {
-    this.backendUp.set({ service, instance }, GAUGE_VALUE[status]);
+    this.backendUp.set({ service, backend_instance: instance }, GAUGE_VALUE[status]);
     this.checkDuration.observe({ service }, seconds);
   }
 
   /** An instance that left the configuration must not linger as a stale series. */
   forget(service: ServiceName, instance: string): void {
-    this.backendUp.remove({ service, instance });
+    this.backendUp.remove({ service, backend_instance: instance });
   }
 }

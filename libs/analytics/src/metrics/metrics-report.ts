@@ -71,7 +71,7 @@ export function gatewaySection(families: MetricFamilies) {
   for (const name of [METRIC.gatewayRequests, METRIC.gatewayBreaker, METRIC.backendUp]) {
     for (const { labels } of families.samples(name)) {
       const service = String(labels.service);
-      const instance = String(labels.instance);
+      const instance = String(labels.backend_instance);
       instanceSeries.set(`${service}/${instance}`, { service, instance });
     }
   }
@@ -92,7 +92,7 @@ export function gatewaySection(families: MetricFamilies) {
       ]),
     ),
     instances: [...instanceSeries.values()].map(({ service, instance }) => {
-      const where = { service, instance };
+      const where = { service, backend_instance: instance };
       const breaker = families.samples(METRIC.gatewayBreaker, where)[0]?.value;
       const up = families.samples(METRIC.backendUp, where)[0]?.value;
       return {
