@@ -25,4 +25,12 @@ export class RateLimitSection {
   @IsInt()
   @Min(0)
   api = 1200;
+
+  /**
+   * New Socket.IO handshakes per client IP per window, counted before any per-connection state exists, so a
+   * client cannot exhaust the connection cap or the handshake work by reconnecting in a loop.
+   */
+  @IsInt()
+  @Min(0)
+  websocketConnections = 600;
 }
