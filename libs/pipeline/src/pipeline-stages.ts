@@ -268,7 +268,11 @@ export class PipelineStages {
     message: string,
   ): Promise<void> {
     const { meta } = record;
-    const fields: RecordFields = { [FIELD.stagePrefix + key]: stageStatus('failed', attempts, message) };
+    const code = error instanceof ApiError ? error.code : 'PIPELINE_FAILED';
+    // The code is stored so that a waiting acknowledgement can answer with the same error payload.
+    const fields: RecordFields = {
+      [FIELD.stagePrefix + key]: { ...stageStatus('failed', attempts, message), code },
+    };
     if (stage === PipelineStage.Transcription) {
       for (const language of meta.targetLanguages) {
         fields[FIELD.stagePrefix + translationStageKey(language)] = stageStatus(
@@ -286,7 +290,6 @@ export class PipelineStages {
       await this.state.markFinished(meta.lane, meta.sequence);
     }
     await this.state.update(meta.id, fields);
-    const code = error instanceof ApiError ? error.code : 'PIPELINE_FAILED';
     this.publisher.publish(resultTarget(meta), 'error', failurePayload(meta, key, code, message));
     this.events.activity(
       'error',

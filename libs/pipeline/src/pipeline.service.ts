@@ -1,17 +1,32 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from '@app/common';
 import { ConfigStore } from '@app/config';
 import { detectAudio } from './audio/audio-format';
-import type { PipelineDriver } from './drivers/pipeline-driver';
+import { backoffDelay, type PipelineDriver } from './drivers/pipeline-driver';
 import { jobView } from './job-view';
 import { PIPELINE_STAGES, PipelineStage } from './pipeline-names';
+import { ORDER_WAIT_LIMIT_MS } from './pipeline-stages';
 import { PIPELINE_DRIVER, PIPELINE_RUNS_WORKERS } from './pipeline.tokens';
-import type { AudioChunkSubmission, PipelineService, PipelineSubmitResult } from './pipeline.types';
+import type {
+  AudioChunkSubmission,
+  PipelineService,
+  PipelineSubmitResult,
+  TranscriptionOutcome,
+} from './pipeline.types';
 import { translationStageKey, type StageStatus } from './state/pipeline-job-record';
 import { FIELD, type RecordFields } from './state/pipeline-state';
+import { failurePayload, transcriptionPayload } from './wire-payloads';
 
 const MAX_TARGET_LANGUAGES = 20;
+
+/**
+ * How often a waiting acknowledgement re-reads the job record. The record is the one place every mode
+ * shares (a separate worker publishes through the Socket.IO Redis emitter, past this process), so it is
+ * polled: one small read per waiting chunk, and the ack comes at most this much after the event.
+ */
+const OUTCOME_POLL_MS = 25;
 
 /**
  * The job id is derived from who sent the chunk and its chunk id, so a re-sent chunk maps to the same job
@@ -90,6 +105,74 @@ export class PipelineJobs implements PipelineService {
     if (!created) return { jobId, created: false };
     await this.driver.enqueue(PipelineStage.Transcription, { pipelineJobId: jobId }, { jobId, lane });
     return { jobId, created: true };
+  }
+
+  async transcriptionOutcome(jobId: string, signal?: AbortSignal): Promise<TranscriptionOutcome> {
+    const deadline = Date.now() + this.transcriptionBudgetMs();
+    for (;;) {
+      const record = await this.driver.state.get(jobId);
+      if (!record) {
+        return {
+          ok: false,
+          error: {
+            code: 'JOB_NOT_FOUND',
+            message: `No pipeline job ${jobId} (unknown or expired)`,
+            job_id: jobId,
+          },
+        };
+      }
+      // The transcript is written just before transcription_result is published, and never afterwards.
+      if (record.transcript)
+        return { ok: true, payload: transcriptionPayload(record.meta, record.transcript) };
+      const stage = record.stages[PipelineStage.Transcription];
+      if (stage?.state === 'failed') {
+        return {
+          ok: false,
+          error: failurePayload(
+            record.meta,
+            PipelineStage.Transcription,
+            stage.code ?? 'PIPELINE_FAILED',
+            stage.error ?? 'The transcription failed',
+          ),
+        };
+      }
+      if (Date.now() >= deadline) {
+        return {
+          ok: false,
+          error: {
+            code: 'TIMEOUT',
+            message: `The transcription of chunk ${record.meta.chunkId} did not finish in time`,
+            event: 'transcription_stream',
+            request_id: record.meta.chunkId,
+            chunk_id: record.meta.chunkId,
+            job_id: jobId,
+          },
+        };
+      }
+      try {
+        await sleep(Math.min(OUTCOME_POLL_MS, Math.max(0, deadline - Date.now())), undefined, { signal });
+      } catch {
+        return {
+          ok: false,
+          error: { code: 'CANCELLED', message: 'Stopped waiting for the transcription', job_id: jobId },
+        };
+      }
+    }
+  }
+
+  /**
+   * The longest a transcription can legitimately take: the wait for its predecessor in the session, then
+   * every pipeline attempt, each a gateway call with its own retries, with the backoff between them.
+   */
+  private transcriptionBudgetMs(): number {
+    const { gateway, pipeline } = this.config.current;
+    const perCall =
+      gateway.timeout * 1000 * (gateway.retries + 1) + gateway.retryMaxDelayMs * gateway.retries;
+    let backoff = 0;
+    for (let attempt = 1; attempt < pipeline.attempts; attempt++) {
+      backoff += backoffDelay(pipeline.backoffMs, attempt);
+    }
+    return ORDER_WAIT_LIMIT_MS + pipeline.attempts * perCall + backoff;
   }
 
   async view(jobId: string): Promise<Record<string, unknown>> {

@@ -23,8 +23,21 @@ export interface PipelineSubmitResult {
   created: boolean;
 }
 
+/**
+ * How a job's transcription ended, as the client sees it: the `transcription_result` payload the pipeline
+ * published, or the `error` payload it published (or a TIMEOUT the pipeline never published).
+ */
+export type TranscriptionOutcome =
+  { ok: true; payload: Record<string, unknown> } | { ok: false; error: Record<string, unknown> };
+
 export interface PipelineService {
   submit(chunk: AudioChunkSubmission): Promise<PipelineSubmitResult>;
+  /**
+   * Waits until the job's transcription stage has a result or has finally failed, reading the shared job
+   * state, so it works whichever process runs the stage. Bounded by a deadline derived from the config;
+   * an aborted signal ends the wait early with a CANCELLED error.
+   */
+  transcriptionOutcome(jobId: string, signal?: AbortSignal): Promise<TranscriptionOutcome>;
 }
 
 export const PIPELINE = Symbol('PIPELINE');

@@ -8,6 +8,8 @@ export interface StageStatus {
   state: StageState;
   attempts: number;
   error?: string;
+  /** The error code of a final failure, as published in the `error` event. */
+  code?: string;
   updatedAt: string;
 }
 
