@@ -57,8 +57,12 @@ export class StreamHandlers {
     this.translation = new LazyProvider(moduleRef, TRANSLATION_ENGINE, 'The translation engine');
   }
 
-  /** Accepted chunks are acknowledged at once; results arrive as transcription_result from the pipeline. */
-  async transcription({ connection }: ClientContext, payload: unknown): Promise<EventOutcome> {
+  /**
+   * The acknowledgement answers with the chunk's transcription_result payload (or its failure), like the
+   * original service. Only the submission runs in the session's lane: the wait for the outcome happens
+   * outside it, so it holds no lane slot and the session's next chunks are submitted meanwhile.
+   */
+  async transcription({ socket, connection }: ClientContext, payload: unknown): Promise<EventOutcome> {
     const { fields, audio } = this.audioChunk(TranscriptionStreamDto, payload);
     const pipeline = this.pipeline.get();
     const sessionId = fields.session_id ?? connection.sessionId;
@@ -78,15 +82,17 @@ export class StreamHandlers {
         requestId: chunkId,
       }),
     );
-    return {
-      ack: {
-        ok: true,
-        chunk_id: chunkId,
-        job_id: submitted.jobId,
-        created: submitted.created,
-        session_id: sessionId,
-      },
-    };
+    // A client that went away has no acknowledgement to receive; stop reading the job for it.
+    const gone = new AbortController();
+    const abort = () => gone.abort();
+    socket.once('disconnect', abort);
+    try {
+      const outcome = await pipeline.transcriptionOutcome(submitted.jobId, gone.signal);
+      // Ack only: the pipeline itself publishes transcription_result or error to the session and sender.
+      return { ack: outcome.ok ? outcome.payload : { ok: false, error: outcome.error } };
+    } finally {
+      socket.off('disconnect', abort);
+    }
   }
 
   async speakerStream({ connection }: ClientContext, payload: unknown): Promise<EventOutcome> {
