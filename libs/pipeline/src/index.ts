@@ -3,4 +3,5 @@ export * from './pipeline-names';
 export * from './pipeline.module';
 export * from './audio/audio-format';
 export * from './audio/voice-activity';
+export * from './audio/wav-header';
 export { pipelineJobId } from './pipeline.service';

@@ -5,7 +5,8 @@ import { validateSync } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { ApiError, ValidationFailedError, flattenValidationErrors } from '@app/common';
-import { SettingsService } from '@app/config';
+import { ConfigStore, SettingsService } from '@app/config';
+import { audioTooLong } from './audio/wav-header';
 import { PipelineJobDto } from './pipeline-job.dto';
 import { PipelineJobs } from './pipeline.service';
 import { PIPELINE } from './pipeline.types';
@@ -75,6 +76,7 @@ export class PipelineController {
   constructor(
     @Inject(PIPELINE) private readonly jobs: PipelineJobs,
     private readonly settings: SettingsService,
+    private readonly config: ConfigStore,
   ) {}
 
   @Post('jobs')
@@ -92,6 +94,15 @@ export class PipelineController {
         HttpStatus.BAD_REQUEST,
         'NO_AUDIO',
         'No audio: send a multipart "file" or JSON "audio_data"',
+      );
+    }
+    const tooLong = audioTooLong(upload.audio, this.config.current.pipeline.maxAudioSeconds);
+    if (tooLong) {
+      throw new ApiError(
+        HttpStatus.PAYLOAD_TOO_LARGE,
+        'AUDIO_TOO_LONG',
+        `${tooLong.message} (pipeline.max_audio_seconds)`,
+        { duration_seconds: tooLong.durationSeconds, limit_seconds: tooLong.limitSeconds },
       );
     }
     const settings = await this.settings.get();

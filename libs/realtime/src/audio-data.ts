@@ -1,3 +1,4 @@
+import { audioTooLong } from '@app/pipeline';
 import { RealtimeError } from './realtime-error';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -43,4 +44,42 @@ function tooLarge(size: number, maxBytes: number): RealtimeError {
     `audio_data is ${size} bytes; the limit is ${maxBytes} bytes per chunk`,
     { limit_bytes: maxBytes },
   );
+}
+
+/**
+ * Base64 characters decoded to read a WAV header: room for `fmt ` behind a few KiB of LIST/INFO metadata.
+ * A header beyond it is not measured, and the chunk is bounded by its size alone.
+ */
+const HEADER_PREFIX_CHARS = 8192;
+
+/**
+ * AUDIO_TOO_LONG when a stream event's `audio_data` is a WAV chunk longer than `maxSeconds`. Only the header
+ * is read (a base64 string is decoded just for its first bytes), so the check costs nothing next to the full
+ * decode that follows; audio that is not WAV, or not valid, is left to that decode and its errors.
+ */
+export function checkChunkDuration(payload: unknown, maxSeconds: number): void {
+  const value = (payload as { audio_data?: unknown } | null | undefined)?.audio_data;
+  let header: Buffer;
+  let totalBytes: number;
+  if (Buffer.isBuffer(value) || value instanceof Uint8Array) {
+    header = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    totalBytes = header.length;
+  } else if (value instanceof ArrayBuffer) {
+    header = Buffer.from(value);
+    totalBytes = header.length;
+  } else if (typeof value === 'string') {
+    header = Buffer.from(value.slice(0, HEADER_PREFIX_CHARS), 'base64');
+    // From the length and padding, without decoding; whitespace (which decoding skips) is counted too, which
+    // overstates a WAV's duration by microseconds at most.
+    totalBytes = Buffer.byteLength(value, 'base64');
+  } else {
+    return;
+  }
+  const tooLong = audioTooLong(header, maxSeconds, totalBytes);
+  if (tooLong) {
+    throw new RealtimeError('AUDIO_TOO_LONG', `${tooLong.message} per chunk (websocket.max_chunk_seconds)`, {
+      duration_seconds: tooLong.durationSeconds,
+      limit_seconds: tooLong.limitSeconds,
+    });
+  }
 }

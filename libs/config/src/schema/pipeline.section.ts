@@ -54,4 +54,12 @@ export class PipelineSection {
   @IsInt()
   @Min(1024)
   maxAudioBytes = 50 * 1024 * 1024;
+
+  /**
+   * Longest audio accepted by POST /api/pipeline/jobs, in seconds. Read from the WAV header; compressed
+   * formats cannot be measured without decoding, so only maxAudioBytes bounds them.
+   */
+  @IsInt()
+  @Min(1)
+  maxAudioSeconds = 600;
 }

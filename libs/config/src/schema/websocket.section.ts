@@ -21,6 +21,14 @@ export class WebsocketSection {
   @Min(1024)
   maxChunkBytes = 5 * 1024 * 1024;
 
+  /**
+   * Longest audio chunk accepted on a stream event, in seconds. Read from the WAV header; compressed chunks are
+   * bounded by maxChunkBytes only.
+   */
+  @IsInt()
+  @Min(1)
+  maxChunkSeconds = 30;
+
   /** Messages per second one connection may send before it gets RATE_LIMITED errors. */
   @IsInt()
   @Min(1)

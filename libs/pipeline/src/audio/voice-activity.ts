@@ -1,3 +1,5 @@
+import { readWavHeader, type WavHeader } from './wav-header';
+
 /** What the detector found; `levelDb` is null when the audio could not be measured. */
 export interface VoiceActivity {
   /** RMS level in dBFS, floored at SILENCE_FLOOR_DB. */
@@ -12,46 +14,13 @@ export interface VoiceActivity {
 /** A digital zero has no finite level; the meter shows it as this floor. */
 export const SILENCE_FLOOR_DB = -120;
 
-interface PcmLayout {
-  encoding: 'int' | 'float';
-  channels: number;
-  sampleRate: number;
-  bitsPerSample: number;
-  dataOffset: number;
-  dataLength: number;
-}
+type PcmLayout = WavHeader & { encoding: 'int' | 'float' };
 
-/**
- * Walks the RIFF chunks to the `fmt ` and `data` chunks. Streaming recorders write a data size of 0 or
- * 0xFFFFFFFF before they know it, so the size is clamped to what was actually received.
- */
+/** The header of an integer or float PCM WAV; other WAVE encodings (ADPCM, ...) cannot be measured here. */
 export function readPcmLayout(wav: Buffer): PcmLayout | undefined {
-  let offset = 12;
-  let format: Omit<PcmLayout, 'dataOffset' | 'dataLength'> | undefined;
-  for (let guard = 0; guard < 64 && offset + 8 <= wav.length; guard++) {
-    const id = wav.toString('latin1', offset, offset + 4);
-    const size = wav.readUInt32LE(offset + 4);
-    const body = offset + 8;
-    if (id === 'fmt ' && body + 16 <= wav.length) {
-      let tag = wav.readUInt16LE(body);
-      // WAVE_FORMAT_EXTENSIBLE keeps the real format in the first two bytes of the sub-format GUID.
-      if (tag === 0xfffe && body + 26 <= wav.length) tag = wav.readUInt16LE(body + 24);
-      if (tag !== 1 && tag !== 3) return undefined;
-      format = {
-        encoding: tag === 3 ? 'float' : 'int',
-        channels: wav.readUInt16LE(body + 2),
-        sampleRate: wav.readUInt32LE(body + 4),
-        bitsPerSample: wav.readUInt16LE(body + 14),
-      };
-    } else if (id === 'data') {
-      if (!format) return undefined;
-      const available = wav.length - body;
-      const dataLength = size === 0 || size > available ? available : size;
-      return { ...format, dataOffset: body, dataLength };
-    }
-    offset = body + size + (size % 2);
-  }
-  return undefined;
+  const header = readWavHeader(wav);
+  if (!header || (header.formatTag !== 1 && header.formatTag !== 3)) return undefined;
+  return { ...header, encoding: header.formatTag === 3 ? 'float' : 'int' };
 }
 
 function sampleReader(layout: PcmLayout): ((wav: Buffer, at: number) => number) | undefined {
