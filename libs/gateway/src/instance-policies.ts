@@ -1,18 +1,16 @@
 import {
   ConsecutiveBreaker,
   ExponentialBackoff,
+  TimeoutStrategy,
   bulkhead,
   circuitBreaker,
   handleWhen,
   retry,
+  timeout,
   type BulkheadPolicy,
   type CircuitBreakerPolicy,
-  type Event,
-  type ICancellationContext,
-  type IFailureEvent,
-  type IPolicy,
-  type ISuccessEvent,
   type RetryPolicy,
+  type TimeoutPolicy,
 } from 'cockatiel';
 import { isBackendFailure } from './gateway-errors';
 
@@ -56,44 +54,12 @@ export function instanceBulkhead(settings: InstancePolicySettings): BulkheadPoli
   return bulkhead(settings.maxConcurrent, settings.maxQueue);
 }
 
-/** No one listens to the innermost policy's events (`wrap` exposes the outermost one's). */
-const NO_EVENTS: Event<never> = () => ({ dispose: () => undefined });
-
 /**
- * The per-attempt timeout: what cockatiel's `timeout(ms, { strategy: Cooperative, abortOnReturn: false })`
- * does, without the event objects, wrapper promises and listener bookkeeping it allocates per call (they
- * showed up in the proxy's CPU profile). The call gets a signal that aborts when the caller's does or when
- * `timeoutMs` has passed; cooperative, so the HTTP call itself is aborted and its error is ours to name; not
- * aborting on return, because a proxied call returns at the response headers while its body is still
- * streaming.
+ * Cooperative, so the HTTP call itself is aborted and its error is ours to name; not aborting on return,
+ * because a proxied call returns at the response headers while its body is still streaming.
  */
-class AttemptTimeout implements IPolicy<ICancellationContext> {
-  declare readonly _altReturn: never;
-  readonly onSuccess: Event<ISuccessEvent> = NO_EVENTS;
-  readonly onFailure: Event<IFailureEvent> = NO_EVENTS;
-
-  constructor(readonly timeoutMs: number) {}
-
-  async execute<T>(
-    fn: (context: ICancellationContext) => PromiseLike<T> | T,
-    signal?: AbortSignal,
-  ): Promise<T> {
-    const aborter = new AbortController();
-    const abort = (): void => aborter.abort();
-    if (signal?.aborted) aborter.abort();
-    else signal?.addEventListener('abort', abort, { once: true });
-    const timer = setTimeout(abort, this.timeoutMs);
-    try {
-      return await fn({ signal: aborter.signal });
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', abort);
-    }
-  }
-}
-
-export function attemptTimeout(timeoutMs: number): IPolicy<ICancellationContext> {
-  return new AttemptTimeout(timeoutMs);
+export function attemptTimeout(timeoutMs: number): TimeoutPolicy {
+  return timeout(timeoutMs, { strategy: TimeoutStrategy.Cooperative, abortOnReturn: false });
 }
 
 /**
