@@ -1,4 +1,4 @@
-import type { SpeakerSegment, TranscriptSegment } from '@app/engines';
+import type { SpeakerSegment, TranscriptSegment, TranslationResult } from '@app/engines';
 import { PipelineStage, type StageJobData } from '../pipeline-names';
 
 /** A stage's progress; `skipped` when it had nothing to do (silence, or the transcription failed). */
@@ -47,15 +47,8 @@ export interface TranscriptRecord {
   processingMs: number;
 }
 
-export interface TranslationRecord {
-  text: string;
-  translatedText: string;
-  sourceLanguage: string;
-  targetLanguage: string;
-  confidence: number;
-  backend: string;
-  processingMs: number;
-}
+/** A translation is stored exactly as the engine adapter normalised it. */
+export type TranslationRecord = TranslationResult;
 
 /** Everything known about one pipeline job, assembled from the fields each stage writes. */
 export interface PipelineJobRecord {
