@@ -11,23 +11,12 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
 import { freePort } from '../test/support/free-port';
-
-interface LoadResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
-// autocannon ships no types; this is the part of its API the benchmark uses.
-type Autocannon = (options: { url: string; connections: number; duration: number }) => Promise<LoadResult>;
-const autocannon = createRequire(__filename)('autocannon') as Autocannon;
+import { autocannon, type LoadResult } from './autocannon';
 
 const NGINX = '/usr/sbin/nginx';
 const BODY = JSON.stringify({ status: 'healthy', service: 'bench' });

@@ -10,29 +10,13 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
 import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { Registry } from 'prom-client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OrchestrationConfig } from '@app/config';
 import { HttpInstrumentation } from '../libs/analytics/src/metrics/http-instrumentation';
-
-interface LoadResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
-type Autocannon = (options: {
-  url: string;
-  connections: number;
-  duration: number;
-  pipelining?: number;
-}) => Promise<LoadResult>;
-// autocannon ships no types; this is the part of its API the benchmark uses.
-const autocannon = createRequire(__filename)('autocannon') as Autocannon;
+import { autocannon, type LoadResult } from './autocannon';
 
 type Variant = 'on' | 'off';
 const PROXIED_PATH = '/api/whisper/models';
