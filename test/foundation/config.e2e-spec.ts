@@ -76,6 +76,23 @@ describe('configuration over REST', () => {
     expect((await request(running.url).get('/api/config')).body.monitoring.health_check_interval).toBe(2);
   });
 
+  it('applies a new log level at run time', async () => {
+    const log = running.app.getHttpAdapter().getInstance().log;
+    expect(log.level).toBe('warn');
+    await request(running.url)
+      .post('/api/config')
+      .set(ADMIN)
+      .send({ logging: { level: 'debug' } })
+      .expect(200);
+    expect(log.level).toBe('debug');
+    await request(running.url)
+      .post('/api/config')
+      .set(ADMIN)
+      .send({ logging: { level: 'warn' } })
+      .expect(200);
+    expect(log.level).toBe('warn');
+  });
+
   it('answers malformed JSON with a 400 JSON error, never an HTML page', async () => {
     const response = await request(running.url)
       .post('/api/config')

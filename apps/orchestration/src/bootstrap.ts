@@ -5,7 +5,13 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { LogController } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { HttpExceptionFilter, PinoNestLogger, createPinoLogger, createValidationPipe } from '@app/common';
+import {
+  DomainEvents,
+  HttpExceptionFilter,
+  PinoNestLogger,
+  createPinoLogger,
+  createValidationPipe,
+} from '@app/common';
 import { loadConfig, type ConfigSource, type OrchestrationConfig } from '@app/config';
 import { applyRouteBodyLimits, httpCorsOptions, httpServerOptions } from '@app/security';
 import { RealtimeIoAdapter } from '@app/realtime';
@@ -65,6 +71,14 @@ export async function createOrchestrationApp(source: ConfigSource): Promise<Orch
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, source), adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
+  });
+  // The log level is tunable at run time; the log file is opened once, so a new path waits for a restart.
+  app.get(DomainEvents).on('config.changed', ({ previous, current, changedSections }) => {
+    if (!changedSections.includes('logging')) return;
+    logger.level = current.logging.level;
+    if (current.logging.file !== previous.logging.file) {
+      logger.warn(`logging.file changed to ${current.logging.file ?? '(none)'}: applied at the next start`);
+    }
   });
   await app.register(multipart, {
     limits: { fileSize: config.pipeline.maxAudioBytes, files: 1, fields: 20, fieldSize: 64 * 1024 },
