@@ -84,7 +84,7 @@ export class GatewayClient implements BackendClient {
         signal: request.signal,
         timeoutMs: request.timeoutMs,
         attempt: async (instance, signal) => {
-          const answer = await this.transport.send(instance, {
+          const answer = await this.transport.read(instance, {
             method: request.method,
             target,
             headers,
@@ -95,7 +95,7 @@ export class GatewayClient implements BackendClient {
           return {
             status: answer.status,
             headers: flatHeaders(answer.headers),
-            body: Buffer.from(await answer.body.arrayBuffer()),
+            body: answer.body,
           };
         },
       });
@@ -126,19 +126,18 @@ export class GatewayClient implements BackendClient {
   ): Promise<ProbeResult> {
     const instance = this.instance(service, instanceId);
     const started = performance.now();
+    const deadline = AbortSignal.timeout(timeoutMs);
     try {
-      const answer = await this.transport.send(instance, {
+      const answer = await this.transport.read(instance, {
         method: 'GET',
         target: path,
         headers: {},
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: deadline,
         idleTimeoutMs: timeoutMs,
       });
-      const body = Buffer.from(await answer.body.arrayBuffer());
-      return { status: answer.status, body, durationMs: performance.now() - started };
+      return { status: answer.status, body: answer.body, durationMs: performance.now() - started };
     } catch (error) {
-      const timedOut = (error as Error).name === 'TimeoutError';
-      throw toGatewayApiError(service, timedOut ? new BackendTimeoutError(timeoutMs) : error);
+      throw toGatewayApiError(service, deadline.aborted ? new BackendTimeoutError(timeoutMs) : error);
     }
   }
 

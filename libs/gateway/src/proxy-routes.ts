@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
-import { finished } from 'node:stream';
+import { Readable, finished } from 'node:stream';
 import { HttpExceptionFilter, type ApiError } from '@app/common';
 import { ConfigStore, SERVICE_NAMES, type ServiceName } from '@app/config';
 import { badPathError, toGatewayApiError } from './gateway-errors';
@@ -17,21 +17,9 @@ const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
 /** Statuses that carry no body: the backend's (empty) stream is drained instead of sent. */
 const BODYLESS_STATUSES = new Set([204, 304]);
 
-/**
- * Answers up to this size are read whole and sent in one piece, like nginx's proxy buffers: cheaper than
- * piping for the many small JSON answers, and bounded. Larger or unsized answers stream.
- */
-const BUFFERED_BODY_BYTES = 64 * 1024;
-
-async function readSmallBody(answer: UpstreamResponse, settle: (error?: unknown) => void): Promise<Buffer> {
-  try {
-    const bytes = Buffer.from(await answer.body.arrayBuffer());
-    settle();
-    return bytes;
-  } catch (error) {
-    settle(error);
-    throw error;
-  }
+/** Lets an answer that will not be sent finish arriving, so that its connection can be reused. */
+function drain(body: UpstreamResponse['body']): void {
+  if (body instanceof Readable) body.on('error', () => undefined).resume();
 }
 
 function hasBody(request: FastifyRequest): boolean {
@@ -116,22 +104,21 @@ export class ProxyRoutes implements OnModuleInit {
             signal,
             idleTimeoutMs,
           }),
-        // Drained rather than destroyed, so the connection can be reused for the retry.
-        discard: (answer) => void answer.body.dump().catch(() => undefined),
+        discard: (answer) => drain(answer.body),
       });
-      const answer = delivered.answer;
-      const answerHeaders = downstreamResponseHeaders(answer.headers);
-      if (BODYLESS_STATUSES.has(answer.status) || request.method === 'HEAD') {
-        answer.body.resume();
+      const { status, headers: upstreamHeaders, body: answerBody } = delivered.answer;
+      void reply.code(status).headers(downstreamResponseHeaders(upstreamHeaders));
+      if (BODYLESS_STATUSES.has(status) || request.method === 'HEAD') {
+        drain(answerBody);
         delivered.settle();
-        return reply.code(answer.status).headers(answerHeaders).send();
+        return reply.send();
       }
-      if (Number(answer.headers['content-length']) <= BUFFERED_BODY_BYTES) {
-        const bytes = await readSmallBody(answer, delivered.settle);
-        return reply.code(answer.status).headers(answerHeaders).send(bytes);
+      if (answerBody instanceof Readable) {
+        finished(answerBody, (error) => delivered.settle(caller.signal.aborted ? undefined : error));
+      } else {
+        delivered.settle();
       }
-      finished(answer.body, (error) => delivered.settle(caller.signal.aborted ? undefined : error));
-      return reply.code(answer.status).headers(answerHeaders).send(answer.body);
+      return reply.send(answerBody);
     } catch (error) {
       body?.destroy();
       return this.fail(
