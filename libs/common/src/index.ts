@@ -8,3 +8,4 @@ export * from './common.module';
 export * from './logger';
 export * from './deadline';
 export * from './graceful-exit';
+export * from './bound-metrics';

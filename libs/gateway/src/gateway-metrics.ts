@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { METRICS_REGISTRY } from '@app/common';
+import { Gauge, type Registry } from 'prom-client';
+import { BoundCounter, BoundHistogram, METRICS_REGISTRY } from '@app/common';
 import type { ServiceName } from '@app/config';
 import type { BreakerState } from './backend-client';
 import { BackendPool } from './backend-pool';
@@ -19,17 +19,17 @@ const BREAKER_GAUGE: Record<BreakerState, number> = { closed: 0, half_open: 1, o
  */
 @Injectable()
 export class GatewayMetrics {
-  private readonly requests: Counter<'service' | 'backend_instance' | 'outcome'>;
-  private readonly duration: Histogram<'service' | 'backend_instance'>;
+  private readonly requests: BoundCounter<'service' | 'backend_instance' | 'outcome'>;
+  private readonly duration: BoundHistogram<'service' | 'backend_instance'>;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry, pool: BackendPool) {
-    this.requests = new Counter({
+    this.requests = new BoundCounter({
       name: 'orchestration_gateway_requests_total',
       help: 'Backend calls through the gateway, per attempt, by outcome',
       labelNames: ['service', 'backend_instance', 'outcome'],
       registers: [registry],
     });
-    this.duration = new Histogram({
+    this.duration = new BoundHistogram({
       name: 'orchestration_gateway_upstream_duration_seconds',
       help: 'Time from sending a call to a backend instance until its answer was complete',
       labelNames: ['service', 'backend_instance'],
@@ -72,8 +72,9 @@ export class GatewayMetrics {
     durationMs: number | null,
   ): void {
     const instance = instanceId ?? NO_INSTANCE;
-    this.requests.inc({ service, backend_instance: instance, outcome });
-    if (durationMs !== null)
-      this.duration.observe({ service, backend_instance: instance }, durationMs / 1000);
+    this.requests.series({ service, backend_instance: instance, outcome }).inc();
+    if (durationMs !== null) {
+      this.duration.series({ service, backend_instance: instance }).observe(durationMs / 1000);
+    }
   }
 }

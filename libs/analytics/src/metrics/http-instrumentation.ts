@@ -1,8 +1,8 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Counter, Histogram, type Registry } from 'prom-client';
-import { METRICS_REGISTRY } from '@app/common';
+import type { Registry } from 'prom-client';
+import { BoundCounter, BoundHistogram, METRICS_REGISTRY } from '@app/common';
 import { BOOT_CONFIG, type OrchestrationConfig } from '@app/config';
 import { METRIC } from './metric-names';
 
@@ -23,21 +23,21 @@ export const HTTP_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 
  */
 @Injectable()
 export class HttpInstrumentation implements OnModuleInit {
-  private readonly requests: Counter<'method' | 'route' | 'status'>;
-  private readonly duration: Histogram<'method' | 'route'>;
+  private readonly requests: BoundCounter<'method' | 'route' | 'status'>;
+  private readonly duration: BoundHistogram<'method' | 'route'>;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(METRICS_REGISTRY) registry: Registry,
     @Inject(BOOT_CONFIG) private readonly config: OrchestrationConfig,
   ) {
-    this.requests = new Counter({
+    this.requests = new BoundCounter({
       name: METRIC.httpRequests,
       help: 'HTTP requests answered, by method, route pattern and status code',
       labelNames: ['method', 'route', 'status'],
       registers: [registry],
     });
-    this.duration = new Histogram({
+    this.duration = new BoundHistogram({
       name: METRIC.httpDuration,
       help: 'HTTP request duration in seconds, from request received to response sent',
       labelNames: ['method', 'route'],
@@ -58,8 +58,8 @@ export class HttpInstrumentation implements OnModuleInit {
   observe(request: FastifyRequest, reply: FastifyReply): void {
     const method = KNOWN_METHODS.has(request.method) ? request.method : 'OTHER';
     const route = routeLabel(request);
-    this.requests.inc({ method, route, status: String(reply.statusCode) });
-    this.duration.observe({ method, route }, reply.elapsedTime / 1000);
+    this.requests.series({ method, route, status: String(reply.statusCode) }).inc();
+    this.duration.series({ method, route }).observe(reply.elapsedTime / 1000);
   }
 }
 
