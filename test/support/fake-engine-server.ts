@@ -55,8 +55,22 @@ async function parseFields(request: RecordedRequest): Promise<void> {
   }
 }
 
+export interface FakeEngineOptions {
+  /**
+   * Idle keep-alive of client connections. The 1 s default is announced as `Keep-Alive: timeout=1`, which
+   * undici treats as too short to reuse, so every call opens a new connection; a benchmark wants a server
+   * that keeps its connections, as real engine servers do (uvicorn: 5 s).
+   */
+  keepAliveMs?: number;
+  /** Keep every request in `requests` (default); a benchmark sending thousands of chunks turns it off. */
+  record?: boolean;
+}
+
 /** A loopback HTTP server standing in for an engine, recording every request it gets. */
-export async function startFakeEngine(handler: FakeHandler): Promise<FakeEngineServer> {
+export async function startFakeEngine(
+  handler: FakeHandler,
+  options: FakeEngineOptions = {},
+): Promise<FakeEngineServer> {
   let current = handler;
   const requests: RecordedRequest[] = [];
   // Delayed answers still pending at close are dropped, so a closed fake keeps no timer alive.
@@ -74,7 +88,7 @@ export async function startFakeEngine(handler: FakeHandler): Promise<FakeEngineS
         body: Buffer.concat(chunks),
         fields: new Map(),
       };
-      requests.push(recorded);
+      if (options.record ?? true) requests.push(recorded);
       void (async () => {
         let reply: FakeReply;
         try {
@@ -101,7 +115,7 @@ export async function startFakeEngine(handler: FakeHandler): Promise<FakeEngineS
       })();
     });
   });
-  server.keepAliveTimeout = 1000;
+  server.keepAliveTimeout = options.keepAliveMs ?? 1000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -93,22 +93,41 @@ export async function startRedis(name = 'redis', port?: number): Promise<Externa
   return { url: `redis://127.0.0.1:${chosen}`, port: chosen, process: child, stop: () => stopProcess(child) };
 }
 
+/** APY's own parallelism; each unset option keeps APY's default (one process, one pipeline per pair). */
+export interface ApertiumOptions {
+  /** `-j`: HTTP server processes, each with its own pipelines. */
+  processes?: number;
+  /** `-i`: translation pipelines APY may start per language pair (per process). */
+  maxPipesPerPair?: number;
+  /** `-u`: requests sharing one pipeline before APY starts another (up to `maxPipesPerPair`). */
+  maxUsersPerPipe?: number;
+}
+
 /**
  * Debian's Apertium APY with the installed eng-spa pair. APY binds every interface and has no option for
  * the address, so it is started through a wrapper that pins Tornado's bind to loopback. Debian's python3 by
  * full path: a python3 earlier on PATH (pyenv) lacks Debian's tornado.
  */
-export async function startApertium(): Promise<ExternalService> {
+export async function startApertium(options: ApertiumOptions = {}): Promise<ExternalService> {
   const port = await freePort();
+  const flags = [
+    ...(options.processes ? ['-j', String(options.processes)] : []),
+    ...(options.maxPipesPerPair ? ['-i', String(options.maxPipesPerPair)] : []),
+    ...(options.maxUsersPerPipe ? ['-u', String(options.maxUsersPerPipe)] : []),
+  ];
+  const argv = ['apertium-apy', '-p', String(port), ...flags, '/usr/share/apertium/modes'];
   const wrapper = [
     'import sys, tornado.tcpserver as t',
     'bind = t.TCPServer.bind',
     "t.TCPServer.bind = lambda self, port, address=None, *a, **k: bind(self, port, '127.0.0.1', *a, **k)",
-    `sys.argv = ['apertium-apy', '-p', '${port}', '/usr/share/apertium/modes']`,
+    `sys.argv = ${JSON.stringify(argv)}`,
     'from apertium_apy.apy import main',
     'main()',
   ].join('\n');
-  const child = spawn('/usr/bin/python3', ['-c', wrapper], { stdio: 'ignore' });
+  // With -j, Tornado forks the HTTP servers and restarts any that dies, and an orphaned one keeps serving:
+  // start APY in its own process group and stop the whole group.
+  const forks = (options.processes ?? 1) > 1;
+  const child = spawn('/usr/bin/python3', ['-c', wrapper], { stdio: 'ignore', detached: forks });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(
     async () => (await fetch(`${url}/listPairs`, { signal: AbortSignal.timeout(1000) })).ok,
@@ -118,7 +137,28 @@ export async function startApertium(): Promise<ExternalService> {
   );
   // The first translation starts the pair's pipeline; pay that once here rather than inside a test's timing.
   await fetch(`${url}/translate?langpair=eng|spa&q=hello`, { signal: AbortSignal.timeout(20000) });
-  return { url, port, process: child, stop: () => stopProcess(child) };
+  return { url, port, process: child, stop: () => (forks ? stopGroup(child) : stopProcess(child)) };
+}
+
+/** SIGTERM to every process of the child's group, SIGKILL after 5 s; resolves when the leader exited. */
+function stopGroup(child: ChildProcess): Promise<void> {
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+    } catch {
+      // the group is gone already
+    }
+  };
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => signalGroup('SIGKILL'), 5000);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    if (child.exitCode !== null || child.signalCode !== null) done();
+    else child.once('exit', done);
+    signalGroup('SIGTERM');
+  });
 }
 
 export function cleanServiceDirs(): void {
