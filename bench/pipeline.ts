@@ -1,30 +1,56 @@
 /**
  * Pipeline throughput and added latency: an instant fake speech-to-text engine (the livetranslate
- * contract) and the real Apertium APY (eng→spa), through the in-process driver and through BullMQ with 1
- * and 2 separate worker processes. Per chunk, "overhead" is the time from job creation to its last stage
+ * contract) and the real Apertium APY (eng→spa), through the in-process driver and through BullMQ with 1,
+ * 2, ... separate worker processes. Per chunk, "overhead" is the time from job creation to its last stage
  * finishing, minus the time spent in engine calls (as the adapters measured them): queueing, hand-offs
- * between stages, state writes. Usage: npm run bench:pipeline -- [--chunks 120] [--sessions 12] [--inflight 8] [--sequential 40]
+ * between stages, state writes. Every process runs `--concurrency` jobs per stage, so the pipeline's
+ * capacity is that times the number of worker processes; APY is started with enough parallelism that it
+ * is not the cap (see bench/README.md). CPU per process group is measured over each loaded pass.
+ *
+ * Usage: npm run bench:pipeline -- [--chunks 400] [--sessions 12] [--inflight 16] [--sequential 40]
+ *   [--concurrency 1] [--workers 1,2,3] [--apy-instances 1] [--apy-processes 2] [--apy-pipes 2] [--apy-users 1]
  */
-import { loadavg } from 'node:os';
-import { startApp, type RunningApp } from '../test/support/app-harness';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { pipelineConfigFile, livetranslateWhisperReply } from '../test/pipeline/pipeline-harness';
+import { startApp } from '../test/support/app-harness';
 import { startFakeEngine } from '../test/support/fake-engine-server';
-import { startPipelineWorker, type WorkerProcess } from '../test/support/pipeline-worker-process';
-import { spawn } from 'node:child_process';
 import { freePort } from '../test/support/free-port';
-import { startApertium } from '../test/support/test-services';
+import { startPipelineWorker, type WorkerProcess } from '../test/support/pipeline-worker-process';
+import { startApertium, type ExternalService } from '../test/support/test-services';
 import { tone } from '../test/support/wav';
 import { LatencySamples } from './latency-stats';
+import { CpuMeter } from './process-cpu';
 
-function option(name: string, fallback: number): number {
+function option(name: string, fallback: number, min = 1): number {
   const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number ≥ ${min}`);
+  return value;
 }
 
-const CHUNKS = option('chunks', 120);
+function listOption(name: string, fallback: number[]): number[] {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index < 0) return fallback;
+  const values = (process.argv[index + 1] ?? '').split(',').map(Number);
+  if (values.some((v) => !Number.isInteger(v) || v < 1)) throw new Error(`--${name} takes e.g. 1,2,3`);
+  return values.sort((a, b) => a - b);
+}
+
+const CHUNKS = option('chunks', 400);
 const SESSIONS = option('sessions', 12);
-const IN_FLIGHT = option('inflight', 8);
+const IN_FLIGHT = option('inflight', 16);
 const LATENCY_CHUNKS = option('sequential', 40);
+/** Jobs per stage that each process (the in-process orchestrator, each worker) runs at once. */
+const CONCURRENCY = option('concurrency', 1);
+const WORKERS = listOption('workers', [1, 2, 3]);
+const APY_INSTANCES = option('apy-instances', 1);
+/** APY's -j, -i and -u (0: APY's default). */
+const APY_OPTIONS = {
+  processes: option('apy-processes', 2, 0),
+  maxPipesPerPair: option('apy-pipes', 2, 0),
+  maxUsersPerPipe: option('apy-users', 1, 0),
+};
 
 interface JobView {
   state: string;
@@ -57,6 +83,18 @@ async function finished(url: string, jobId: string): Promise<JobView> {
   throw new Error(`job ${jobId} did not finish`);
 }
 
+/**
+ * Waits for every job, looking at one job at a time in submission order (jobs finish roughly in that
+ * order). One poll per job per 25 ms for every outstanding job would be thousands of requests per second
+ * on the same two cores as the pipeline being measured; the timings come from the job records, not from
+ * when the poll saw them.
+ */
+async function allFinished(url: string, ids: string[]): Promise<JobView[]> {
+  const views: JobView[] = [];
+  for (const id of ids) views.push(await finished(url, id));
+  return views;
+}
+
 interface Pass {
   chunks: number;
   inFlight: number;
@@ -74,39 +112,50 @@ async function runPass(url: string, run: number, pass: Pass): Promise<JobView[]>
     while (next < pass.chunks) {
       const chunk = next++;
       const id = await submit(url, audio, `bench-${run}-${chunk % pass.sessions}`, chunk);
-      ids.push(id);
+      ids[chunk] = id;
       if (pass.sequential) views.push(await finished(url, id));
     }
   };
   await Promise.all(Array.from({ length: pass.inFlight }, submitter));
-  return pass.sequential ? views : Promise.all(ids.map((id) => finished(url, id)));
+  return pass.sequential ? views : allFinished(url, ids);
 }
 
-/** Overhead from a sequential pass (one chunk at a time), throughput from a loaded pass. */
-async function measure(label: string, url: string, run: number): Promise<Record<string, string | number>> {
+const loadedPass = (chunks = CHUNKS): Pass => ({
+  chunks,
+  inFlight: IN_FLIGHT,
+  sessions: SESSIONS,
+  sequential: false,
+});
+
+interface Row {
+  driver: string;
+  slots: number;
+  jobsPerSecond: number;
+  latency: Summary;
+  load: Summary;
+  cpu: Record<string, number>;
+}
+
+/** Overhead from a sequential pass (one chunk at a time), throughput and CPU from a loaded pass. */
+async function measure(driver: string, slots: number, url: string, run: number, cpu: CpuMeter): Promise<Row> {
   const latency = summarise(
     await runPass(url, run, { chunks: LATENCY_CHUNKS, inFlight: 1, sessions: 1, sequential: true }),
   );
-  const load = summarise(
-    await runPass(url, run + 100, {
-      chunks: CHUNKS,
-      inFlight: IN_FLIGHT,
-      sessions: SESSIONS,
-      sequential: false,
-    }),
-  );
-  process.stderr.write(`${label}: ${JSON.stringify({ latency, load })}\n`);
-  return {
-    driver: label,
-    'jobs/s (loaded)': load.jobsPerSecond,
-    'overhead p50 ms': latency.p50,
-    'overhead p99 ms': latency.p99,
-    'overhead p50 ms (loaded)': load.p50,
-    failed: latency.failed + load.failed,
-  };
+  cpu.start();
+  const load = summarise(await runPass(url, run + 100, loadedPass()));
+  const used = cpu.stop();
+  process.stderr.write(`${driver}: ${JSON.stringify({ latency, load, cpu: used })}\n`);
+  return { driver, slots, jobsPerSecond: load.jobsPerSecond, latency, load, cpu: used };
 }
 
-function summarise(views: JobView[]): { jobsPerSecond: number; p50: number; p99: number; failed: number } {
+interface Summary {
+  jobsPerSecond: number;
+  p50: number;
+  p99: number;
+  failed: number;
+}
+
+function summarise(views: JobView[]): Summary {
   const overhead = new LatencySamples();
   let first = Infinity;
   let last = 0;
@@ -137,11 +186,52 @@ function summarise(views: JobView[]): { jobsPerSecond: number; p50: number; p99:
   };
 }
 
+interface Orchestrator {
+  url: string;
+  child: ChildProcess;
+  close(): Promise<void>;
+}
+
+/**
+ * The orchestrator in its own process (this file run with --serve), so that its CPU is told apart from the
+ * load client's and the fake engine's, which stay in the benchmark's process.
+ */
+function startOrchestrator(env: Record<string, string | undefined>): Promise<Orchestrator> {
+  const child = fork(__filename, ['--serve'], {
+    env: { ...process.env, BENCH_ORCHESTRATOR_ENV: JSON.stringify(env) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  return new Promise((done, fail) => {
+    child.once('message', (message: { url: string }) =>
+      done({
+        url: message.url,
+        child,
+        close: async () => {
+          child.disconnect();
+          await exited;
+        },
+      }),
+    );
+    child.once('exit', (code) => fail(new Error(`orchestrator exited with ${code}`)));
+  });
+}
+
+async function serveOrchestrator(): Promise<void> {
+  const app = await startApp(
+    JSON.parse(process.env.BENCH_ORCHESTRATOR_ENV ?? '{}') as Record<string, string>,
+  );
+  process.send?.({ url: app.url });
+  process.once('disconnect', () => {
+    void app.close().finally(() => process.exit(0));
+  });
+}
+
 /**
  * Redis as commonly deployed (no fsync per write). The test suites' Redis fsyncs every write (appendfsync
  * always) to survive restarts, which on this shared disk would dominate the BullMQ numbers.
  */
-async function startBenchRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+async function startBenchRedis(): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const port = await freePort();
   const child = spawn(
     'redis-server',
@@ -160,6 +250,7 @@ async function startBenchRedis(): Promise<{ url: string; stop(): Promise<void> }
   }
   return {
     url: `redis://127.0.0.1:${port}`,
+    pid: child.pid ?? 0,
     stop: async () => {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
@@ -167,57 +258,116 @@ async function startBenchRedis(): Promise<{ url: string; stop(): Promise<void> }
   };
 }
 
+function table(rows: Row[]): string {
+  const base = rows.find((row) => row.driver === 'BullMQ, 1 worker process');
+  const header = [
+    'driver',
+    'stage slots',
+    'jobs/s (loaded)',
+    'vs 1 worker',
+    'overhead p50 ms',
+    'overhead p99 ms',
+    'overhead p50 ms (loaded)',
+    'CPU % orchestrator / workers / APY / Redis / bench / other = machine',
+    'failed',
+  ];
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
+  for (const row of rows) {
+    const { cpu } = row;
+    lines.push(
+      `| ${[
+        row.driver,
+        row.slots,
+        row.jobsPerSecond,
+        base ? `${(row.jobsPerSecond / base.jobsPerSecond).toFixed(2)}×` : '',
+        row.latency.p50,
+        row.latency.p99,
+        row.load.p50,
+        `${cpu.orchestrator} / ${cpu.workers} / ${cpu.apy} / ${cpu.redis} / ${cpu.bench} / ${cpu.other} = ${cpu.machine}`,
+        row.latency.failed + row.load.failed,
+      ].join(' | ')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
 async function main(): Promise<void> {
-  const [redis, apertium] = await Promise.all([startBenchRedis(), startApertium()]);
-  const whisper = await startFakeEngine((r) => livetranslateWhisperReply(r, 'Good morning, my friend'));
+  const redis = await startBenchRedis();
+  const apertiums: ExternalService[] = [];
+  for (let i = 0; i < APY_INSTANCES; i++) apertiums.push(await startApertium(APY_OPTIONS));
+  const whisper = await startFakeEngine((r) => livetranslateWhisperReply(r, 'Good morning, my friend'), {
+    keepAliveMs: 5000,
+    record: false,
+  });
   const services = {
     WHISPER_SERVICE_URL: whisper.url,
-    TRANSLATION_SERVICE_URL: apertium.url,
+    TRANSLATION_SERVICE_URL: apertiums.map((a) => a.url).join(','),
     TRANSLATION_SERVICE_KIND: 'apertium',
   };
-  const rows: Record<string, string | number>[] = [];
+  const workers: WorkerProcess[] = [];
+  let app: Orchestrator | undefined;
+  const cpu = new CpuMeter([
+    { name: 'orchestrator', pids: () => [app?.child.pid ?? 0], tree: false },
+    { name: 'workers', pids: () => workers.map((w) => w.child.pid ?? 0), tree: true },
+    { name: 'apy', pids: () => apertiums.map((a) => a.process.pid ?? 0), tree: true },
+    { name: 'redis', pids: () => [redis.pid], tree: false },
+    // this process: the load client and the fake speech-to-text engine
+    { name: 'bench', pids: () => [process.pid], tree: false },
+  ]);
+  const rows: Row[] = [];
   const load = () => loadavg()[0].toFixed(1);
   const loadBefore = load();
-  let app: RunningApp | undefined;
-  const workers: WorkerProcess[] = [];
   try {
-    app = await startApp({ ...services, CONFIG_FILE: pipelineConfigFile({ concurrency: 8 }) });
-    await measure('warm-up', app.url, 0);
-    rows.push(await measure('in-process', app.url, 1));
+    app = await startOrchestrator({
+      ...services,
+      CONFIG_FILE: pipelineConfigFile({ concurrency: CONCURRENCY }),
+    });
+    await runPass(app.url, 0, loadedPass());
+    rows.push(await measure('in-process', CONCURRENCY, app.url, 1, cpu));
     await app.close();
 
-    const bullConfig = pipelineConfigFile({ concurrency: 8, run_workers_in_process: false });
+    const bullConfig = pipelineConfigFile({ concurrency: CONCURRENCY, run_workers_in_process: false });
     const bullEnv = { ...services, REDIS_URL: redis.url, CONFIG_FILE: bullConfig };
-    app = await startApp(bullEnv);
-    for (const count of [1, 2]) {
+    app = await startOrchestrator(bullEnv);
+    for (const count of WORKERS) {
       while (workers.length < count) {
         const worker = startPipelineWorker(bullEnv);
         workers.push(worker);
         await worker.ready(120_000);
       }
-      if (count === 1) await measure('warm-up', app.url, 10);
-      rows.push(await measure(`bullmq, ${count} worker${count > 1 ? 's' : ''}`, app.url, 10 + count));
+      // A fresh process runs its first jobs unoptimised; warm every worker before measuring.
+      await runPass(app.url, 10 * count, loadedPass(Math.min(CHUNKS, 60 * count)));
+      const label = `BullMQ, ${count} worker process${count > 1 ? 'es' : ''}`;
+      rows.push(await measure(label, CONCURRENCY * count, app.url, 10 * count + 1, cpu));
     }
   } finally {
     await Promise.all(workers.map((w) => w.kill('SIGTERM')));
     await app?.close();
     await whisper.close();
-    await Promise.all([redis.stop(), apertium.stop()]);
+    await Promise.all([redis.stop(), ...apertiums.map((a) => a.stop())]);
   }
-  const columns = Object.keys(rows[0]);
-  process.stdout.write(`\n| ${columns.join(' | ')} |\n|${columns.map(() => '---').join('|')}|\n`);
-  for (const row of rows) process.stdout.write(`| ${columns.map((c) => row[c]).join(' | ')} |\n`);
+  const one = rows.find((row) => row.driver === 'BullMQ, 1 worker process');
+  const two = rows.find((row) => row.driver === 'BullMQ, 2 worker processes');
+  const apy =
+    `${APY_INSTANCES} APY instance${APY_INSTANCES > 1 ? 's' : ''} (` +
+    `-j ${APY_OPTIONS.processes || 1} -i ${APY_OPTIONS.maxPipesPerPair || 1} -u ${APY_OPTIONS.maxUsersPerPipe || 5})`;
+  process.stdout.write(`\n${table(rows)}\n\n`);
+  if (one && two)
+    process.stdout.write(
+      `2 workers / 1 worker: ${(two.jobsPerSecond / one.jobsPerSecond).toFixed(2)}× jobs/s\n`,
+    );
   process.stdout.write(
-    `\nOverhead: ${LATENCY_CHUNKS} chunks of 1 s WAV sent one after the other. Loaded: ${CHUNKS} chunks over ` +
-      `${SESSIONS} sessions with ${IN_FLIGHT} uploads in flight. One target language (es); ` +
-      `load average ${loadBefore} before, ${load()} after; ${new Date().toISOString()}\n`,
+    `Overhead: ${LATENCY_CHUNKS} chunks of 1 s WAV sent one after the other. Loaded: ${CHUNKS} chunks over ` +
+      `${SESSIONS} sessions with ${IN_FLIGHT} uploads in flight. One target language (es). ` +
+      `Concurrency ${CONCURRENCY} per stage per process; stage slots = concurrency × processes running stages. ` +
+      `${apy}. CPU in % of one core over the loaded pass (${cpus().length} cores). ` +
+      `Load average ${loadBefore} before, ${load()} after; ${new Date().toISOString()}\n`,
   );
 }
 
-main().then(
-  () => process.exit(0),
-  (error: Error) => {
-    process.stderr.write(`${error.stack ?? error.message}\n`);
-    process.exit(1);
-  },
-);
+const fail = (error: Error): void => {
+  process.stderr.write(`${error.stack ?? error.message}\n`);
+  process.exit(1);
+};
+if (process.argv[2] === '--serve') serveOrchestrator().catch(fail);
+else main().then(() => process.exit(0), fail);

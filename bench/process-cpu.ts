@@ -1,0 +1,105 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+
+/** Linux reports process CPU time in clock ticks; USER_HZ is 100 on every mainstream kernel build. */
+const TICKS_PER_SECOND = 100;
+
+interface ProcStat {
+  pid: number;
+  name: string;
+  ppid: number;
+  /** user + system time in ticks */
+  ticks: number;
+}
+
+/** Fields of /proc/<pid>/stat after the command name, which may itself contain spaces and parentheses. */
+function readStat(pid: number): ProcStat | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    // fields[0] is field 3 (state): ppid is field 4, utime 14, stime 15
+    const name = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
+    return { pid, name, ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+  } catch {
+    return undefined; // exited meanwhile
+  }
+}
+
+function allProcesses(): ProcStat[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map((name) => readStat(Number(name)))
+    .filter((stat): stat is ProcStat => stat !== undefined);
+}
+
+/** A process and all its descendants (APY's forked servers and their translation pipelines). */
+function treeTicks(roots: number[], processes: ProcStat[], withDescendants: boolean): Map<number, number> {
+  const byParent = new Map<number, ProcStat[]>();
+  for (const stat of processes) byParent.set(stat.ppid, [...(byParent.get(stat.ppid) ?? []), stat]);
+  const byPid = new Map(processes.map((stat) => [stat.pid, stat]));
+  const ticks = new Map<number, number>();
+  const visit = (pid: number) => {
+    const stat = byPid.get(pid);
+    if (!stat || ticks.has(pid)) return;
+    ticks.set(pid, stat.ticks);
+    if (withDescendants) for (const child of byParent.get(pid) ?? []) visit(child.pid);
+  };
+  roots.forEach(visit);
+  return ticks;
+}
+
+/** Whole-machine busy and total jiffies from /proc/stat (idle and iowait count as not busy). */
+function machineJiffies(): { busy: number; total: number } {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - cpu[3] - cpu[4], total };
+}
+
+export interface ProcessGroup {
+  name: string;
+  pids: () => number[];
+  /** Count the processes' descendants too. */
+  tree: boolean;
+}
+
+/**
+ * CPU used by groups of processes between `start()` and `stop()`, in percent of one core (200 = two cores
+ * busy), and the whole machine's (`machine`, same unit: at most 100 × cores). A process that exits in between loses its time; the groups
+ * measured here live through the whole pass.
+ */
+export class CpuMeter {
+  private before = new Map<string, Map<number, number>>();
+  private machineBefore = machineJiffies();
+  private startedAt = 0;
+
+  constructor(private readonly groups: ProcessGroup[]) {}
+
+  start(): void {
+    const processes = allProcesses();
+    this.before = new Map(this.groups.map((g) => [g.name, treeTicks(g.pids(), processes, g.tree)]));
+    this.machineBefore = machineJiffies();
+    this.startedAt = performance.now();
+  }
+
+  stop(): Record<string, number> {
+    const seconds = (performance.now() - this.startedAt) / 1000;
+    const processes = allProcesses();
+    const result: Record<string, number> = {};
+    for (const group of this.groups) {
+      const before = this.before.get(group.name) ?? new Map<number, number>();
+      let ticks = 0;
+      for (const [pid, now] of treeTicks(group.pids(), processes, group.tree)) {
+        ticks += now - (before.get(pid) ?? 0);
+      }
+      result[group.name] = Math.round((ticks / TICKS_PER_SECOND / seconds) * 100);
+    }
+    const machine = machineJiffies();
+    const share =
+      (machine.busy - this.machineBefore.busy) / Math.max(1, machine.total - this.machineBefore.total);
+    result.machine = Math.round(share * cpus().length * 100);
+    // Whatever the groups do not explain: other people's jobs, short-lived processes, kernel work.
+    const grouped = this.groups.reduce((sum, group) => sum + result[group.name], 0);
+    result.other = Math.max(0, result.machine - grouped);
+    return result;
+  }
+}
