@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import type { Registry } from 'prom-client';
 import { DomainEvents, METRICS_REGISTRY, type ActivityEvent } from '@app/common';
 import { GatewayStats, type BreakerTransitionEvent } from '@app/gateway';
@@ -106,6 +107,36 @@ describe('gateway resilience policies', () => {
     backend.release();
     expect((await first).status).toBe(200);
     expect((await queued).status).toBe(200);
+  });
+
+  it('cancels the calls of clients that hang up, at the backend or queued (never sent), without counting them against it', async () => {
+    const [app, [backend]] = await boot(1);
+    tuneGateway(app, { retries: 0, max_concurrent_per_instance: 1, max_queue_per_instance: 1 });
+    backend.behaviour = 'stall';
+    const stats = app.app.get(GatewayStats);
+    const inFlight = () => stats.snapshot().services[0].inFlight;
+    const { hostname, port } = new URL(app.url);
+    const hangingUp = () => {
+      const call = httpRequest({ host: hostname, port, path: '/api/whisper/work' });
+      call.on('error', () => undefined);
+      call.end();
+      return call;
+    };
+    const atBackend = hangingUp();
+    await waitUntil(() => backend.hits === 1, 'the first call at the backend');
+    const queued = hangingUp();
+    await waitUntil(() => inFlight() === 2, 'the second call to wait in the queue');
+
+    // cockatiel's bulkhead keeps a cancelled call's queue place until its turn, then drops it unsent.
+    queued.destroy();
+    atBackend.destroy();
+    await waitUntil(() => inFlight() === 0, 'both calls to be cancelled');
+    expect(backend.hits).toBe(1);
+    const instance = stats.snapshot().services[0].instances[0];
+    expect(instance).toMatchObject({ errors: 0, breaker: 'closed' });
+
+    backend.behaviour = 'ok';
+    expect((await rawRequest(app.url, 'GET', '/api/whisper/work')).status).toBe(200);
   });
 
   it('sends a whisper-cpp instance one call at a time and queues the rest in the gateway', async () => {

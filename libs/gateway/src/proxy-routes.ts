@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import type { Socket } from 'node:net';
 import { Readable, finished } from 'node:stream';
 import { HttpExceptionFilter, type ApiError } from '@app/common';
 import { ConfigStore, SERVICE_NAMES, type ServiceName } from '@app/config';
@@ -20,6 +21,24 @@ const BODYLESS_STATUSES = new Set([204, 304]);
 /** Lets an answer that will not be sent finish arriving, so that its connection can be reused. */
 function drain(body: UpstreamResponse['body']): void {
   if (body instanceof Readable) body.on('error', () => undefined).resume();
+}
+
+const CLIENT_GONE = new WeakMap<Socket, AbortSignal>();
+
+/**
+ * Aborted when the client's connection closes. One per connection rather than per request (an abort
+ * signal and its listeners are a noticeable part of a proxied call's cost): every request on a connection
+ * is in flight only while the connection is open, and a client that hangs up closes the connection.
+ */
+function clientGoneSignal(socket: Socket): AbortSignal {
+  let signal = CLIENT_GONE.get(socket);
+  if (!signal) {
+    const controller = new AbortController();
+    socket.once('close', () => controller.abort());
+    signal = controller.signal;
+    CLIENT_GONE.set(socket, signal);
+  }
+  return signal;
 }
 
 function hasBody(request: FastifyRequest): boolean {
@@ -72,11 +91,8 @@ export class ProxyRoutes implements OnModuleInit {
       this.stats.record(service, null, 'bad_path', null);
       return this.fail(request, reply, badPathError(service, path.reason));
     }
-    // The client hanging up cancels the backend call and, if it is streaming, the answer's body.
-    const caller = new AbortController();
-    reply.raw.once('close', () => {
-      if (!reply.raw.writableFinished) caller.abort();
-    });
+    // The client hanging up cancels the backend call; a streaming answer's body is destroyed with the reply.
+    const callerGone = clientGoneSignal(request.raw.socket);
     const withBody = hasBody(request);
     const bodyLimit = request.routeOptions.bodyLimit;
     if (Number(request.headers['content-length'] ?? 0) > bodyLimit) {
@@ -94,7 +110,7 @@ export class ProxyRoutes implements OnModuleInit {
       const delivered = await this.dispatcher.dispatch<UpstreamResponse>(service, {
         // A request body is a one-shot stream here, so only bodiless idempotent calls are repeated.
         retryable: IDEMPOTENT_METHODS.has(request.method) && !withBody,
-        signal: caller.signal,
+        signal: callerGone,
         attempt: (instance, signal) =>
           this.transport.send(instance, {
             method: request.method,
@@ -114,7 +130,7 @@ export class ProxyRoutes implements OnModuleInit {
         return reply.send();
       }
       if (answerBody instanceof Readable) {
-        finished(answerBody, (error) => delivered.settle(caller.signal.aborted ? undefined : error));
+        finished(answerBody, (error) => delivered.settle(callerGone.aborted ? undefined : error));
       } else {
         delivered.settle();
       }
