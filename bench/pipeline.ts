@@ -8,7 +8,8 @@
  * is not the cap (see bench/README.md). CPU per process group is measured over each loaded pass.
  *
  * Usage: npm run bench:pipeline -- [--chunks 400] [--sessions 12] [--inflight 16] [--sequential 40]
- *   [--concurrency 1] [--workers 1,2,3] [--apy-instances 1] [--apy-processes 2] [--apy-pipes 2] [--apy-users 1]
+ *   [--concurrency 1] [--workers 1,2,3] [--stt-ms 0] [--apy-instances 1] [--apy-processes 2] [--apy-pipes 2]
+ *   [--apy-users 1]
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -44,6 +45,11 @@ const LATENCY_CHUNKS = option('sequential', 40);
 /** Jobs per stage that each process (the in-process orchestrator, each worker) runs at once. */
 const CONCURRENCY = option('concurrency', 1);
 const WORKERS = listOption('workers', [1, 2, 3]);
+/**
+ * How long the fake speech-to-text engine takes per chunk (0: instant, the issue's set-up). A real engine
+ * takes this long on another machine, without this machine's CPU; jobs then wait on the engine, not on CPU.
+ */
+const STT_MS = option('stt-ms', 0, 0);
 const APY_INSTANCES = option('apy-instances', 1);
 /** APY's -j, -i and -u (0: APY's default). */
 const APY_OPTIONS = {
@@ -295,10 +301,10 @@ async function main(): Promise<void> {
   const redis = await startBenchRedis();
   const apertiums: ExternalService[] = [];
   for (let i = 0; i < APY_INSTANCES; i++) apertiums.push(await startApertium(APY_OPTIONS));
-  const whisper = await startFakeEngine((r) => livetranslateWhisperReply(r, 'Good morning, my friend'), {
-    keepAliveMs: 5000,
-    record: false,
-  });
+  const whisper = await startFakeEngine(
+    (r) => ({ ...livetranslateWhisperReply(r, 'Good morning, my friend'), delayMs: STT_MS }),
+    { keepAliveMs: 5000, record: false },
+  );
   const services = {
     WHISPER_SERVICE_URL: whisper.url,
     TRANSLATION_SERVICE_URL: apertiums.map((a) => a.url).join(','),
@@ -359,6 +365,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `Overhead: ${LATENCY_CHUNKS} chunks of 1 s WAV sent one after the other. Loaded: ${CHUNKS} chunks over ` +
       `${SESSIONS} sessions with ${IN_FLIGHT} uploads in flight. One target language (es). ` +
+      `Speech-to-text: ${STT_MS > 0 ? `fake answering after ${STT_MS} ms` : 'instant fake'}. ` +
       `Concurrency ${CONCURRENCY} per stage per process; stage slots = concurrency × processes running stages. ` +
       `${apy}. CPU in % of one core over the loaded pass (${cpus().length} cores). ` +
       `Load average ${loadBefore} before, ${load()} after; ${new Date().toISOString()}\n`,

@@ -8,7 +8,7 @@ interface ProcStat {
   pid: number;
   name: string;
   ppid: number;
-  /** user + system time in ticks */
+  /** user + system time in ticks, its own and that of the children it has waited for */
   ticks: number;
 }
 
@@ -17,9 +17,11 @@ function readStat(pid: number): ProcStat | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    // fields[0] is field 3 (state): ppid is field 4, utime 14, stime 15
     const name = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
-    return { pid, name, ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+    // fields[0] is field 3 (state): ppid is field 4, utime 14, stime 15, and 16-17 the same for children
+    // it has waited for, so that an APY pipeline restarted during a pass still counts for APY.
+    const ticks = fields.slice(11, 15).reduce((sum, value) => sum + Number(value), 0);
+    return { pid, name, ppid: Number(fields[1]), ticks };
   } catch {
     return undefined; // exited meanwhile
   }
@@ -64,8 +66,8 @@ export interface ProcessGroup {
 
 /**
  * CPU used by groups of processes between `start()` and `stop()`, in percent of one core (200 = two cores
- * busy), and the whole machine's (`machine`, same unit: at most 100 × cores). A process that exits in between loses its time; the groups
- * measured here live through the whole pass.
+ * busy), and the whole machine's (`machine`, same unit: at most 100 × cores). The groups' root processes
+ * live through the whole pass; a descendant that exits counts through its parent's children time.
  */
 export class CpuMeter {
   private before = new Map<string, Map<number, number>>();
@@ -86,11 +88,11 @@ export class CpuMeter {
     const processes = allProcesses();
     const result: Record<string, number> = {};
     for (const group of this.groups) {
+      // Sums over the processes at each end: a child that exited and was reaped in between is in its
+      // parent's children time at the end, and in its own at the start.
+      const sum = (ticks: Map<number, number>) => [...ticks.values()].reduce((a, b) => a + b, 0);
       const before = this.before.get(group.name) ?? new Map<number, number>();
-      let ticks = 0;
-      for (const [pid, now] of treeTicks(group.pids(), processes, group.tree)) {
-        ticks += now - (before.get(pid) ?? 0);
-      }
+      const ticks = sum(treeTicks(group.pids(), processes, group.tree)) - sum(before);
       result[group.name] = Math.round((ticks / TICKS_PER_SECOND / seconds) * 100);
     }
     const machine = machineJiffies();
