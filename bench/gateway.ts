@@ -17,10 +17,12 @@ import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
 import { freePort } from '../test/support/free-port';
 import { autocannon, type LoadResult } from './autocannon';
+import { CpuMeter } from './process-cpu';
 
 const NGINX = '/usr/sbin/nginx';
 const BODY = JSON.stringify({ status: 'healthy', service: 'bench' });
 const WARMUP_SECONDS = 2;
+const STARTUP_SECONDS = 30;
 /** A load average above this before the run means other jobs share the cores. */
 const BUSY_LOAD = 1.5;
 /** Sequential requests for the latency figures: bounded in count and in time. */
@@ -71,23 +73,47 @@ function serveNodeProxy(backendUrl: string): void {
   process.on('disconnect', () => process.exit(0));
 }
 
-/** Child mode: the real orchestrator with the backend as its only whisper instance. */
-async function serveGateway(backendUrl: string): Promise<void> {
-  const { createOrchestrationApp } = await import('../apps/orchestration/src/bootstrap');
-  const { app } = await createOrchestrationApp({
+/**
+ * The real orchestrator as production runs it (`node dist/...`, built by the npm script first), with the
+ * backend as its only whisper instance.
+ */
+async function startGateway(backendUrl: string): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [resolve(__dirname, '../dist/apps/orchestration/src/main.js')], {
+    stdio: ['ignore', 'inherit', 'inherit'],
     env: {
+      ...process.env,
       NODE_ENV: 'development',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      HOST: '127.0.0.1',
+      PORT: String(port),
       WHISPER_SERVICE_URL: backendUrl,
       // One client at thousands of requests per second is not what the rate limits are for.
       RATE_LIMIT_PROXY: '0',
       RATE_LIMIT_API: '0',
     },
-    cwd: resolve(__dirname, '..'),
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  process.send?.({ port: (app.getHttpServer().address() as AddressInfo).port });
-  process.on('disconnect', () => void app.close().finally(() => process.exit(0)));
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilAnswering(`${url}/api/health/live`, child, 'the orchestrator');
+  return { child, url };
+}
+
+async function waitUntilAnswering(url: string, child: ChildProcess, what: string): Promise<void> {
+  const deadline = Date.now() + STARTUP_SECONDS * 1000;
+  while (
+    !(await fetch(url).then(
+      (answer) => answer.ok,
+      () => false,
+    ))
+  ) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`${what} did not start`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
+function pidOf(child: ChildProcess): number {
+  if (child.pid === undefined) throw new Error('a benchmark server did not start');
+  return child.pid;
 }
 
 function startChild(args: string[]): Promise<{ child: ChildProcess; url: string }> {
@@ -112,7 +138,10 @@ type NginxSetup = 'plain' | 'keepalive';
  * process) with an upstream keep-alive pool, the stricter baseline. Access logs off in both, as in the
  * orchestrator at LOG_LEVEL=warn.
  */
-async function startNginx(backendUrl: string, setup: NginxSetup): Promise<{ stop: () => void; url: string }> {
+async function startNginx(
+  backendUrl: string,
+  setup: NginxSetup,
+): Promise<{ stop: () => void; url: string; pid: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-nginx-'));
   const port = await freePort();
   const upstream = new URL(backendUrl).host;
@@ -146,18 +175,11 @@ http {
     stdio: 'inherit',
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 10_000;
-  while (
-    !(await fetch(url).then(
-      (r) => r.ok,
-      () => false,
-    ))
-  ) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error('nginx did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitUntilAnswering(`${url}/health`, child, 'nginx');
   return {
     url,
+    // The master: its workers are counted with it.
+    pid: pidOf(child),
     stop: () => {
       child.kill('SIGQUIT');
       rmSync(dir, { recursive: true, force: true });
@@ -165,13 +187,27 @@ http {
   };
 }
 
+interface LoadRun {
+  load: LoadResult;
+  /** CPU time of the answering server's processes per request: steadier than req/s on a shared machine. */
+  serverCpuMicros: number;
+}
+
 /** Throughput at `connections`; a handful of connection errors on a busy machine is reported, not fatal. */
-async function measure(url: string, connections: number, duration: number): Promise<LoadResult> {
-  const result = await autocannon({ url, connections, duration });
-  if (result.non2xx || result.errors > result.requests.total / 100 || result.timeouts) {
-    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+async function measure(
+  url: string,
+  connections: number,
+  duration: number,
+  serverPid: number,
+): Promise<LoadRun> {
+  const meter = new CpuMeter([{ name: 'server', pids: () => [serverPid], tree: true }]);
+  meter.start();
+  const load = await autocannon({ url, connections, duration });
+  const percentOfCore = meter.stop().server;
+  if (load.non2xx || load.errors > load.requests.total / 100 || load.timeouts) {
+    throw new Error(`${url}: ${load.non2xx} non-2xx, ${load.errors} errors, ${load.timeouts} timeouts`);
   }
-  return result;
+  return { load, serverCpuMicros: ((percentOfCore / 100) * duration * 1e6) / load.requests.total };
 }
 
 interface Latency {
@@ -210,7 +246,7 @@ async function sequentialLatency(url: string, rounds: number): Promise<Latency> 
 
 interface Row {
   target: Target;
-  throughput: LoadResult;
+  throughput: LoadRun;
   single: Latency;
 }
 
@@ -222,14 +258,14 @@ function medianBy<T>(runs: T[], key: (run: T) => number): T {
 function table(rows: Row[], connections: number, duration: number, rounds: number): string {
   const byTarget = Object.fromEntries(rows.map((row) => [row.target, row])) as Record<Target, Row>;
   const lines = [
-    `| target | req/s (${connections} conn) | p50 ms | p99 ms | errors | p50 ms (1 conn) | p99 ms (1 conn) |`,
-    '|---|---:|---:|---:|---:|---:|---:|',
+    `| target | req/s (${connections} conn) | p50 ms | p99 ms | errors | own CPU µs/req | p50 ms (1 conn) | p99 ms (1 conn) |`,
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
-      ({ target, throughput, single }) =>
-        `| ${target} | ${Math.round(throughput.requests.average)} | ${throughput.latency.p50} | ${throughput.latency.p99} | ${throughput.errors} | ${single.p50} | ${single.p99} |`,
+      ({ target, throughput: { load, serverCpuMicros }, single }) =>
+        `| ${target} | ${Math.round(load.requests.average)} | ${load.latency.p50} | ${load.latency.p99} | ${load.errors} | ${Math.round(serverCpuMicros)} | ${single.p50} | ${single.p99} |`,
     ),
   ];
-  const rps = (target: Target) => byTarget[target].throughput.requests.average;
+  const rps = (target: Target) => byTarget[target].throughput.load.requests.average;
   const ratio = (a: Target, b: Target) => `${Math.round((rps(a) / rps(b)) * 100)}%`;
   const atLeast60 = (baseline: Target) =>
     `${rps('gateway') >= 0.6 * rps(baseline) ? 'met' : 'not met'} (${ratio('gateway', baseline)})`;
@@ -247,6 +283,7 @@ function table(rows: Row[], connections: number, duration: number, rounds: numbe
     `- the same against nginx tuned with upstream keep-alive (stricter than the issue asks): ${atLeast60('nginx-keepalive')}`,
     `- added p50 latency under 1 ms: ${added < 1 ? 'met' : 'not met'} (${added.toFixed(2)} ms)`,
     `- ${duration} s per target at ${connections} connections, in ${rounds} rounds of ${(duration / rounds).toFixed(1)} s with the order rotated, after ${WARMUP_SECONDS} s warm-up; each row is the target's median round (autocannon, whole-ms latencies)`,
+    '- own CPU: user + system time of the answering server (the backend for `direct`, the proxy otherwise, nginx with its workers) per request, over the round',
     `- 1-connection columns: sequential requests on one keep-alive connection (up to ${LATENCY_REQUESTS} or ${LATENCY_SECONDS} s per target, split over the rounds), timed to 0.01 ms; median round`,
   ].join('\n');
 }
@@ -273,7 +310,7 @@ async function main(): Promise<void> {
   const rounds = option('rounds', 3);
   const loadBefore = loadavg()[0];
   const backend = await startChild(['--backend']);
-  const gateway = await startChild(['--gateway', backend.url]);
+  const gateway = await startGateway(backend.url);
   const nodeProxy = await startChild(['--node-proxy', backend.url]);
   const nginxPlain = await startNginx(backend.url, 'plain');
   const nginxKeepAlive = await startNginx(backend.url, 'keepalive');
@@ -285,27 +322,35 @@ async function main(): Promise<void> {
     'node-proxy': `${nodeProxy.url}/health`,
     'app-route': `${gateway.url}/api/health/live`,
   };
-  const runs = new Map<Target, { throughput: LoadResult[]; single: Latency[] }>(
+  const serverPid: Record<Target, number> = {
+    direct: pidOf(backend.child),
+    gateway: pidOf(gateway.child),
+    'nginx-plain': nginxPlain.pid,
+    'nginx-keepalive': nginxKeepAlive.pid,
+    'node-proxy': pidOf(nodeProxy.child),
+    'app-route': pidOf(gateway.child),
+  };
+  const runs = new Map<Target, { throughput: LoadRun[]; single: Latency[] }>(
     TARGETS.map((target) => [target, { throughput: [], single: [] }]),
   );
   try {
-    for (const target of TARGETS) await measure(urls[target], connections, WARMUP_SECONDS);
+    for (const target of TARGETS) await measure(urls[target], connections, WARMUP_SECONDS, serverPid[target]);
     for (let round = 0; round < rounds; round++) {
       // Rotating the order spreads the other jobs' bursts over every target alike.
       const order = TARGETS.map((_, i) => TARGETS[(i + round) % TARGETS.length]);
       for (const target of order) {
         const run = runs.get(target);
-        run?.throughput.push(await measure(urls[target], connections, duration / rounds));
+        run?.throughput.push(await measure(urls[target], connections, duration / rounds, serverPid[target]));
         run?.single.push(await sequentialLatency(urls[target], rounds));
         console.log(
-          `round ${round + 1} ${target}: ${Math.round(run?.throughput.at(-1)?.requests.average ?? 0)} req/s`,
+          `round ${round + 1} ${target}: ${Math.round(run?.throughput.at(-1)?.load.requests.average ?? 0)} req/s`,
         );
       }
     }
   } finally {
     nginxPlain.stop();
     nginxKeepAlive.stop();
-    gateway.child.disconnect();
+    gateway.child.kill('SIGTERM');
     nodeProxy.child.disconnect();
     backend.child.disconnect();
   }
@@ -313,7 +358,7 @@ async function main(): Promise<void> {
     const run = runs.get(target) ?? { throughput: [], single: [] };
     return {
       target,
-      throughput: medianBy(run.throughput, (r) => r.requests.average),
+      throughput: medianBy(run.throughput, (r) => r.load.requests.average),
       single: medianBy(run.single, (r) => r.p50),
     };
   });
@@ -324,8 +369,9 @@ async function main(): Promise<void> {
     'settings and a bare `proxy_pass`, a new upstream connection per request) and tuned (`nginx-keepalive`: one',
     'worker, an upstream keep-alive pool), and through a bare Node http + undici proxy (no framework, no',
     'policies). `app-route` is the orchestrator answering `/api/health/live` itself: the cost of its HTTP',
-    'stack and hooks without any proxying. Each server in its own process; autocannon and the latency client',
-    'in this one. Command:',
+    'stack and hooks without any proxying. Each server in its own process, the orchestrator from its build',
+    '(`node dist/...`, as `npm start` runs it); autocannon and the latency client in this one. Command (it',
+    'builds first):',
     '',
     '```',
     `LOG_LEVEL=warn npm run bench:gateway -- --duration ${duration} --connections ${connections} --rounds ${rounds}`,
@@ -342,7 +388,6 @@ async function main(): Promise<void> {
 const mode = process.argv[2];
 if (mode === '--backend') serveBackend();
 else if (mode === '--node-proxy') serveNodeProxy(process.argv[3]);
-else if (mode === '--gateway') void serveGateway(process.argv[3]);
 else
   main().catch((error: unknown) => {
     console.error(error);
