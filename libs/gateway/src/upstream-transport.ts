@@ -43,9 +43,9 @@ export const HELD_BODY_BYTES = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
 
 /**
- * One backend call on undici's dispatcher: no stream, promise or abort controller of its own for an
- * answer that is held, which is most of them. The caller's signal aborts the call at any stage, including
- * while a streamed body is still being read.
+ * One backend call on undici's dispatcher. An answer that is held (most of them) costs no stream and no
+ * body-reading promise chain; only larger ones get a Readable. The caller's signal aborts the call at any
+ * stage, including while a streamed body is still being read.
  */
 class AnswerHandler implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | null = null;
