@@ -13,6 +13,7 @@ import {
 } from '@app/engines';
 import { SESSION_STORE, type SessionStore } from '@app/session';
 import { detectVoiceActivity } from './audio/voice-activity';
+import type { LaneTurn } from './drivers/pipeline-driver';
 import { PipelineStage, type StageJobData } from './pipeline-names';
 import { RESULT_PUBLISHER, type ResultPublisher } from './pipeline.types';
 import { StageFailure, type AttemptInfo } from './stage-failure';
@@ -81,12 +82,14 @@ export class PipelineStages {
   ) {}
 
   /** Whether a transcription may start: every earlier chunk of its lane has finished, or waited too long. */
-  async mayStart(stage: PipelineStage, data: StageJobData, now = Date.now()): Promise<boolean> {
-    if (stage !== PipelineStage.Transcription) return true;
+  async turn(stage: PipelineStage, data: StageJobData, now = Date.now()): Promise<LaneTurn> {
+    if (stage !== PipelineStage.Transcription) return { ready: true };
     const record = await this.state.get(data.pipelineJobId);
-    if (!record) return true;
-    if (now - Date.parse(record.meta.createdAt) > ORDER_WAIT_LIMIT_MS) return true;
-    return (await this.state.finishedThrough(record.meta.lane)) >= record.meta.sequence - 1;
+    if (!record) return { ready: true };
+    if (now - Date.parse(record.meta.createdAt) > ORDER_WAIT_LIMIT_MS) return { ready: true };
+    const { lane, sequence } = record.meta;
+    if ((await this.state.finishedThrough(lane)) >= sequence - 1) return { ready: true };
+    return { ready: false, lane, sequence };
   }
 
   /**

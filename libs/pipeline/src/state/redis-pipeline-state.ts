@@ -26,8 +26,10 @@ redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[1])
 return seq`;
 
 /**
- * Advances the lane's watermark over every consecutive finished sequence. The loop is bounded by the
- * size of the finished-ahead set. KEYS: watermark, finished-ahead set. ARGV: sequence, ttl.
+ * Advances the lane's watermark over every consecutive finished sequence, and hands over the stage job
+ * registered as waiting for the chunk after the new watermark (see `awaitTurn`), which may start now. The
+ * loop is bounded by the size of the finished-ahead set.
+ * KEYS: watermark, finished-ahead set, waiting hash. ARGV: sequence, ttl.
  */
 const FINISH_SCRIPT = `
 redis.call('SADD', KEYS[2], ARGV[1])
@@ -35,14 +37,21 @@ local w = tonumber(redis.call('GET', KEYS[1]) or '0')
 while redis.call('SREM', KEYS[2], tostring(w + 1)) == 1 do w = w + 1 end
 redis.call('SET', KEYS[1], w, 'EX', ARGV[2])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
-return w`;
+local waiter = redis.call('HGET', KEYS[3], tostring(w + 1))
+if waiter then redis.call('HDEL', KEYS[3], tostring(w + 1)) end
+return waiter`;
 
 /** Shared by the orchestrator and every worker process; all keys live under `<prefix>pipeline:`. */
 export class RedisPipelineState implements PipelineState {
+  /**
+   * @param onTurn called with the stage job id that `awaitTurn` registered, once the chunks before it have
+   *   finished (by whichever process finished the last of them)
+   */
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly retentionSeconds: () => number,
+    private readonly onTurn: (stageJobId: string) => Promise<void> = async () => undefined,
   ) {}
 
   private key(...parts: string[]): string {
@@ -96,14 +105,34 @@ export class RedisPipelineState implements PipelineState {
   }
 
   async markFinished(lane: string, sequence: number): Promise<void> {
-    await this.redis.eval(
+    const waiter = (await this.redis.eval(
       FINISH_SCRIPT,
-      2,
+      3,
       this.key('lane', lane, 'done'),
       this.key('lane', lane, 'ahead'),
+      this.key('lane', lane, 'waiting'),
       sequence,
       this.retentionSeconds(),
-    );
+    )) as string | null;
+    if (waiter) await this.onTurn(waiter);
+  }
+
+  /**
+   * Registers a stage job as waiting for its turn in the lane: `markFinished` hands it to `onTurn` once every
+   * chunk before `sequence` has finished. Resolves true when that is already the case, so that a finish that
+   * came just before the registration is not missed (registration and check are one atomic step).
+   */
+  async awaitTurn(lane: string, sequence: number, stageJobId: string): Promise<boolean> {
+    const waiting = this.key('lane', lane, 'waiting');
+    const results = (await this.redis
+      .multi()
+      .hset(waiting, String(sequence), stageJobId)
+      .expire(waiting, this.retentionSeconds())
+      .get(this.key('lane', lane, 'done'))
+      .exec()) as [Error | null, unknown][];
+    const ready = Number(results[2][1] ?? 0) >= sequence - 1;
+    if (ready) await this.redis.hdel(waiting, String(sequence));
+    return ready;
   }
 
   async advanceOffset(lane: string, seconds: number): Promise<number> {
