@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from './free-port';
@@ -140,25 +140,46 @@ export async function startApertium(options: ApertiumOptions = {}): Promise<Exte
   return { url, port, process: child, stop: () => (forks ? stopGroup(child) : stopProcess(child)) };
 }
 
-/** SIGTERM to every process of the child's group, SIGKILL after 5 s; resolves when the leader exited. */
-function stopGroup(child: ChildProcess): Promise<void> {
+/** Processes of a process group that have not exited (zombies waiting to be reaped count as exited). */
+function groupMembers(pgid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        const [state, , group] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return Number(group) === pgid && state !== 'Z';
+      } catch {
+        return false; // exited meanwhile
+      }
+    })
+    .map(Number);
+}
+
+/**
+ * SIGTERM to every process of the child's group; resolves once none of them runs any more (SIGKILL to the
+ * group after 5 s). The leader exiting is not enough: a forked server may still be accepting connections.
+ */
+async function stopGroup(child: ChildProcess): Promise<void> {
+  const pgid = child.pid;
+  if (!pgid) return;
   const signalGroup = (signal: NodeJS.Signals) => {
     try {
-      if (child.pid) process.kill(-child.pid, signal);
+      process.kill(-pgid, signal);
     } catch {
       // the group is gone already
     }
   };
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => signalGroup('SIGKILL'), 5000);
-    const done = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    if (child.exitCode !== null || child.signalCode !== null) done();
-    else child.once('exit', done);
-    signalGroup('SIGTERM');
-  });
+  signalGroup('SIGTERM');
+  const deadline = Date.now() + 5000;
+  while (groupMembers(pgid).length > 0) {
+    if (Date.now() > deadline) {
+      signalGroup('SIGKILL');
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
 }
 
 export function cleanServiceDirs(): void {
