@@ -8,7 +8,7 @@ import {
   pipelineConfigFile,
   spokenWav,
   startFakeWhisper,
-  submitWav,
+  submitSessionChunks,
 } from './pipeline-harness';
 import { describePipelineBehaviour } from './pipeline-suite';
 
@@ -51,15 +51,7 @@ describe('pipeline ordering on BullMQ', () => {
       first = false;
       return { ...reply, delayMs: 600 };
     });
-    const ids: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      const submitted = await submitWav(running.url, spokenWav(), {
-        session_id: session,
-        chunk_id: `c${i}`,
-        target_languages: '',
-      });
-      ids.push(submitted.body.job_id);
-    }
+    const ids = await submitSessionChunks(running.url, spokenWav(), session, 3);
     const jobs = await Promise.all(ids.map((id) => finishedJob(running.url, id)));
     const offsets = jobs.map(
       (job: { result: { transcript: { offset: number } } }) => job.result.transcript.offset,

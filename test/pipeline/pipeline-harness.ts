@@ -78,6 +78,25 @@ export async function submitWav(
   return { status: response.status, body: response.body };
 }
 
+/** Sends `count` chunks of one session one after the other (chunk ids c0, c1, ...), untranslated; their job ids. */
+export async function submitSessionChunks(
+  url: string,
+  audio: Buffer,
+  session: string,
+  count: number,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const submitted = await submitWav(url, audio, {
+      session_id: session,
+      chunk_id: `c${i}`,
+      target_languages: '',
+    });
+    ids.push(submitted.body.job_id);
+  }
+  return ids;
+}
+
 /** Polls GET /api/pipeline/jobs/:id until the job is completed or failed (bounded). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the job view is asserted field by field
 export async function finishedJob(url: string, jobId: string, timeoutMs = 30_000): Promise<any> {

@@ -8,6 +8,7 @@ import {
   pipelineConfigFile,
   spokenWav,
   startFakeWhisper,
+  submitSessionChunks,
   submitWav,
 } from './pipeline-harness';
 
@@ -224,15 +225,7 @@ export function describePipelineBehaviour(driver: string, redisUrl: () => Promis
         const reply = livetranslateWhisperReply(r, 'Good morning, my friend');
         return r.fields.get('session_id') === session && seen++ === 0 ? { ...reply, delayMs: 300 } : reply;
       });
-      const ids: string[] = [];
-      for (let i = 0; i < 4; i++) {
-        const submitted = await submitWav(running.url, spokenWav(), {
-          session_id: session,
-          chunk_id: `c${i}`,
-          target_languages: '',
-        });
-        ids.push(submitted.body.job_id);
-      }
+      const ids = await submitSessionChunks(running.url, spokenWav(), session, 4);
       const jobs = await Promise.all(ids.map((id) => finishedJob(running.url, id)));
       const offsets = jobs.map((j) => j.result.transcript.offset);
       const duration = jobs[0].result.transcript.duration;
