@@ -1,38 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { allProcStats, type ProcStat } from '../test/support/proc-stat';
 
 /** Linux reports process CPU time in clock ticks; USER_HZ is 100 on every mainstream kernel build. */
 const TICKS_PER_SECOND = 100;
-
-interface ProcStat {
-  pid: number;
-  name: string;
-  ppid: number;
-  /** user + system time in ticks, its own and that of the children it has waited for */
-  ticks: number;
-}
-
-/** Fields of /proc/<pid>/stat after the command name, which may itself contain spaces and parentheses. */
-function readStat(pid: number): ProcStat | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    const name = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
-    // fields[0] is field 3 (state): ppid is field 4, utime 14, stime 15, and 16-17 the same for children
-    // it has waited for, so that an APY pipeline restarted during a pass still counts for APY.
-    const ticks = fields.slice(11, 15).reduce((sum, value) => sum + Number(value), 0);
-    return { pid, name, ppid: Number(fields[1]), ticks };
-  } catch {
-    return undefined; // exited meanwhile
-  }
-}
-
-function allProcesses(): ProcStat[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .map((name) => readStat(Number(name)))
-    .filter((stat): stat is ProcStat => stat !== undefined);
-}
 
 /** A process and all its descendants (APY's forked servers and their translation pipelines). */
 function treeTicks(roots: number[], processes: ProcStat[], withDescendants: boolean): Map<number, number> {
@@ -77,7 +48,7 @@ export class CpuMeter {
   constructor(private readonly groups: ProcessGroup[]) {}
 
   start(): void {
-    const processes = allProcesses();
+    const processes = allProcStats();
     this.before = new Map(this.groups.map((g) => [g.name, treeTicks(g.pids(), processes, g.tree)]));
     this.machineBefore = machineJiffies();
     this.startedAt = performance.now();
@@ -85,7 +56,7 @@ export class CpuMeter {
 
   stop(): Record<string, number> {
     const seconds = (performance.now() - this.startedAt) / 1000;
-    const processes = allProcesses();
+    const processes = allProcStats();
     const result: Record<string, number> = {};
     for (const group of this.groups) {
       // Sums over the processes at each end: a child that exited and was reaped in between is in its

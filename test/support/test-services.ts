@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from './free-port';
+import { allProcStats } from './proc-stat';
 
 /** A real server process started for the tests, on loopback. */
 export interface ExternalService {
@@ -142,18 +143,9 @@ export async function startApertium(options: ApertiumOptions = {}): Promise<Exte
 
 /** Processes of a process group that have not exited (zombies waiting to be reaped count as exited). */
 function groupMembers(pgid: number): number[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .filter((name) => {
-      try {
-        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-        const [state, , group] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return Number(group) === pgid && state !== 'Z';
-      } catch {
-        return false; // exited meanwhile
-      }
-    })
-    .map(Number);
+  return allProcStats()
+    .filter((stat) => stat.pgrp === pgid && stat.state !== 'Z')
+    .map((stat) => stat.pid);
 }
 
 /**
