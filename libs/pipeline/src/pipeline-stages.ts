@@ -199,7 +199,8 @@ export class PipelineStages {
         this.countSkipped(PipelineStage.Translation, meta.targetLanguages.length);
       if (!hasSpeech && meta.diarize) this.countSkipped(PipelineStage.Diarization, 1);
     }
-    if (!meta.diarize) await this.state.deleteAudio(meta.id);
+    // Only diarization of a chunk with speech still reads the audio.
+    if (!(meta.diarize && hasSpeech)) await this.state.deleteAudio(meta.id);
     return followUps;
   }
 
@@ -286,6 +287,10 @@ export class PipelineStages {
       await this.state.markFinished(meta.lane, meta.sequence);
     }
     await this.state.update(meta.id, fields);
+    // No stage reads the audio after a final transcription or diarization failure (translations read the
+    // transcript); the record keeps the error for retention, the audio goes now, or an outage would hold
+    // every failed chunk's audio for `retention_seconds`.
+    if (stage !== PipelineStage.Translation) await this.state.deleteAudio(meta.id);
     this.publisher.publish(resultTarget(meta), 'error', failurePayload(meta, key, code, message));
     this.events.activity(
       'error',
