@@ -11,4 +11,4 @@ export * from './instance-list';
 export * from './redaction';
 export * from './settings.dto';
 export * from './settings.service';
-export { camelToSnake, snakeToCamel, mapKeysDeep } from './case';
+export { camelToSnake, snakeToCamel, mapKeysDeep, snakeCaseKeys, type SnakeCased } from './case';
