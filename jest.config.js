@@ -16,6 +16,7 @@ const aliases = [
   'dashboard',
   'security',
   'results',
+  'settings',
 ];
 
 module.exports = {

@@ -9,6 +9,4 @@ export * from './config-file-watcher';
 export * from './config.module';
 export * from './instance-list';
 export * from './redaction';
-export * from './settings.dto';
-export * from './settings.service';
 export { camelToSnake, snakeToCamel, mapKeysDeep, snakeCaseKeys, type SnakeCased } from './case';

@@ -4,6 +4,7 @@ import type { Alert, InstanceHealth, InstanceStatus } from '@app/health';
 import { RESULT_EVENT_NAMES, type ResultEvents } from '@app/results';
 import type { Participant, SessionEntry } from '@app/session';
 import type { ConnectionView, TotalsView } from './connection-views';
+import type { SubscriptionTopic } from './subscription-topics';
 
 /**
  * The Socket.IO protocol (CONTRACTS.md §3) as types: event name → payload, for both directions. The
@@ -12,16 +13,7 @@ import type { ConnectionView, TotalsView } from './connection-views';
 
 export const PROTOCOL_VERSION = '1.0';
 
-export const SUBSCRIPTION_TOPICS = [
-  'whisper',
-  'speaker',
-  'translation',
-  'health',
-  'metrics',
-  'connections',
-  'logs',
-] as const;
-export type SubscriptionTopic = (typeof SUBSCRIPTION_TOPICS)[number];
+export { SUBSCRIPTION_TOPICS, type SubscriptionTopic } from './subscription-topics';
 
 export const SERVICE_MESSAGE_TYPES = [
   'heartbeat',
@@ -124,11 +116,6 @@ export const SERVER_EVENT_NAMES = Object.keys({
 export type ClientToServerEvents = {
   [E in ClientEventName]: (payload: unknown, ack?: Acknowledgement) => void;
 };
-
-/** The room that receives a topic's pushes. */
-export function topicRoom(topic: SubscriptionTopic): string {
-  return `topic:${topic}`;
-}
 
 /** Label values of the messages counter: the protocol's event names, anything else counted as 'other'. */
 const KNOWN_EVENTS: ReadonlySet<string> = new Set<string>([...CLIENT_EVENTS, ...SERVER_EVENT_NAMES]);

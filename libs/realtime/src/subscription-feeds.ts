@@ -5,7 +5,8 @@ import { ConfigStore, snakeCaseKeys } from '@app/config';
 import { SESSION_STORE, type SessionStore } from '@app/session';
 import { ConnectionRegistry } from './connection-registry';
 import { connectionView, totalsView } from './connection-views';
-import { topicRoom, type InstanceUpdatePayload, type SubscriptionTopic } from './realtime.events';
+import type { InstanceUpdatePayload } from './realtime.events';
+import { topicRoom, type SubscriptionTopic } from './subscription-topics';
 import { RealtimeGateway } from './realtime.gateway';
 
 /** Connections listed in a connections_update; the full list is paged over REST. */

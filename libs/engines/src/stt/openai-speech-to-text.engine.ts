@@ -1,3 +1,4 @@
+import { engineCredential } from '@app/gateway';
 import { audioForm } from '../audio-form';
 import type { AudioInput, TranscriptionOptions } from '../engine.types';
 import { MultipartSpeechToTextEngine, type TranscriptionCall } from './multipart-speech-to-text.engine';
@@ -24,7 +25,7 @@ export class OpenAiSpeechToTextEngine extends MultipartSpeechToTextEngine {
         language: explicitLanguage(options.language),
         response_format: 'verbose_json',
       }),
-      headers: settings.apiKey ? { authorization: `Bearer ${settings.apiKey}` } : undefined,
+      headers: engineCredential(this.kind, settings.apiKey).headers,
     };
   }
 
