@@ -1,4 +1,5 @@
 export * from './schema/orchestration-config';
+export * from './engine-kinds';
 export * from './schema/services.section';
 export * from './schema/security.section';
 export * from './config-error';
