@@ -10,6 +10,7 @@ import {
   type TranslationEngine,
 } from '@app/engines';
 import { PIPELINE, type PipelineService } from '@app/pipeline';
+import { speakerResult, speakersEntry, translationEntry, translationResult } from '@app/results';
 import { SESSION_STORE, type SessionStore } from '@app/session';
 import { SettingsService } from '@app/settings';
 import { decodeAudioData } from './audio-data';
@@ -107,18 +108,10 @@ export class StreamHandlers {
         maxSpeakers: fields.max_speakers,
         requestId: chunkId,
       });
-      if (sessionId) {
-        await this.sessions.append(sessionId, {
-          kind: 'speakers',
-          chunkId,
-          at: new Date().toISOString(),
-          segments: found,
-          offset: 0,
-        });
-      }
+      if (sessionId) await this.sessions.append(sessionId, speakersEntry(chunkId, found, { offset: 0 }));
       return found;
     });
-    const result = { chunk_id: chunkId, session_id: sessionId ?? null, segments };
+    const result = speakerResult({ chunkId, sessionId }, segments);
     return {
       publish: {
         target: { sessionId, connectionId: connection.id },
@@ -142,32 +135,11 @@ export class StreamHandlers {
         sessionId,
         requestId,
       });
-      if (sessionId) {
-        await this.sessions.append(sessionId, {
-          kind: 'translation',
-          chunkId: requestId,
-          at: new Date().toISOString(),
-          text: result.text,
-          translatedText: result.translatedText,
-          sourceLanguage: result.sourceLanguage,
-          targetLanguage: result.targetLanguage,
-          confidence: result.confidence,
-          offset: 0,
-          backend: result.backend,
-        });
-      }
+      if (sessionId)
+        await this.sessions.append(sessionId, translationEntry(requestId, result, { offset: 0 }));
       return result;
     });
-    const wire = {
-      request_id: requestId,
-      session_id: sessionId ?? null,
-      text: translated.text,
-      translated_text: translated.translatedText,
-      source_lang: translated.sourceLanguage,
-      target_lang: translated.targetLanguage,
-      confidence: translated.confidence,
-      backend: translated.backend,
-    };
+    const wire = translationResult({ chunkId: requestId, sessionId }, translated);
     return {
       publish: {
         target: { sessionId, connectionId: connection.id },
