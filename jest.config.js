@@ -15,6 +15,8 @@ const aliases = [
   'analytics',
   'dashboard',
   'security',
+  'results',
+  'settings',
 ];
 
 module.exports = {

@@ -4,12 +4,13 @@ import { CommonModule } from '@app/common';
 import { OrchestrationConfigModule, type ConfigSource, type OrchestrationConfig } from '@app/config';
 import { DashboardModule } from '@app/dashboard';
 import { EnginesModule } from '@app/engines';
-import { GatewayModule } from '@app/gateway';
+import { BackendClientModule, GatewayHttpModule } from '@app/gateway';
 import { HealthModule } from '@app/health';
 import { PipelineModule } from '@app/pipeline';
 import { RealtimeModule } from '@app/realtime';
 import { SecurityModule } from '@app/security';
 import { SessionModule } from '@app/session';
+import { SettingsApiModule, SettingsModule } from '@app/settings';
 import { StorageModule } from '@app/storage';
 
 @Module({})
@@ -22,7 +23,10 @@ export class AppModule {
         OrchestrationConfigModule.forRoot(config, source),
         StorageModule,
         SecurityModule,
-        GatewayModule,
+        SettingsModule,
+        SettingsApiModule,
+        BackendClientModule,
+        GatewayHttpModule,
         EnginesModule,
         HealthModule,
         SessionModule,

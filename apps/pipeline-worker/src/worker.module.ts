@@ -2,9 +2,10 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CommonModule } from '@app/common';
 import { OrchestrationConfigModule, type ConfigSource, type OrchestrationConfig } from '@app/config';
 import { EnginesModule } from '@app/engines';
-import { GatewayModule } from '@app/gateway';
+import { BackendClientModule } from '@app/gateway';
 import { PipelineModule } from '@app/pipeline';
 import { SessionModule } from '@app/session';
+import { SettingsModule } from '@app/settings';
 import { StorageModule } from '@app/storage';
 import { RedisResultPublisherModule } from './redis-result-publisher';
 
@@ -18,7 +19,8 @@ export class PipelineWorkerModule {
         CommonModule,
         OrchestrationConfigModule.forRoot(config, source),
         StorageModule,
-        GatewayModule,
+        SettingsModule,
+        BackendClientModule,
         EnginesModule,
         SessionModule,
         RedisResultPublisherModule,

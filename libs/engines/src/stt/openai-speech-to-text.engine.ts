@@ -1,3 +1,5 @@
+import { ENGINE_KINDS } from '@app/config';
+import { engineCredential } from '@app/gateway';
 import { audioForm } from '../audio-form';
 import type { AudioInput, TranscriptionOptions } from '../engine.types';
 import { MultipartSpeechToTextEngine, type TranscriptionCall } from './multipart-speech-to-text.engine';
@@ -24,7 +26,7 @@ export class OpenAiSpeechToTextEngine extends MultipartSpeechToTextEngine {
         language: explicitLanguage(options.language),
         response_format: 'verbose_json',
       }),
-      headers: settings.apiKey ? { authorization: `Bearer ${settings.apiKey}` } : undefined,
+      headers: engineCredential(this.kind, settings.apiKey).headers,
     };
   }
 
@@ -33,7 +35,7 @@ export class OpenAiSpeechToTextEngine extends MultipartSpeechToTextEngine {
   }
 
   async models(): Promise<{ models: string[]; defaultModel?: string }> {
-    const { body } = await this.getJson<{ data?: unknown }>('/v1/models');
+    const { body } = await this.getJson<{ data?: unknown }>(ENGINE_KINDS.whisper.openai.discovery.models);
     const models = Array.isArray(body.data)
       ? body.data
           .map((entry) => (entry as { id?: unknown }).id)

@@ -13,8 +13,8 @@ import {
   type EnqueueOptions,
   type PipelineDriver,
   type StageBacklog,
-  type StageExecutor,
 } from './pipeline-driver';
+import type { StageExecutor } from '../stage-execution';
 
 /**
  * How soon a chunk that waits for its predecessor looks again by itself. The chunk that finishes the lane

@@ -12,8 +12,8 @@ import {
   type EnqueueOptions,
   type PipelineDriver,
   type StageBacklog,
-  type StageExecutor,
 } from './pipeline-driver';
+import type { StageExecutor } from '../stage-execution';
 
 /** Limits how many jobs of one stage run at once; waiters are served first come, first served. */
 class StageSlots {
