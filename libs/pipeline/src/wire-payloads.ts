@@ -26,6 +26,26 @@ export function transcriptionPayload(
   };
 }
 
+/**
+ * How an unknown source language was settled (`detected_language` on translation results): the language,
+ * the detector's confidence (0..1) and who found it (`engine`, `identified` by the orchestrator, or the
+ * configured `default`). Absent when the client named the source language.
+ */
+export function detectedLanguagePayload(translation: TranslationRecord): {
+  detected_language?: { language: string; confidence: number; method: string };
+} {
+  const detected = translation.detectedLanguage;
+  return detected
+    ? {
+        detected_language: {
+          language: detected.language,
+          confidence: Math.round(detected.confidence * 1000) / 1000,
+          method: detected.method,
+        },
+      }
+    : {};
+}
+
 /** CONTRACTS §3 `translation_result`; the chunk id doubles as request id so clients can pair the two. */
 export function translationPayload(
   meta: PipelineJobMeta,
@@ -41,6 +61,7 @@ export function translationPayload(
     target_lang: translation.targetLanguage,
     confidence: translation.confidence,
     backend: translation.backend,
+    ...detectedLanguagePayload(translation),
   };
 }
 

@@ -9,7 +9,7 @@ import {
   type SpeakerEngine,
   type TranslationEngine,
 } from '@app/engines';
-import { PIPELINE, type PipelineService } from '@app/pipeline';
+import { PIPELINE, detectedLanguagePayload, type PipelineService } from '@app/pipeline';
 import { SESSION_STORE, type SessionStore } from '@app/session';
 import { SettingsService } from '@app/settings';
 import { decodeAudioData } from './audio-data';
@@ -167,6 +167,7 @@ export class StreamHandlers {
       target_lang: translated.targetLanguage,
       confidence: translated.confidence,
       backend: translated.backend,
+      ...detectedLanguagePayload(translated),
     };
     return {
       publish: {
