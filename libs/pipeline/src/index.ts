@@ -5,4 +5,3 @@ export * from './audio/audio-format';
 export * from './audio/voice-activity';
 export * from './audio/wav-header';
 export { pipelineJobId } from './pipeline.service';
-export { detectedLanguagePayload } from './wire-payloads';
