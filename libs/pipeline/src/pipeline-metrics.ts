@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { SCRAPE_DEADLINE_MS, withDeadline } from '@app/common';
+import { METRIC, SCRAPE_DEADLINE_MS, withDeadline } from '@app/common';
 import { REFUSAL_CODES, type RefusalCode } from './admission/admission.types';
 import type { BudgetReading } from './admission/held-bytes-budget';
 import type { StageOutcome } from './state/pipeline-state';
@@ -10,7 +10,7 @@ export interface QueueDepth {
   count: number;
 }
 
-/** The series agreed with analytics; labels are bounded (three stages, a handful of states and outcomes). */
+/** The pipeline's series (names in METRIC); labels are bounded (three stages, a handful of states and outcomes). */
 export class PipelineMetrics {
   private readonly jobs: Counter<'stage' | 'outcome'>;
   private readonly duration: Histogram<'stage'>;
@@ -19,20 +19,20 @@ export class PipelineMetrics {
 
   constructor(registry: Registry, depths: () => Promise<QueueDepth[]>, budget: () => Promise<BudgetReading>) {
     this.jobs = new Counter({
-      name: 'orchestration_pipeline_jobs_total',
+      name: METRIC.pipelineJobs,
       help: 'Pipeline stage jobs by outcome (completed, failed, retried, skipped)',
       labelNames: ['stage', 'outcome'],
       registers: [registry],
     });
     this.duration = new Histogram({
-      name: 'orchestration_pipeline_stage_duration_seconds',
+      name: METRIC.pipelineStageDuration,
       help: 'Time one stage job took, engine call included',
       labelNames: ['stage'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     });
     new Gauge({
-      name: 'orchestration_pipeline_queue_depth',
+      name: METRIC.pipelineQueueDepth,
       help: 'Stage jobs by queue state, read when scraped',
       labelNames: ['stage', 'state'],
       registers: [registry],
@@ -47,21 +47,21 @@ export class PipelineMetrics {
     });
 
     this.refusals = new Counter({
-      name: 'orchestration_pipeline_jobs_refused_total',
+      name: METRIC.pipelineJobsRefused,
       help: 'New pipeline jobs refused: no healthy backend with a backlog, or the byte budget reached',
       labelNames: ['code'],
       registers: [registry],
     });
     for (const code of REFUSAL_CODES) this.refusals.inc({ code }, 0);
     this.evictions = new Counter({
-      name: 'orchestration_pipeline_records_evicted_total',
+      name: METRIC.pipelineRecordsEvicted,
       help: 'Finished job records evicted before their retention ended, to stay within the byte budget',
       registers: [registry],
     });
     // With Redis both gauges share one INFO memory reading (RedisPipelineState keeps it for 250 ms).
     const measure = () => withDeadline(budget(), SCRAPE_DEADLINE_MS, 'held bytes').catch(() => undefined);
     new Gauge({
-      name: 'orchestration_pipeline_held_bytes',
+      name: METRIC.pipelineHeldBytes,
       help: 'Bytes the pipeline holds: job records and audio in process memory, or Redis used_memory',
       registers: [registry],
       async collect() {
@@ -70,7 +70,7 @@ export class PipelineMetrics {
       },
     });
     new Gauge({
-      name: 'orchestration_pipeline_max_held_bytes',
+      name: METRIC.pipelineMaxHeldBytes,
       help: 'The byte budget (pipeline.max_held_bytes, or sized from the machine or Redis maxmemory)',
       registers: [registry],
       async collect() {

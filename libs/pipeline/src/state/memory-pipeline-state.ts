@@ -4,6 +4,7 @@ import {
   assembleRecord,
   emptyOutcomes,
   isFinalStageState,
+  type FinishListener,
   type HeldMemory,
   type OutcomeCounts,
   type PipelineState,
@@ -48,6 +49,7 @@ export class MemoryPipelineState implements PipelineState {
   private readonly totals: OutcomeCounts['totals'] = {};
   private completions: number[] = [];
   private heldBytes = 0;
+  private readonly finishListeners = new Set<FinishListener>();
 
   constructor(
     private readonly retentionSeconds: () => number,
@@ -102,10 +104,16 @@ export class MemoryPipelineState implements PipelineState {
     return this.lane(lane).finishedThrough;
   }
 
-  async markFinished(laneName: string, sequence: number): Promise<void> {
+  async markFinished(laneName: string, sequence: number, jobId: string): Promise<void> {
     const lane = this.lane(laneName);
     lane.finishedAhead.add(sequence);
     while (lane.finishedAhead.delete(lane.finishedThrough + 1)) lane.finishedThrough += 1;
+    for (const listener of this.finishListeners) listener(jobId);
+  }
+
+  onFinished(listener: FinishListener): () => void {
+    this.finishListeners.add(listener);
+    return () => this.finishListeners.delete(listener);
   }
 
   async advanceOffset(laneName: string, seconds: number): Promise<number> {
