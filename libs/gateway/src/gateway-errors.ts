@@ -12,7 +12,15 @@ export type GatewayErrorCode =
   'BACKEND_UNAVAILABLE' | 'BACKEND_TIMEOUT' | 'CIRCUIT_OPEN' | 'BAD_GATEWAY' | 'OVERLOADED' | 'BAD_PATH';
 
 /** Label values of orchestration_gateway_requests_total{outcome}. */
-export type GatewayOutcome = 'success' | 'error' | 'timeout' | 'circuit_open' | 'overloaded' | 'bad_path';
+export const GATEWAY_OUTCOMES = [
+  'success',
+  'error',
+  'timeout',
+  'circuit_open',
+  'overloaded',
+  'bad_path',
+] as const;
+export type GatewayOutcome = (typeof GATEWAY_OUTCOMES)[number];
 
 /** No instance of the service may take the call: all down, or the healthy ones have open breakers. */
 export class NoInstanceAvailableError extends Error {
