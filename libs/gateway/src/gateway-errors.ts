@@ -5,7 +5,7 @@ import {
   IsolatedCircuitError,
   TaskCancelledError,
 } from 'cockatiel';
-import { ApiError } from '@app/common';
+import { ApiError, GATEWAY_SUCCESS_OUTCOME } from '@app/common';
 import type { ServiceName } from '@app/config';
 
 export type GatewayErrorCode =
@@ -13,7 +13,7 @@ export type GatewayErrorCode =
 
 /** Label values of orchestration_gateway_requests_total{outcome}. */
 export const GATEWAY_OUTCOMES = [
-  'success',
+  GATEWAY_SUCCESS_OUTCOME,
   'error',
   'timeout',
   'circuit_open',
