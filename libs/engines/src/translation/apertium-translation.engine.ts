@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import type { BackendServiceConfig } from '@app/config';
+import { ENGINE_KINDS, type BackendServiceConfig } from '@app/config';
 import type { BackendClient } from '@app/gateway';
 import { callEngine } from '../engine-call';
 import { EngineError, malformedAnswer } from '../engine-error';
@@ -32,10 +32,13 @@ export function unknownWordConfidence(marked: string): number {
  * Apertium APY: `POST /translate` with form fields `langpair=eng|spa`, `q`, `markUnknown=yes`. Pairs are
  * named by ISO 639-3 codes, mapped from the ISO 639-1 codes used everywhere else. The text is sent as a
  * form body rather than in the query so long transcripts do not hit URL length limits. APY cannot detect
- * the source language, so a request without one is refused (the pipeline passes the transcript's language).
+ * the source language: the selection wraps this adapter in SourceDetectingTranslationEngine, and a request
+ * that still has none is refused.
  */
 export class ApertiumTranslationEngine implements TranslationEngine {
   readonly kind = 'apertium';
+  /** See SourceDetectingTranslationEngine, which finds the source language for it. */
+  readonly detectsSourceLanguage = false;
 
   constructor(
     private readonly client: BackendClient,
@@ -80,7 +83,7 @@ export class ApertiumTranslationEngine implements TranslationEngine {
   async languages(): Promise<LanguageInfo[]> {
     const { body } = await callEngine<ApyPairsAnswer>(this.client, 'translation', this.kind, {
       method: 'GET',
-      path: '/listPairs',
+      path: ENGINE_KINDS.translation.apertium.discovery.languages,
     });
     const targets = new Map<string, Set<string>>();
     for (const pair of body.responseData ?? []) {

@@ -1,4 +1,4 @@
-import type { BackendServiceConfig } from '@app/config';
+import { ENGINE_KINDS, type BackendServiceConfig } from '@app/config';
 import { engineCredential, type BackendClient } from '@app/gateway';
 import { UNSCORED_CONFIDENCE, clamp01 } from '../confidence';
 import { callEngine } from '../engine-call';
@@ -19,6 +19,7 @@ interface LibreTranslateAnswer {
  */
 export class LibreTranslateTranslationEngine implements TranslationEngine {
   readonly kind = 'libretranslate';
+  readonly detectsSourceLanguage = true;
 
   constructor(
     private readonly client: BackendClient,
@@ -60,13 +61,22 @@ export class LibreTranslateTranslationEngine implements TranslationEngine {
       confidence: detectedConfidence !== undefined ? clamp01(detectedConfidence) : UNSCORED_CONFIDENCE,
       backend: `${this.kind}@${response.instanceId}`,
       processingMs: elapsedMs,
+      ...(source === 'auto' && detectedCode
+        ? {
+            detectedLanguage: {
+              language: detectedCode,
+              confidence: clamp01(detectedConfidence ?? 0),
+              method: 'engine' as const,
+            },
+          }
+        : {}),
     };
   }
 
   async languages(): Promise<LanguageInfo[]> {
     const { body } = await callEngine<unknown>(this.client, 'translation', this.kind, {
       method: 'GET',
-      path: '/languages',
+      path: ENGINE_KINDS.translation.libretranslate.discovery.languages,
     });
     if (!Array.isArray(body)) return [];
     return body
