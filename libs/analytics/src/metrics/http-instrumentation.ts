@@ -2,9 +2,8 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
-import { BoundCounter, BoundHistogram, METRICS_REGISTRY } from '@app/common';
+import { BoundCounter, BoundHistogram, METRIC, METRICS_REGISTRY } from '@app/common';
 import { BOOT_CONFIG, type OrchestrationConfig } from '@app/config';
-import { METRIC } from './metric-names';
 
 /** Requests without a matching route (404s, scanners): one label value, never the raw URL. */
 export const UNMATCHED_ROUTE = 'unmatched';
