@@ -2,7 +2,8 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { METRIC, SCRAPE_DEADLINE_MS, withDeadline } from '@app/common';
 import { REFUSAL_CODES, type RefusalCode } from './admission/admission.types';
 import type { BudgetReading } from './admission/held-bytes-budget';
-import type { StageOutcome } from './state/pipeline-state';
+import { PIPELINE_STAGES } from './pipeline-names';
+import { emptyOutcomes, type StageOutcome } from './state/pipeline-state';
 
 export interface QueueDepth {
   stage: string;
@@ -24,6 +25,10 @@ export class PipelineMetrics {
       labelNames: ['stage', 'outcome'],
       registers: [registry],
     });
+    // Each stage and outcome starts at 0, so Prometheus' increase() sees the first of each.
+    for (const stage of PIPELINE_STAGES) {
+      for (const outcome of Object.keys(emptyOutcomes())) this.jobs.inc({ stage, outcome }, 0);
+    }
     this.duration = new Histogram({
       name: METRIC.pipelineStageDuration,
       help: 'Time one stage job took, engine call included',
