@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { METRIC, SCRAPE_DEADLINE_MS, withDeadline } from '@app/common';
-import type { StageOutcome } from './state/pipeline-state';
+import { PIPELINE_STAGES } from './pipeline-names';
+import { emptyOutcomes, type StageOutcome } from './state/pipeline-state';
 
 export interface QueueDepth {
   stage: string;
@@ -20,6 +21,10 @@ export class PipelineMetrics {
       labelNames: ['stage', 'outcome'],
       registers: [registry],
     });
+    // Each stage and outcome starts at 0, so Prometheus' increase() sees the first of each.
+    for (const stage of PIPELINE_STAGES) {
+      for (const outcome of Object.keys(emptyOutcomes())) this.jobs.inc({ stage, outcome }, 0);
+    }
     this.duration = new Histogram({
       name: METRIC.pipelineStageDuration,
       help: 'Time one stage job took, engine call included',
