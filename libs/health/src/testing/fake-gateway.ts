@@ -19,6 +19,8 @@ export class FakeGateway implements BackendRegistry, BackendClient {
       service,
       url: `http://127.0.0.1/${id}`,
       weight: 1,
+      kind: 'livetranslate',
+      priority: 0,
       healthy: true,
       breaker: 'closed',
       breakerChangedAt: null,
