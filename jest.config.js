@@ -15,6 +15,7 @@ const aliases = [
   'analytics',
   'dashboard',
   'security',
+  'results',
   'settings',
 ];
 

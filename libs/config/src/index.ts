@@ -10,4 +10,4 @@ export * from './config-file-watcher';
 export * from './config.module';
 export * from './instance-list';
 export * from './redaction';
-export { camelToSnake, snakeToCamel, mapKeysDeep } from './case';
+export { camelToSnake, snakeToCamel, mapKeysDeep, snakeCaseKeys, type SnakeCased } from './case';

@@ -3,4 +3,3 @@ export * from './realtime-error';
 export * from './realtime.module';
 export * from './realtime-io.adapter';
 export * from './connection-registry';
-export { socketIoRedisKey } from './socket-result-publisher';

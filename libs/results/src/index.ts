@@ -1,0 +1,4 @@
+export * from './result-events';
+export * from './result-payloads';
+export * from './result-publisher';
+export * from './session-entries';
