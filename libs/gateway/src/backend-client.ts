@@ -115,8 +115,16 @@ export interface BreakerTransitionEvent {
   previous: BreakerState;
 }
 
+/** A health check of one instance finished (told by the health monitor; capability discovery follows it). */
+export interface InstanceCheckedEvent {
+  service: ServiceName;
+  instanceId: string;
+  state: 'up' | 'degraded' | 'down';
+}
+
 declare module '@app/common' {
   interface DomainEventMap {
     'gateway.breaker': BreakerTransitionEvent;
+    'gateway.instance-checked': InstanceCheckedEvent;
   }
 }

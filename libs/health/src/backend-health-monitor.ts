@@ -182,6 +182,7 @@ export class BackendHealthMonitor implements HealthMonitor, OnApplicationBootstr
     );
     this.metrics.recordCheck(service, view.id, view.kind, details.state, seconds);
     this.updateRouting(service, view.id, record);
+    this.events.emit('gateway.instance-checked', { service, instanceId: view.id, state: details.state });
     if (previous === record.status) return;
 
     const current = this.registry.instances(service).find((v) => v.id === view.id) ?? view;

@@ -74,6 +74,15 @@ export class BackendServiceConfig {
   @Min(1)
   maxConcurrentPerInstance?: number;
 
+  /**
+   * Translation only: the language a pair that no instance serves directly is translated through, when one
+   * instance serves source→pivot and one pivot→target (ISO 639-1; English when unset).
+   */
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z]{2,3}$/, { message: 'pivotLanguage must be an ISO 639-1 code such as en' })
+  pivotLanguage?: string;
+
   /** Model asked of speech-to-text engines that take one. */
   @IsOptional()
   @IsString()
