@@ -47,7 +47,7 @@ export class EnginePool<E extends { kind: string }> {
     const { retries, retryBaseDelayMs, retryMaxDelayMs, timeout } = this.config.current.gateway;
     const eligibleCount = this.instances().filter(eligible).length;
     const tried = new Set<string>();
-    let failure: unknown;
+    let failure: Error | undefined;
     let waitMs = 0;
     let repeats = 0;
     // Every eligible instance once, plus the configured retries of instances already tried.
@@ -67,8 +67,8 @@ export class EnginePool<E extends { kind: string }> {
       try {
         return await attempt(this.adapterOf(instance.kind), instance);
       } catch (error) {
-        failure = error;
-        if (signal?.aborted || !isRetryable(error)) throw error;
+        failure = error instanceof Error ? error : new Error(String(error));
+        if (signal?.aborted || !isRetryable(error)) throw failure;
         const slowDown = retryAfterMs(error);
         if (slowDown !== undefined) {
           this.router.slowDown(this.service, instance.id, slowDown);
@@ -76,6 +76,6 @@ export class EnginePool<E extends { kind: string }> {
         }
       }
     }
-    throw failure;
+    throw failure ?? new Error(`${this.service}: no attempt was made`);
   }
 }
