@@ -11,16 +11,14 @@
  *   [--concurrency 1] [--workers 1,2,3] [--stt-ms 0] [--apy-instances 1] [--apy-processes 2] [--apy-pipes 2]
  *   [--apy-users 1]
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { pipelineConfigFile, livetranslateWhisperReply } from '../test/pipeline/pipeline-harness';
-import { startApp } from '../test/support/app-harness';
 import { startFakeEngine } from '../test/support/fake-engine-server';
-import { freePort } from '../test/support/free-port';
 import { startPipelineWorker, type WorkerProcess } from '../test/support/pipeline-worker-process';
 import { startApertium, type ExternalService } from '../test/support/test-services';
 import { tone } from '../test/support/wav';
 import { LatencySamples } from './latency-stats';
+import { startBenchRedis, startOrchestrator, type Orchestrator } from './orchestrator-process';
 import { CpuMeter } from './process-cpu';
 
 function option(name: string, fallback: number, min = 1): number {
@@ -192,78 +190,6 @@ function summarise(views: JobView[]): Summary {
   };
 }
 
-interface Orchestrator {
-  url: string;
-  child: ChildProcess;
-  close(): Promise<void>;
-}
-
-/**
- * The orchestrator in its own process (this file run with --serve), so that its CPU is told apart from the
- * load client's and the fake engine's, which stay in the benchmark's process.
- */
-function startOrchestrator(env: Record<string, string | undefined>): Promise<Orchestrator> {
-  const child = fork(__filename, ['--serve'], {
-    env: { ...process.env, BENCH_ORCHESTRATOR_ENV: JSON.stringify(env) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  return new Promise((done, fail) => {
-    child.once('message', (message: { url: string }) =>
-      done({
-        url: message.url,
-        child,
-        close: async () => {
-          child.disconnect();
-          await exited;
-        },
-      }),
-    );
-    child.once('exit', (code) => fail(new Error(`orchestrator exited with ${code}`)));
-  });
-}
-
-async function serveOrchestrator(): Promise<void> {
-  const app = await startApp(
-    JSON.parse(process.env.BENCH_ORCHESTRATOR_ENV ?? '{}') as Record<string, string>,
-  );
-  process.send?.({ url: app.url });
-  process.once('disconnect', () => {
-    void app.close().finally(() => process.exit(0));
-  });
-}
-
-/**
- * Redis as commonly deployed (no fsync per write). The test suites' Redis fsyncs every write (appendfsync
- * always) to survive restarts, which on this shared disk would dominate the BullMQ numbers.
- */
-async function startBenchRedis(): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  for (let i = 0; i < 100; i++) {
-    const answered = await fetch(`http://127.0.0.1:${port}`).then(
-      () => true,
-      (error: { cause?: { code?: string } }) => error.cause?.code !== 'ECONNREFUSED',
-    );
-    if (answered) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    pid: child.pid ?? 0,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    },
-  };
-}
-
 function table(rows: Row[]): string {
   const base = rows.find((row) => row.driver === 'BullMQ, 1 worker process');
   const header = [
@@ -376,5 +302,4 @@ const fail = (error: Error): void => {
   process.stderr.write(`${error.stack ?? error.message}\n`);
   process.exit(1);
 };
-if (process.argv[2] === '--serve') serveOrchestrator().catch(fail);
-else main().then(() => process.exit(0), fail);
+main().then(() => process.exit(0), fail);

@@ -240,6 +240,8 @@ export function describeHeldMemory(driver: string, redisUrl: () => Promise<strin
     const adminToken = 'budget-admin-token';
     /** A long transcript makes each finished record about 40 KB, so a few dozen fill a small budget. */
     const longText = 'word '.repeat(8000);
+    /** Lets the engine answer the calls it holds (the test holds jobs in flight). */
+    let releaseEngine = () => undefined as void;
 
     beforeAll(async () => {
       whisper = await startFakeWhisper(longText);
@@ -251,6 +253,7 @@ export function describeHeldMemory(driver: string, redisUrl: () => Promise<strin
       });
     });
     afterAll(async () => {
+      releaseEngine();
       await running.close();
       await whisper.close();
     });
@@ -287,7 +290,11 @@ export function describeHeldMemory(driver: string, redisUrl: () => Promise<strin
       expect(afterEviction.value('orchestration_pipeline_max_held_bytes')).toBe(budget);
 
       // Jobs in flight are never evicted: with the engine holding them, large uploads fill the budget.
-      whisper.handle((r) => ({ ...livetranslateWhisperReply(r, 'held'), delayMs: 3000 }));
+      const released = new Promise<void>((resolve) => (releaseEngine = resolve));
+      whisper.handle(async (r) => {
+        if (r.path.startsWith('/transcribe')) await released;
+        return livetranslateWhisperReply(r, 'held');
+      });
       let refused: request.Response | undefined;
       for (let i = 0; i < 40 && !refused; i++) {
         const response = await request(running.url)

@@ -93,6 +93,14 @@ export class PipelineMetrics {
     this.evictions.inc(records);
   }
 
+  /** This process's refusals by code and evictions, for GET /api/pipeline/stats. */
+  async admissionCounts(): Promise<{ refused: Record<RefusalCode, number>; evicted: number }> {
+    const [refusals, evictions] = await Promise.all([this.refusals.get(), this.evictions.get()]);
+    const refused = Object.fromEntries(REFUSAL_CODES.map((code) => [code, 0])) as Record<RefusalCode, number>;
+    for (const { labels, value } of refusals.values) refused[labels.code as RefusalCode] = value;
+    return { refused, evicted: evictions.values[0]?.value ?? 0 };
+  }
+
   outcome(stage: string, outcome: StageOutcome, seconds?: number): void {
     this.jobs.inc({ stage, outcome });
     if (seconds !== undefined) this.duration.observe({ stage }, seconds);

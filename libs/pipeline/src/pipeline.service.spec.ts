@@ -1,5 +1,7 @@
 import type { ConfigStore } from '@app/config';
 import type { AdmissionControl } from './admission/admission.types';
+import type { HeldBytesBudget } from './admission/held-bytes-budget';
+import type { PipelineMetrics } from './pipeline-metrics';
 import type { PipelineDriver } from './drivers/pipeline-driver';
 import { PipelineJobs } from './pipeline.service';
 import { MemoryPipelineState } from './state/memory-pipeline-state';
@@ -32,7 +34,14 @@ async function jobs(): Promise<{ pipeline: PipelineJobs; state: MemoryPipelineSt
   );
   const admitAll = { admit: async () => undefined } as unknown as AdmissionControl;
   return {
-    pipeline: new PipelineJobs({ state } as unknown as PipelineDriver, true, admitAll, config),
+    pipeline: new PipelineJobs(
+      { state } as unknown as PipelineDriver,
+      true,
+      admitAll,
+      {} as HeldBytesBudget,
+      {} as PipelineMetrics,
+      config,
+    ),
     state,
   };
 }

@@ -4,12 +4,14 @@ import { ApiError } from '@app/common';
 import { ConfigStore } from '@app/config';
 import { chunkFailure, transcriptionResult } from '@app/results';
 import { ADMISSION, type AdmissionControl } from './admission/admission.types';
+import type { HeldBytesBudget } from './admission/held-bytes-budget';
 import { detectAudio } from './audio/audio-format';
 import { backoffDelay, type PipelineDriver } from './drivers/pipeline-driver';
 import { jobView } from './job-view';
 import { PIPELINE_STAGES, PipelineStage, STAGE_SERVICE } from './pipeline-names';
 import { ORDER_WAIT_LIMIT_MS } from './pipeline-stages';
-import { PIPELINE_DRIVER, PIPELINE_RUNS_WORKERS } from './pipeline.tokens';
+import type { PipelineMetrics } from './pipeline-metrics';
+import { PIPELINE_BUDGET, PIPELINE_DRIVER, PIPELINE_METRICS, PIPELINE_RUNS_WORKERS } from './pipeline.tokens';
 import type {
   AudioChunkSubmission,
   PipelineService,
@@ -51,6 +53,8 @@ export class PipelineJobs implements PipelineService {
     @Inject(PIPELINE_DRIVER) private readonly driver: PipelineDriver,
     @Inject(PIPELINE_RUNS_WORKERS) private readonly runsWorkers: boolean,
     @Inject(ADMISSION) private readonly admission: AdmissionControl,
+    @Inject(PIPELINE_BUDGET) private readonly budget: HeldBytesBudget,
+    @Inject(PIPELINE_METRICS) private readonly metrics: PipelineMetrics,
     private readonly config: ConfigStore,
   ) {
     this.finishNotices = new FinishNotices(driver.state);
@@ -186,7 +190,12 @@ export class PipelineJobs implements PipelineService {
 
   /** GET /api/pipeline/stats: queue depths now, completions over the last minute, outcomes since start. */
   async stats(): Promise<Record<string, unknown>> {
-    const [depths, outcomes] = await Promise.all([this.driver.depths(), this.driver.state.outcomes()]);
+    const [depths, outcomes, held, admission] = await Promise.all([
+      this.driver.depths(),
+      this.driver.state.outcomes(),
+      this.budget.reading(),
+      this.metrics.admissionCounts(),
+    ]);
     const queues: Record<string, Record<string, number>> = {};
     for (const stage of PIPELINE_STAGES) queues[stage] = {};
     for (const depth of depths) (queues[depth.stage] ??= {})[depth.state] = depth.count;
@@ -203,6 +212,12 @@ export class PipelineJobs implements PipelineService {
       },
       failures,
       outcomes: outcomes.totals,
+      memory: {
+        held_bytes: held.heldBytes,
+        max_held_bytes: held.limitBytes,
+        jobs_refused: admission.refused,
+        records_evicted: admission.evicted,
+      },
     };
   }
 }

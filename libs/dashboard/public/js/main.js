@@ -6,6 +6,7 @@ import { initConnectionsPanel } from './panels/connections.js';
 import { initGatewayPanel } from './panels/gateway.js';
 import { initHealthPanel } from './panels/health.js';
 import { initLogsPanel } from './panels/logs.js';
+import { initPipelinePanel } from './panels/pipeline.js';
 import { initTranscriptionPanel } from './panels/transcription.js';
 import { initTranslationPanel } from './panels/translation.js';
 
@@ -43,6 +44,7 @@ async function start() {
   initTranscriptionPanel(ctx);
   initConnectionsPanel(ctx);
   initGatewayPanel(ctx);
+  initPipelinePanel(ctx);
   initLogsPanel(ctx);
   fillLanguageSelects(document, FALLBACK_LANGUAGES, preferredTarget);
 
