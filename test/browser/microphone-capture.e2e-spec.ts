@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningApp } from '../support/app-harness';
 import { startApp } from '../support/app-harness';
-import { launchBrowser, type TestBrowser } from '../support/browser';
+import { launchBrowser, screenshotPath, type TestBrowser } from '../support/browser';
 import {
   decodeToneSpeech,
   makeToneScript,
@@ -20,7 +20,8 @@ interface CapturedFrames {
 /**
  * The dashboard's AudioWorklet capture, in Chromium with its fake capture device playing a tone-speech WAV:
  * what the page would stream is 16 kHz PCM in 100 ms frames with contiguous offsets, and it still decodes
- * to the words that were played, at their spacing.
+ * to the words that were played, at their spacing. And the microphone problems people meet, each shown
+ * with what to do.
  */
 describe('dashboard microphone capture', () => {
   const script = makeToneScript({ seed: 17, sentences: 2, wordsPerSentence: [4, 5] });
@@ -30,7 +31,7 @@ describe('dashboard microphone capture', () => {
 
   beforeAll(async () => {
     writeFileSync(wav, toneSpeechWav(speech));
-    // No engine is needed: the page only captures here, it sends nothing.
+    // No engine is needed: the page only captures, or fails before it sends anything.
     app = await startApp({
       WHISPER_SERVICE_URL: 'http://127.0.0.1:9',
       TRANSLATION_SERVICE_URL: 'http://127.0.0.1:9',
@@ -96,5 +97,35 @@ describe('dashboard microphone capture', () => {
     const shift = heard[0].start * 1000 - speech.words[0].startMs;
     for (const [i, word] of heard.entries())
       expect(Math.abs(word.start * 1000 - speech.words[i].startMs - shift)).toBeLessThan(50);
+  });
+
+  it('says the microphone was refused and how to allow it', async () => {
+    await withBrowser({ denyMicrophone: true }, async (browser) => {
+      const { page } = await browser.open(`${app.url}/`);
+      page.setDefaultTimeout(15000);
+      await page.locator('#connection-indicator[data-state="connected"]').waitFor();
+      await page.locator('#record-button').click();
+      const problem = page.locator('#caption-problem[data-kind="denied"]');
+      await problem.waitFor();
+      expect(await problem.textContent()).toMatch(
+        /not allowed to use the microphone.*Allow microphone access/,
+      );
+      await expect(page.locator('#record-button').getAttribute('aria-pressed')).resolves.toBe('false');
+      await page
+        .locator('#live-captions')
+        .screenshot({ path: screenshotPath('captions-microphone-denied.png') });
+    });
+  });
+
+  it('says when there is no microphone at all', async () => {
+    await withBrowser({}, async (browser) => {
+      const { page } = await browser.open(`${app.url}/`);
+      page.setDefaultTimeout(15000);
+      await page.locator('#connection-indicator[data-state="connected"]').waitFor();
+      await page.locator('#record-button').click();
+      const problem = page.locator('#caption-problem[data-kind="absent"]');
+      await problem.waitFor();
+      expect(await problem.textContent()).toMatch(/No microphone was found.*Connect a microphone/);
+    });
   });
 });
