@@ -60,8 +60,14 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<TestB
     executablePath: CHROMIUM,
     headless: true,
     args: browserArgs(options),
-    permissions:
-      (options.fakeMicrophone || options.microphoneFile) && !options.denyMicrophone ? ['microphone'] : [],
+    // The clipboard too, so a test can read back what a Copy button wrote.
+    permissions: [
+      'clipboard-read',
+      'clipboard-write',
+      ...((options.fakeMicrophone || options.microphoneFile) && !options.denyMicrophone
+        ? ['microphone']
+        : []),
+    ],
     viewport: { width: 1400, height: 900 },
   });
   return {

@@ -58,20 +58,8 @@ export class CaptionsView {
     else item.append(line);
   }
 
-  /** Final captions as plain text, with their translations indented, for the clipboard. */
-  text() {
-    return [...this.list.querySelectorAll('li[data-state="final"]')]
-      .map((item) =>
-        [
-          `[${item.querySelector('.time').textContent}] ${item.querySelector('.caption-text').textContent}`,
-          ...[...item.querySelectorAll('.translation-line')].map((line) => `    ${line.textContent}`),
-        ].join('\n'),
-      )
-      .join('\n');
-  }
-
-  get finalCount() {
-    return this.list.querySelectorAll('li[data-state="final"]').length;
+  clear() {
+    this.list.replaceChildren();
   }
 
   #item(payload) {
@@ -99,6 +87,19 @@ export class CaptionsView {
   #scroll() {
     this.list.scrollTop = this.list.scrollHeight;
   }
+}
+
+/** Final captions of the lists as plain text, translations indented under each, for the clipboard. */
+export function captionsText(...lists) {
+  return lists
+    .flatMap((list) => [...list.querySelectorAll('li[data-state="final"]')])
+    .map((item) =>
+      [
+        `[${item.querySelector('.time').textContent}] ${item.querySelector('.caption-text').textContent}`,
+        ...[...item.querySelectorAll('.translation-line')].map((line) => `    ${line.textContent}`),
+      ].join('\n'),
+    )
+    .join('\n');
 }
 
 /**

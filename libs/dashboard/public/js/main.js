@@ -27,7 +27,7 @@ async function start() {
   const ctx = {
     live,
     bus: new EventTarget(),
-    sessionId: tabSessionId(),
+    ...tabSession(),
     checkIntervalSeconds: config.data?.monitoring?.health_check_interval,
     vadThresholdDb: config.data?.pipeline?.vad_threshold_db,
     /** Runs now and again after every reconnect, since pushes sent while disconnected are lost. */
@@ -78,13 +78,13 @@ async function start() {
  * One session per browser tab, kept across reloads, so a reloaded page shows the captions made so far
  * (session_joined history) and exports the whole session.
  */
-function tabSessionId() {
+function tabSession() {
   const key = 'livetranslate-session';
   const existing = sessionStorage.getItem(key);
-  if (existing) return existing;
+  if (existing) return { sessionId: existing, sessionKept: true };
   const created = `dashboard-${Math.random().toString(36).slice(2, 10)}`;
   sessionStorage.setItem(key, created);
-  return created;
+  return { sessionId: created, sessionKept: false };
 }
 
 async function showLanguages(live, preferredTarget) {

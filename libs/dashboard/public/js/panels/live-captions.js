@@ -1,5 +1,5 @@
 import { describeProblem, describeStatus } from '../caption-status.js';
-import { CaptionsView, renderHistory } from '../captions-view.js';
+import { CaptionsView, captionsText, renderHistory } from '../captions-view.js';
 import { CaptureError, MicrophoneCapture } from '../capture/microphone-capture.js';
 import { LiveStream } from '../capture/live-stream.js';
 import { el, formatNumber } from '../dom.js';
@@ -25,6 +25,7 @@ export function initLiveCaptions(ctx) {
   const copyButton = block.querySelector('#copy-captions');
   const downloads = [...block.querySelectorAll('a[data-format]')];
   const historyBlock = block.querySelector('#caption-history-block');
+  const historyList = block.querySelector('#caption-history');
   const view = new CaptionsView(block.querySelector('#captions'), block.querySelector('#caption-announcer'));
   const speechDb = ctx.vadThresholdDb ?? DEFAULT_SPEECH_DB;
 
@@ -82,7 +83,9 @@ export function initLiveCaptions(ctx) {
     capture = started;
     setRunning(true);
     try {
+      // Earlier streams of this session (this page's included) move up into the history.
       showHistory(await ctx.joinSession());
+      view.clear();
       stream = new LiveStream(ctx.live, {
         sessionId: ctx.sessionId,
         sampleRate: capture.sampleRate,
@@ -197,7 +200,7 @@ export function initLiveCaptions(ctx) {
   }
 
   function showHistory(session) {
-    const count = renderHistory(block.querySelector('#caption-history'), session?.history ?? []);
+    const count = renderHistory(historyList, session?.history ?? []);
     historyBlock.hidden = count === 0;
     historyBlock.open = count > 0;
     historyBlock.querySelector('[data-role="count"]').textContent = String(count);
@@ -241,8 +244,10 @@ export function initLiveCaptions(ctx) {
 
   copyButton.addEventListener('click', async () => {
     try {
-      await navigator.clipboard.writeText(view.text());
-      recordState.textContent = `Copied ${view.finalCount} caption${view.finalCount === 1 ? '' : 's'}.`;
+      const text = captionsText(historyList, view.list);
+      await navigator.clipboard.writeText(text);
+      const lines = text.split('\n').filter((line) => line.startsWith('[')).length;
+      recordState.textContent = `Copied ${lines} caption${lines === 1 ? '' : 's'}.`;
     } catch {
       recordState.textContent = 'The browser refused the clipboard; use Download instead.';
     }
@@ -264,4 +269,14 @@ export function initLiveCaptions(ctx) {
   }
   ctx.live.addEventListener('state', updateAvailability);
   updateAvailability();
+
+  // A reloaded tab keeps its session: show what was captioned before, once the connection is up.
+  if (ctx.sessionKept) {
+    const showKeptHistory = async ({ detail }) => {
+      if (detail.state !== 'connected') return;
+      ctx.live.removeEventListener('state', showKeptHistory);
+      showHistory(await ctx.joinSession().catch(() => null));
+    };
+    ctx.live.addEventListener('state', showKeptHistory);
+  }
 }
