@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { startApp, type RunningApp } from '../support/app-harness';
-import { launchBrowser, screenshotPath, type TestBrowser } from '../support/browser';
+import { screenshotPath, withBrowser } from '../support/browser';
 import {
   makeToneScript,
   startToneSpeechEngine,
@@ -57,15 +57,6 @@ describe('dashboard live captions in a browser', () => {
     await engine?.stop();
   });
 
-  async function withMicrophone<T>(wav: string, run: (browser: TestBrowser) => Promise<T>): Promise<T> {
-    const browser = await launchBrowser({ microphoneFile: wav });
-    try {
-      return await run(browser);
-    } finally {
-      await browser.close();
-    }
-  }
-
   async function startCaptions(page: Page): Promise<void> {
     page.setDefaultTimeout(30000);
     await page.locator('#connection-indicator[data-state="connected"]').waitFor();
@@ -98,7 +89,7 @@ describe('dashboard live captions in a browser', () => {
 
   it('shows the words said, interim then final, each final with its Spanish translation, and the lag strip', async () => {
     const { speech, wav } = speechFile(21, 3);
-    await withMicrophone(wav, async (browser) => {
+    await withBrowser({ microphoneFile: wav }, async (browser) => {
       const watched = await browser.open(`${app.url}/`);
       const { page } = watched;
       await startCaptions(page);
@@ -187,7 +178,7 @@ describe('dashboard live captions in a browser', () => {
 
   it('resumes after the connection drops mid-stream, losing and repeating nothing', async () => {
     const { speech, wav } = speechFile(22, 3);
-    await withMicrophone(wav, async (browser) => {
+    await withBrowser({ microphoneFile: wav }, async (browser) => {
       const { page, errors } = await browser.open(`${app.url}/`);
       await startCaptions(page);
       await page.locator('#captions li[data-state="final"]').first().waitFor();
@@ -216,8 +207,7 @@ describe('dashboard live captions in a browser', () => {
   });
 
   it('streams generated tone speech from /websocket-test and shows every stream event', async () => {
-    const browser = await launchBrowser();
-    try {
+    await withBrowser({}, async (browser) => {
       const { page, errors } = await browser.open(`${app.url}/websocket-test`);
       page.setDefaultTimeout(30000);
       await page.locator('#connection-indicator[data-state="connected"]').waitFor();
@@ -254,8 +244,6 @@ describe('dashboard live captions in a browser', () => {
       ).toBeLessThanOrEqual(0.05);
       await page.screenshot({ path: screenshotPath('websocket-test-stream.png') });
       expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 });

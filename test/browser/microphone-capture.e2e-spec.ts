@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningApp } from '../support/app-harness';
 import { startApp } from '../support/app-harness';
-import { launchBrowser, screenshotPath, type TestBrowser } from '../support/browser';
+import { screenshotPath, withBrowser } from '../support/browser';
 import {
   decodeToneSpeech,
   makeToneScript,
@@ -41,18 +41,6 @@ describe('dashboard microphone capture', () => {
   afterAll(async () => {
     await app?.close();
   });
-
-  async function withBrowser<T>(
-    options: Parameters<typeof launchBrowser>[0],
-    run: (browser: TestBrowser) => Promise<T>,
-  ): Promise<T> {
-    const browser = await launchBrowser(options);
-    try {
-      return await run(browser);
-    } finally {
-      await browser.close();
-    }
-  }
 
   it('frames the microphone as contiguous 100 ms 16 kHz PCM that decodes to the words played', async () => {
     const captured = await withBrowser({ microphoneFile: wav }, async (browser) => {
@@ -99,33 +87,32 @@ describe('dashboard microphone capture', () => {
       expect(Math.abs(word.start * 1000 - speech.words[i].startMs - shift)).toBeLessThan(50);
   });
 
-  it('says the microphone was refused and how to allow it', async () => {
-    await withBrowser({ denyMicrophone: true }, async (browser) => {
+  it.each([
+    {
+      problem: 'refused',
+      options: { denyMicrophone: true },
+      kind: 'denied',
+      says: /not allowed to use the microphone.*Allow microphone access/,
+      screenshot: 'captions-microphone-denied.png',
+    },
+    {
+      problem: 'absent',
+      options: {},
+      kind: 'absent',
+      says: /No microphone was found.*Connect a microphone/,
+      screenshot: 'captions-microphone-absent.png',
+    },
+  ])('says what to do when the microphone is $problem', async ({ options, kind, says, screenshot }) => {
+    await withBrowser(options, async (browser) => {
       const { page } = await browser.open(`${app.url}/`);
       page.setDefaultTimeout(15000);
       await page.locator('#connection-indicator[data-state="connected"]').waitFor();
       await page.locator('#record-button').click();
-      const problem = page.locator('#caption-problem[data-kind="denied"]');
+      const problem = page.locator(`#caption-problem[data-kind="${kind}"]`);
       await problem.waitFor();
-      expect(await problem.textContent()).toMatch(
-        /not allowed to use the microphone.*Allow microphone access/,
-      );
+      expect(await problem.textContent()).toMatch(says);
       await expect(page.locator('#record-button').getAttribute('aria-pressed')).resolves.toBe('false');
-      await page
-        .locator('#live-captions')
-        .screenshot({ path: screenshotPath('captions-microphone-denied.png') });
-    });
-  });
-
-  it('says when there is no microphone at all', async () => {
-    await withBrowser({}, async (browser) => {
-      const { page } = await browser.open(`${app.url}/`);
-      page.setDefaultTimeout(15000);
-      await page.locator('#connection-indicator[data-state="connected"]').waitFor();
-      await page.locator('#record-button').click();
-      const problem = page.locator('#caption-problem[data-kind="absent"]');
-      await problem.waitFor();
-      expect(await problem.textContent()).toMatch(/No microphone was found.*Connect a microphone/);
+      await page.locator('#live-captions').screenshot({ path: screenshotPath(screenshot) });
     });
   });
 });

@@ -97,6 +97,19 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<TestB
   };
 }
 
+/** Runs `run` with a browser of its own, closed afterwards whatever happens. */
+export async function withBrowser<T>(
+  options: BrowserOptions,
+  run: (browser: TestBrowser) => Promise<T>,
+): Promise<T> {
+  const browser = await launchBrowser(options);
+  try {
+    return await run(browser);
+  } finally {
+    await browser.close();
+  }
+}
+
 const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
 
 /**

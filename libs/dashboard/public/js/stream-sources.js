@@ -12,21 +12,12 @@ const RAMP_MS = 10;
 const AMPLITUDE = 0.3;
 const NOISE_DBFS = -60;
 
-/** A small deterministic generator (mulberry32), so a seed gives the same speech every time. */
-function seeded(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** { pcm: Int16Array, sampleRate, words: [{ index, hz, startMs, endMs }], sentences: number[][] (indices) } */
-export function toneSpeech({ sentences = 3, seed = 1, sampleRate = 16000 } = {}) {
-  const random = seeded(seed);
+/**
+ * { pcm: Int16Array, sampleRate, words: [{ index, hz, startMs, endMs }], sentences: number[][] (indices) };
+ * new words every time, and the page shows which were played.
+ */
+export function toneSpeech({ sentences = 3, sampleRate = 16000 } = {}) {
+  const random = Math.random;
   const between = (min, max) => min + Math.floor(random() * (max - min + 1));
   const script = Array.from({ length: sentences }, () =>
     Array.from({ length: between(3, 6) }, () => between(0, VOCABULARY_SIZE - 1)),

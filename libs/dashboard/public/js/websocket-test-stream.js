@@ -56,7 +56,6 @@ export function initStreamCard({ form, socket, log }) {
     if (form.elements.source.value === 'tone') {
       const speech = toneSpeech({
         sentences: Number(form.elements.sentences.value) || 3,
-        seed: Number(form.elements.seed.value) || 1,
       });
       played.dataset.words = JSON.stringify(speech.sentences);
       played.textContent = `Tone speech: ${speech.words.length} words, vocabulary indices ${speech.sentences
