@@ -53,6 +53,16 @@ export interface TranslationRequest {
   signal?: AbortSignal;
 }
 
+/** How an unknown source language was settled for a translation. */
+export interface SourceLanguageDetection {
+  /** ISO 639-1. */
+  language: string;
+  /** 0..1; 0 when the language is the configured default rather than identified. */
+  confidence: number;
+  /** `engine`: the engine detected it; `identified`: the orchestrator did; `default`: neither could. */
+  method: 'engine' | 'identified' | 'default';
+}
+
 export interface TranslationResult {
   text: string;
   translatedText: string;
@@ -61,6 +71,8 @@ export interface TranslationResult {
   confidence: number;
   backend: string;
   processingMs: number;
+  /** Present when the request named no source language. */
+  detectedLanguage?: SourceLanguageDetection;
 }
 
 export interface LanguageInfo {
@@ -91,6 +103,8 @@ export interface SpeechToTextEngine {
 
 export interface TranslationEngine {
   readonly kind: string;
+  /** Whether the engine finds the source language itself when asked with `auto`. */
+  readonly detectsSourceLanguage: boolean;
   translate(request: TranslationRequest): Promise<TranslationResult>;
   languages(): Promise<LanguageInfo[]>;
 }
@@ -100,6 +114,14 @@ export interface SpeakerEngine {
   diarize(audio: AudioInput, options: DiarizationOptions): Promise<SpeakerSegment[]>;
 }
 
-export const SPEECH_TO_TEXT_ENGINE = Symbol('SPEECH_TO_TEXT_ENGINE');
-export const TRANSLATION_ENGINE = Symbol('TRANSLATION_ENGINE');
-export const SPEAKER_ENGINE = Symbol('SPEAKER_ENGINE');
+/**
+ * The adapter selected for each service right now. `services.<name>.kind` can change at run time, so read the
+ * engine at the call (`engines.translation.translate(...)`) rather than keeping it.
+ */
+export interface Engines {
+  readonly speechToText: SpeechToTextEngine;
+  readonly translation: TranslationEngine;
+  readonly speaker: SpeakerEngine;
+}
+
+export const ENGINES = Symbol('ENGINES');

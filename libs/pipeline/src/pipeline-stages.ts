@@ -1,16 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ApiError, DomainEvents } from '@app/common';
 import { ConfigStore } from '@app/config';
-import {
-  SPEAKER_ENGINE,
-  SPEECH_TO_TEXT_ENGINE,
-  TRANSLATION_ENGINE,
-  isRetryable,
-  type AudioInput,
-  type SpeakerEngine,
-  type SpeechToTextEngine,
-  type TranslationEngine,
-} from '@app/engines';
+import { ENGINES, isRetryable, type AudioInput, type Engines } from '@app/engines';
 import {
   RESULT_PUBLISHER,
   chunkFailure,
@@ -65,9 +56,7 @@ export class PipelineStages {
   };
 
   constructor(
-    @Inject(SPEECH_TO_TEXT_ENGINE) private readonly speechToText: SpeechToTextEngine,
-    @Inject(TRANSLATION_ENGINE) private readonly translation: TranslationEngine,
-    @Inject(SPEAKER_ENGINE) private readonly speaker: SpeakerEngine,
+    @Inject(ENGINES) private readonly engines: Engines,
     @Inject(SESSION_STORE) private readonly sessions: SessionStore,
     @Inject(RESULT_PUBLISHER) private readonly publisher: ResultPublisher,
     @Inject(PIPELINE_STATE) private readonly state: PipelineState,
@@ -146,7 +135,7 @@ export class PipelineStages {
     const dropAsSilence = settings.enable_vad && !activity.speechDetected;
     const result = dropAsSilence
       ? undefined
-      : await this.speechToText.transcribe(audio, {
+      : await this.engines.speechToText.transcribe(audio, {
           language: meta.language,
           sessionId: meta.sessionId,
           requestId: meta.requestId,
@@ -179,7 +168,7 @@ export class PipelineStages {
 
   /** Translations and diarization follow a transcript with words in it; otherwise they are skipped. */
   private async afterTranscript(meta: PipelineJobMeta, transcript: TranscriptRecord): Promise<FollowUp[]> {
-    await this.state.markFinished(meta.lane, meta.sequence);
+    await this.state.markFinished(meta.lane, meta.sequence, meta.id);
     const hasSpeech = transcript.text !== '';
     const skipped: RecordFields = {};
     const followUps: FollowUp[] = [];
@@ -222,7 +211,7 @@ export class PipelineStages {
             backend: 'identity',
             processingMs: 0,
           }
-        : await this.translation.translate({
+        : await this.engines.translation.translate({
             text: transcript.text,
             sourceLanguage: transcript.language === 'und' ? 'auto' : transcript.language,
             targetLanguage,
@@ -243,7 +232,9 @@ export class PipelineStages {
 
   private async diarize(record: PipelineJobRecord): Promise<FollowUp[]> {
     const { meta } = record;
-    const segments = await this.speaker.diarize(await this.audio(meta), { requestId: meta.requestId });
+    const segments = await this.engines.speaker.diarize(await this.audio(meta), {
+      requestId: meta.requestId,
+    });
     await this.state.update(meta.id, { [FIELD.speakers]: segments });
     await this.state.deleteAudio(meta.id);
     this.publisher.publish(resultTarget(meta), 'speaker_result', speakerResult(chunkOrigin(meta), segments));
@@ -291,7 +282,6 @@ export class PipelineStages {
           0,
           'transcription failed',
         );
-      await this.state.markFinished(meta.lane, meta.sequence);
     }
     await this.state.update(meta.id, fields);
     // No stage reads the audio after a final transcription or diarization failure (translations read the
@@ -299,6 +289,9 @@ export class PipelineStages {
     // every failed chunk's audio for `retention_seconds`.
     if (stage !== PipelineStage.Translation) await this.state.deleteAudio(meta.id);
     this.publisher.publish(resultTarget(meta), 'error', chunkFailure(chunkOrigin(meta), key, code, message));
+    // After the record shows the failure: the finish notice wakes acknowledgements that read it.
+    if (stage === PipelineStage.Transcription)
+      await this.state.markFinished(meta.lane, meta.sequence, meta.id);
     this.events.activity(
       'error',
       'pipeline',
