@@ -246,4 +246,34 @@ describe('dashboard live captions in a browser', () => {
       expect(errors).toEqual([]);
     });
   });
+
+  // Last: it slows the shared engine down and kills it.
+  it('says in plain words when the engine falls behind, and when no engine answers', async () => {
+    const { wav } = speechFile(23, 3);
+    engine.setLatency({ rtf: 1.5 });
+    try {
+      await withBrowser({ microphoneFile: wav }, async (browser) => {
+        const { page } = await browser.open(`${app.url}/`);
+        await startCaptions(page);
+        await page.locator('#live-strip [data-part="state"]', { hasText: /^degraded: / }).waitFor();
+        await expect(page.locator('#live-strip [data-part="rtf"]').textContent()).resolves.toMatch(
+          /slower than speech, so captions fall behind/,
+        );
+        await page
+          .locator('#live-captions')
+          .screenshot({ path: screenshotPath('live-captions-degraded.png') });
+
+        engine.kill();
+        const problem = page.locator('#caption-problem', { hasText: 'No speech-to-text engine answers' });
+        await problem.waitFor();
+        expect(await problem.textContent()).toMatch(/start the speech engine or fix WHISPER_SERVICE_URL/);
+        await page
+          .locator('#live-captions')
+          .screenshot({ path: screenshotPath('live-captions-no-engine.png') });
+      });
+    } finally {
+      engine.setLatency({ rtf: 0.05 });
+      await engine.restart();
+    }
+  });
 });

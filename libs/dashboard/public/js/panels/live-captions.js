@@ -28,6 +28,7 @@ export function initLiveCaptions(ctx) {
   const historyList = block.querySelector('#caption-history');
   const view = new CaptionsView(block.querySelector('#captions'), block.querySelector('#caption-announcer'));
   const speechDb = ctx.vadThresholdDb ?? DEFAULT_SPEECH_DB;
+  const idleText = view.list.dataset.empty;
 
   let capture = null;
   let stream = null;
@@ -219,6 +220,7 @@ export function initLiveCaptions(ctx) {
   function setRunning(on) {
     button.setAttribute('aria-pressed', String(on));
     button.textContent = on ? 'Stop live captions' : 'Start live captions';
+    view.list.dataset.empty = on ? 'Listening… captions appear as the words are decoded.' : idleText;
     if (!on) strip.hidden = true;
   }
 
