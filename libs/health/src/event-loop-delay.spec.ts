@@ -45,9 +45,10 @@ describe('EventLoopDelay', () => {
     delay.start();
     try {
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      // Without the correction an idle loop reads about 20 ms. The median, since on a loaded host the
-      // process is now and then not scheduled for tens of milliseconds, which is a real delay.
-      expect(delay.read().p50Ms).toBeLessThan(2);
+      // Without the correction an idle loop reads about 20 ms; corrected, about 0.2 ms on a quiet machine.
+      // The median and a 10 ms bound, because with every core busy (the full suite) the process is not
+      // always scheduled on time, which is real delay: medians of 3-6 ms were seen then.
+      expect(delay.read().p50Ms).toBeLessThan(10);
       await new Promise((resolve) => setTimeout(resolve, 50));
       const until = performance.now() + 200;
       while (performance.now() < until);
