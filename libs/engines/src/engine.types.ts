@@ -21,9 +21,18 @@ export interface TranscriptionOptions {
   /** ISO 639-1, or undefined for detection. */
   language?: string;
   model?: string;
+  /** Text that came just before this audio (a live stream's previous final), for engines that take one. */
+  prompt?: string;
   sessionId?: string;
   requestId?: string;
   signal?: AbortSignal;
+}
+
+/** A word with its times in seconds from the start of the audio sent. */
+export interface TranscriptWord {
+  word: string;
+  start: number;
+  end: number;
 }
 
 export interface TranscriptionResult {
@@ -31,6 +40,8 @@ export interface TranscriptionResult {
   /** ISO 639-1. */
   language: string;
   segments: TranscriptSegment[];
+  /** Word timings, where the engine gives them (OpenAI `words`, whisper.cpp `segments[].words`). */
+  words?: TranscriptWord[];
   /** 0..1, derived where the engine gives none (see README). */
   confidence: number;
   /** Engine kind and instance, e.g. `openai@whisper-0`. */

@@ -17,13 +17,18 @@ export class OpenAiSpeechToTextEngine extends MultipartSpeechToTextEngine {
 
   protected describeCall(audio: AudioInput, options: TranscriptionOptions): TranscriptionCall {
     const settings = this.settings();
+    const form = audioForm(audio, 'file', {
+      model: options.model ?? settings.model ?? DEFAULT_MODEL,
+      language: explicitLanguage(options.language),
+      prompt: options.prompt,
+      response_format: 'verbose_json',
+    });
+    // Both granularities: asking for words alone drops the segments the confidence is derived from.
+    form.append('timestamp_granularities[]', 'segment');
+    form.append('timestamp_granularities[]', 'word');
     return {
       path: '/v1/audio/transcriptions',
-      form: audioForm(audio, 'file', {
-        model: options.model ?? settings.model ?? DEFAULT_MODEL,
-        language: explicitLanguage(options.language),
-        response_format: 'verbose_json',
-      }),
+      form,
       headers: settings.apiKey ? { authorization: `Bearer ${settings.apiKey}` } : undefined,
     };
   }

@@ -1,6 +1,6 @@
 import { UNSCORED_CONFIDENCE, clamp01 } from '../confidence';
 import { languageToIso1 } from '../language-codes';
-import type { TranscriptSegment, TranscriptionResult } from '../engine.types';
+import type { TranscriptSegment, TranscriptWord, TranscriptionResult } from '../engine.types';
 
 /** A segment as Whisper-family servers send it (OpenAI verbose_json, whisper.cpp, sometimes livetranslate). */
 export interface WhisperSegment {
@@ -19,6 +19,7 @@ export interface RawTranscript {
   language?: string;
   duration?: number;
   segments: WhisperSegment[];
+  words?: TranscriptWord[];
   /** A confidence the engine states itself, used only when the segments carry no scores. */
   statedConfidence?: number;
   /** The engine said in its own way that it heard nothing. */
@@ -83,6 +84,12 @@ function normaliseSegment(segment: WhisperSegment): TranscriptSegment {
   return normalised;
 }
 
+/** Whisper-family words carry their leading space (` hello`); times may come as strings from some servers. */
+function normaliseWord(word: TranscriptWord): TranscriptWord {
+  const start = Number(word.start);
+  return { word: word.word.trim(), start, end: Math.max(start, Number(word.end)) };
+}
+
 /**
  * The one result shape of every speech-to-text adapter. The language falls back to the requested one, then
  * to `und` (ISO 639 "undetermined"), so downstream stages always get a code.
@@ -94,6 +101,7 @@ export function normaliseTranscript(
   const text = raw.text.trim();
   const noSpeech = raw.noSpeech === true || text === '' || allSilent(raw.segments);
   const segments = noSpeech ? [] : raw.segments.map(normaliseSegment).filter((s) => s.text !== '');
+  const words = noSpeech ? [] : (raw.words ?? []).map(normaliseWord).filter((w) => w.word !== '');
   const lastEnd = segments.length > 0 ? segments[segments.length - 1].end : undefined;
   const duration = typeof raw.duration === 'number' && raw.duration > 0 ? raw.duration : lastEnd;
   const requested = explicitLanguage(context.requestedLanguage);
@@ -106,6 +114,7 @@ export function normaliseTranscript(
     text: noSpeech ? '' : text,
     language,
     segments,
+    ...(raw.words ? { words } : {}),
     confidence,
     backend: context.backend,
     ...(duration !== undefined ? { duration } : {}),

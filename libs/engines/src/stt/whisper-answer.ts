@@ -1,3 +1,4 @@
+import type { TranscriptWord } from '../engine.types';
 import type { RawTranscript, WhisperSegment } from './transcript-normaliser';
 
 /** The verbose_json body shared by OpenAI-compatible servers and whisper.cpp (and the platform's service). */
@@ -7,6 +8,8 @@ export interface VerboseTranscriptBody {
   duration?: unknown;
   segments?: unknown;
   confidence?: unknown;
+  /** OpenAI, when asked with timestamp_granularities[]=word. */
+  words?: unknown;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -15,6 +18,28 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function numberOrUndefined(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function readWords(list: unknown): TranscriptWord[] {
+  if (!Array.isArray(list)) return [];
+  return list.filter(isRecord).flatMap((w) => {
+    const start = numberOrUndefined(w.start);
+    const end = numberOrUndefined(w.end);
+    return typeof w.word === 'string' && start !== undefined && end !== undefined
+      ? [{ word: w.word, start, end }]
+      : [];
+  });
+}
+
+/**
+ * Word timings: OpenAI's top-level `words`, else whisper.cpp's per-segment `words`; undefined when the body
+ * has neither, so callers can tell "no timings" from "no words".
+ */
+function readAllWords(body: VerboseTranscriptBody): TranscriptWord[] | undefined {
+  if (Array.isArray(body.words)) return readWords(body.words);
+  const segments = Array.isArray(body.segments) ? body.segments.filter(isRecord) : [];
+  if (!segments.some((s) => Array.isArray(s.words))) return undefined;
+  return segments.flatMap((s) => readWords(s.words));
 }
 
 /** Reads a verbose_json-like body defensively; undefined when it has no text at all. */
@@ -35,6 +60,7 @@ export function readVerboseTranscript(body: unknown): RawTranscript | undefined 
     language: typeof body.language === 'string' && body.language !== '' ? body.language : undefined,
     duration: numberOrUndefined(body.duration),
     segments,
+    words: readAllWords(body),
     statedConfidence: numberOrUndefined(body.confidence),
   };
 }
