@@ -15,6 +15,7 @@ const aliases = [
   'analytics',
   'dashboard',
   'security',
+  'streams',
 ];
 
 module.exports = {
@@ -24,12 +25,12 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false, tsconfig: 'tsconfig.jest.json' }],
     // ESM-only dependencies that Node 20 loads through require(esm) but jest's module system cannot.
-    '^.+/node_modules/(content-disposition)/.+\\.js$': [
+    '^.+/node_modules/(content-disposition|@ozymandiasthegreat/vad)/.+\\.js$': [
       'ts-jest',
       { diagnostics: false, tsconfig: { allowJs: true, isolatedModules: true, module: 'commonjs' } },
     ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|@ozymandiasthegreat/vad)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: Object.fromEntries(
     aliases.map((name) => [`^@app/${name}(|/.*)$`, `<rootDir>/libs/${name}/src$1`]),
