@@ -11,6 +11,7 @@ import { RealtimeModule } from '@app/realtime';
 import { SecurityModule } from '@app/security';
 import { SessionModule } from '@app/session';
 import { StorageModule } from '@app/storage';
+import { StreamsModule } from '@app/streams';
 
 @Module({})
 export class AppModule {
@@ -27,6 +28,7 @@ export class AppModule {
         HealthModule,
         SessionModule,
         RealtimeModule,
+        StreamsModule,
         PipelineModule.forRoot({ role: 'orchestrator' }),
         AnalyticsModule,
         DashboardModule,

@@ -31,6 +31,9 @@ export const CLIENT_EVENTS = [
   'transcription_stream',
   'speaker_stream',
   'translation_stream',
+  'stream_start',
+  'stream_audio',
+  'stream_stop',
 ] as const;
 export type ClientEventName = (typeof CLIENT_EVENTS)[number];
 
@@ -46,6 +49,58 @@ export interface WireError {
 
 export type WirePayload = Record<string, unknown>;
 export type Acknowledgement = (reply: unknown) => void;
+
+/** CONTRACTS §3a: a live stream's payloads. Times are ms from the stream's first sample. */
+export interface StreamStartedPayload {
+  stream_id: string;
+  session_id: string | null;
+  resume_from_ms: number;
+}
+export interface StreamStoppedPayload {
+  stream_id: string;
+  audio_ms: number;
+  finals: number;
+}
+export interface TranscriptInterimPayload {
+  stream_id: string;
+  utterance_id: string;
+  text: string;
+  stable_text: string;
+  start_ms: number;
+  end_ms: number;
+}
+export interface TranscriptFinalPayload {
+  stream_id: string;
+  utterance_id: string;
+  text: string;
+  words?: { word: string; start_ms: number; end_ms: number }[];
+  start_ms: number;
+  end_ms: number;
+  language: string;
+  confidence: number;
+  backend: string;
+}
+export interface TranslationFinalPayload {
+  stream_id: string;
+  utterance_id: string;
+  target_lang: string;
+  text: string;
+  translated_text: string;
+  confidence: number;
+  backend: string;
+}
+export const STREAM_STATES = ['active', 'degraded', 'detached', 'stopping'] as const;
+export type StreamState = (typeof STREAM_STATES)[number];
+export interface StreamStatusPayload {
+  stream_id: string;
+  received_ms: number;
+  final_ms: number;
+  lag_ms: number;
+  rtf: number;
+  gaps_ms: number;
+  shed_interim: number;
+  state: StreamState;
+}
 
 export interface ServerToClientEvents {
   connected: (payload: { connection_id: string; server_time: string; protocol_version: string }) => void;
@@ -69,6 +124,12 @@ export interface ServerToClientEvents {
   metrics_update: (payload: WirePayload) => void;
   connections_update: (payload: WirePayload) => void;
   activity: (payload: WirePayload) => void;
+  stream_started: (payload: StreamStartedPayload) => void;
+  stream_stopped: (payload: StreamStoppedPayload) => void;
+  transcript_interim: (payload: TranscriptInterimPayload) => void;
+  transcript_final: (payload: TranscriptFinalPayload) => void;
+  translation_final: (payload: TranslationFinalPayload) => void;
+  stream_status: (payload: StreamStatusPayload) => void;
   error: (payload: WireError) => void;
 }
 
@@ -103,9 +164,22 @@ const KNOWN_EVENTS: ReadonlySet<string> = new Set<string>([
   'alert',
   'metrics_update',
   'connections_update',
+  'stream_started',
+  'stream_stopped',
+  'transcript_interim',
+  'transcript_final',
+  'translation_final',
+  'stream_status',
   'error',
 ]);
 
 export function eventLabel(event: string): string {
   return KNOWN_EVENTS.has(event) ? event : 'other';
+}
+
+declare module '@app/common' {
+  interface DomainEventMap {
+    /** A Socket.IO connection of this instance closed (live streams keep theirs for a resume). */
+    'connection.closed': { connectionId: string };
+  }
 }
