@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests run for real (Redis, Apertium APY with eng-spa, Chromium, espeak-ng),
+# Installs the Debian packages the tests run for real (Redis, Apertium APY with eng-spa, Chromium, espeak-ng,
+# and promtool from Debian's prometheus package, which lints /metrics),
 # only those missing. Needs root for apt-get, as on CI.
 set -euo pipefail
 declare -A needed=(
@@ -7,6 +8,7 @@ declare -A needed=(
   [apertium-apy]=apertium-apy
   [chromium]=chromium
   [espeak-ng]=espeak-ng
+  [promtool]=prometheus
 )
 missing=()
 for command in "${!needed[@]}"; do

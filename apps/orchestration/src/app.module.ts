@@ -10,6 +10,7 @@ import { PipelineModule } from '@app/pipeline';
 import { RealtimeModule } from '@app/realtime';
 import { SecurityModule } from '@app/security';
 import { SessionModule } from '@app/session';
+import { SettingsApiModule, SettingsModule } from '@app/settings';
 import { StorageModule } from '@app/storage';
 import { StreamsModule } from '@app/streams';
 
@@ -23,6 +24,8 @@ export class AppModule {
         OrchestrationConfigModule.forRoot(config, source),
         StorageModule,
         SecurityModule,
+        SettingsModule,
+        SettingsApiModule,
         GatewayModule,
         EnginesModule,
         HealthModule,

@@ -5,6 +5,7 @@ import { EnginesModule } from '@app/engines';
 import { GatewayModule } from '@app/gateway';
 import { PipelineModule } from '@app/pipeline';
 import { SessionModule } from '@app/session';
+import { SettingsModule } from '@app/settings';
 import { StorageModule } from '@app/storage';
 import { RedisResultPublisherModule } from './redis-result-publisher';
 
@@ -18,6 +19,7 @@ export class PipelineWorkerModule {
         CommonModule,
         OrchestrationConfigModule.forRoot(config, source),
         StorageModule,
+        SettingsModule,
         GatewayModule,
         EnginesModule,
         SessionModule,

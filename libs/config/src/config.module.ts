@@ -1,12 +1,10 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule as NestConfigModule, ConfigService } from '@nestjs/config';
 import { DomainEvents } from '@app/common';
-import { ConfigController } from './config.controller';
 import { CONFIG_SOURCE, ConfigFileWatcher } from './config-file-watcher';
 import type { ConfigSource } from './config-loader';
 import { BOOT_CONFIG, ConfigStore } from './config-store';
 import type { OrchestrationConfig } from './schema/orchestration-config';
-import { SettingsService } from './settings.service';
 
 /**
  * The configuration is loaded and validated before the Nest application is created (so a bad value stops
@@ -20,7 +18,6 @@ export class OrchestrationConfigModule {
     return {
       module: OrchestrationConfigModule,
       imports: [NestConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ orchestration: config })] })],
-      controllers: [ConfigController],
       providers: [
         { provide: BOOT_CONFIG, useValue: config },
         { provide: CONFIG_SOURCE, useValue: source },
@@ -36,9 +33,8 @@ export class OrchestrationConfigModule {
           useFactory: (store: ConfigStore, events: DomainEvents, configSource: ConfigSource) =>
             new ConfigFileWatcher(store, events, configSource),
         },
-        SettingsService,
       ],
-      exports: [BOOT_CONFIG, ConfigStore, SettingsService, ConfigFileWatcher],
+      exports: [BOOT_CONFIG, ConfigStore, ConfigFileWatcher],
     };
   }
 }

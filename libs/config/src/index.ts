@@ -10,6 +10,4 @@ export * from './config-file-watcher';
 export * from './config.module';
 export * from './instance-list';
 export * from './redaction';
-export * from './settings.dto';
-export * from './settings.service';
 export { camelToSnake, snakeToCamel, mapKeysDeep } from './case';

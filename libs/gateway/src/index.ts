@@ -3,3 +3,4 @@ export * from './gateway.module';
 export { GatewayStats } from './gateway-stats';
 export type { CallStats, GatewayStatsSnapshot, InstanceStats, ServiceStats } from './gateway-stats';
 export type { GatewayErrorCode, GatewayOutcome } from './gateway-errors';
+export { engineCredential, type EngineCredential } from './engine-credentials';

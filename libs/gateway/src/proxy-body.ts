@@ -37,3 +37,40 @@ export class LimitedBody extends Transform {
     callback(null, chunk);
   }
 }
+
+/** Whether a request body is JSON (`application/json` or a `+json` type). */
+export function isJsonContent(contentType: string | undefined): boolean {
+  const type = contentType?.split(';', 1)[0].trim().toLowerCase() ?? '';
+  return type === 'application/json' || type.endsWith('+json');
+}
+
+/**
+ * Reads a (limited) JSON body whole and sets one member of its top-level object, for engines that take
+ * their key inside the request (LibreTranslate's `api_key`). A body that is not a JSON object is passed
+ * on unchanged, for the engine to refuse in its own words.
+ */
+export async function withJsonField(
+  body: LimitedBody,
+  field: { name: string; value: string },
+): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body as AsyncIterable<Buffer>) chunks.push(chunk);
+  const bytes = Buffer.concat(chunks);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return bytes;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return bytes;
+  return Buffer.from(JSON.stringify({ ...parsed, [field.name]: field.value }));
+}
+
+/** Sets one query parameter of a request target, replacing any the client sent under that name. */
+export function withQueryField(target: string, field: { name: string; value: string }): string {
+  const queryAt = target.indexOf('?');
+  const path = queryAt === -1 ? target : target.slice(0, queryAt);
+  const query = new URLSearchParams(queryAt === -1 ? '' : target.slice(queryAt + 1));
+  query.set(field.name, field.value);
+  return `${path}?${query.toString()}`;
+}

@@ -49,3 +49,38 @@ describe('proxy headers', () => {
     ).toEqual({ 'content-type': 'application/json', 'set-cookie': ['a=1', 'b=2'] });
   });
 });
+
+describe('proxy credentials and CORS', () => {
+  const forwarded = { clientIp: '10.0.0.1', proto: 'http', host: undefined, requestId: 'r-3' };
+
+  it("removes the orchestrator's own credential headers and sets the engine's", () => {
+    const headers = upstreamRequestHeaders(
+      { authorization: 'Bearer gateway-key', 'x-api-key': 'gateway-key', accept: 'application/json' },
+      forwarded,
+      { dropClientCredentials: true, engineHeaders: { authorization: 'Bearer engine-key' } },
+    );
+    expect(headers.authorization).toBe('Bearer engine-key');
+    expect(headers['x-api-key']).toBeUndefined();
+    expect(headers.accept).toBe('application/json');
+  });
+
+  it('passes a client credential through when the orchestrator checks no keys and the engine has none', () => {
+    const headers = upstreamRequestHeaders({ authorization: 'Bearer own-engine-key' }, forwarded, {
+      dropClientCredentials: false,
+      engineHeaders: {},
+    });
+    expect(headers.authorization).toBe('Bearer own-engine-key');
+  });
+
+  it("drops the backend's Access-Control-* headers from its answer", () => {
+    expect(
+      downstreamResponseHeaders({
+        'content-type': 'application/json',
+        'access-control-allow-origin': '*',
+        'access-control-allow-credentials': 'true',
+        'access-control-expose-headers': 'x-secret',
+        vary: 'Origin',
+      }),
+    ).toEqual({ 'content-type': 'application/json', vary: 'Origin' });
+  });
+});

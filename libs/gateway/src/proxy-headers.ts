@@ -27,6 +27,12 @@ export interface ForwardedFor {
   requestId: string;
 }
 
+/**
+ * The headers a client authenticates to the orchestrator with (API_KEYS). When the orchestrator checks
+ * keys they are its own credentials and stop here; the engine gets its own configured key instead.
+ */
+const ORCHESTRATOR_CREDENTIAL_HEADERS = ['authorization', 'x-api-key'];
+
 const NONE_LISTED: readonly string[] = [];
 
 /**
@@ -43,21 +49,50 @@ function connectionListed(headers: IncomingHttpHeaders | HeaderMap): readonly st
     .filter(Boolean);
 }
 
-function endToEnd(headers: IncomingHttpHeaders | HeaderMap): HeaderMap {
+function endToEnd(
+  headers: IncomingHttpHeaders | HeaderMap,
+  alsoDropped: (name: string) => boolean = () => false,
+): HeaderMap {
   const listed = connectionListed(headers);
   const kept: HeaderMap = {};
   // for...in instead of Object.entries: no [name, value] array per header on the proxy's hot path.
   for (const name in headers) {
     const value = headers[name];
-    if (value === undefined || HOP_BY_HOP.has(name) || listed.includes(name)) continue;
+    if (value === undefined || HOP_BY_HOP.has(name) || listed.includes(name) || alsoDropped(name)) continue;
     kept[name] = value;
   }
   return kept;
 }
 
-/** What the backend receives: the client's end-to-end headers plus where the request really came from. */
-export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, forwarded: ForwardedFor): HeaderMap {
-  const headers = endToEnd(incoming);
+const isOrchestratorCredential = (name: string) => ORCHESTRATOR_CREDENTIAL_HEADERS.includes(name);
+
+/**
+ * A backend's CORS headers (Apertium APY always sends `Access-Control-Allow-Origin: *`) would override the
+ * service's own policy (CORS_ORIGINS) and let any page read proxied answers; only ours reach the client.
+ */
+const isCorsHeader = (name: string) => name.startsWith('access-control-');
+
+export interface UpstreamCredentials {
+  /** The client's orchestrator credentials are removed (true whenever API keys are configured). */
+  dropClientCredentials: boolean;
+  /** The engine's own credential headers, set over whatever the client sent. */
+  engineHeaders: Record<string, string>;
+}
+
+/**
+ * What the backend receives: the client's end-to-end headers less the orchestrator's credentials, the
+ * engine's own credential, and where the request really came from.
+ */
+export function upstreamRequestHeaders(
+  incoming: IncomingHttpHeaders,
+  forwarded: ForwardedFor,
+  credentials: UpstreamCredentials = { dropClientCredentials: false, engineHeaders: {} },
+): HeaderMap {
+  const headers = endToEnd(
+    incoming,
+    credentials.dropClientCredentials ? isOrchestratorCredential : undefined,
+  );
+  Object.assign(headers, credentials.engineHeaders);
   const priorFor = incoming['x-forwarded-for'];
   headers['x-forwarded-for'] = priorFor ? `${String(priorFor)}, ${forwarded.clientIp}` : forwarded.clientIp;
   headers['x-forwarded-proto'] = forwarded.proto;
@@ -66,7 +101,10 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, forwarded:
   return headers;
 }
 
-/** What the client receives of the backend's headers; framing is redone by our own server. */
+/**
+ * What the client receives of the backend's headers: framing is redone by our own server, and CORS is
+ * decided by the service's own policy.
+ */
 export function downstreamResponseHeaders(upstream: IncomingHttpHeaders | HeaderMap): HeaderMap {
-  return endToEnd(upstream);
+  return endToEnd(upstream, isCorsHeader);
 }

@@ -7,7 +7,8 @@ import { HttpExceptionFilter, type ApiError } from '@app/common';
 import { ConfigStore, SERVICE_NAMES, type ServiceName } from '@app/config';
 import { badPathError, toGatewayApiError } from './gateway-errors';
 import { GatewayStats } from './gateway-stats';
-import { LimitedBody, payloadTooLarge } from './proxy-body';
+import { engineCredential } from './engine-credentials';
+import { LimitedBody, isJsonContent, payloadTooLarge, withJsonField, withQueryField } from './proxy-body';
 import { proxyPath } from './proxy-path';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './proxy-headers';
 import { UpstreamDispatcher } from './upstream-dispatcher';
@@ -98,23 +99,53 @@ export class ProxyRoutes implements OnModuleInit {
     if (Number(request.headers['content-length'] ?? 0) > bodyLimit) {
       return this.fail(request, reply, payloadTooLarge(bodyLimit));
     }
-    const body = withBody ? request.raw.pipe(new LimitedBody(bodyLimit)) : undefined;
-    const headers = upstreamRequestHeaders(request.headers, {
-      clientIp: request.ip,
-      proto: request.protocol,
-      host: request.headers.host,
-      requestId: String(request.id),
-    });
-    const idleTimeoutMs = this.configStore.current.gateway.timeout * 1000;
+    const config = this.configStore.current;
+    const engine = config.services[service];
+    const credential = engineCredential(engine.kind, engine.apiKey);
+    const headers = upstreamRequestHeaders(
+      request.headers,
+      {
+        clientIp: request.ip,
+        proto: request.protocol,
+        host: request.headers.host,
+        requestId: String(request.id),
+      },
+      {
+        dropClientCredentials: config.security.apiKeys.length > 0,
+        engineHeaders: credential.headers,
+      },
+    );
+    let target = path.target;
+    let body: LimitedBody | Buffer | undefined = withBody
+      ? request.raw.pipe(new LimitedBody(bodyLimit))
+      : undefined;
+    if (credential.field) {
+      if (body instanceof LimitedBody && isJsonContent(request.headers['content-type'])) {
+        const limited = body;
+        try {
+          body = await withJsonField(limited, credential.field);
+        } catch (error) {
+          return this.fail(
+            request,
+            reply,
+            limited.exceeded ? payloadTooLarge(bodyLimit) : toGatewayApiError(service, error),
+          );
+        }
+        headers['content-length'] = String(body.length);
+      } else {
+        target = withQueryField(target, credential.field);
+      }
+    }
+    const idleTimeoutMs = config.gateway.timeout * 1000;
     try {
       const delivered = await this.dispatcher.dispatch<UpstreamResponse>(service, {
         // A request body is a one-shot stream here, so only bodiless idempotent calls are repeated.
-        retryable: IDEMPOTENT_METHODS.has(request.method) && !withBody,
+        retryable: IDEMPOTENT_METHODS.has(request.method) && (!withBody || Buffer.isBuffer(body)),
         signal: callerGone,
         attempt: (instance, signal) =>
           this.transport.send(instance, {
             method: request.method,
-            target: path.target,
+            target,
             headers,
             body,
             signal,
@@ -136,11 +167,12 @@ export class ProxyRoutes implements OnModuleInit {
       }
       return reply.send(answerBody);
     } catch (error) {
-      body?.destroy();
+      const limited = body instanceof LimitedBody ? body : undefined;
+      limited?.destroy();
       return this.fail(
         request,
         reply,
-        body?.exceeded ? payloadTooLarge(bodyLimit) : toGatewayApiError(service, error),
+        limited?.exceeded ? payloadTooLarge(bodyLimit) : toGatewayApiError(service, error),
       );
     }
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ApiError, DomainEvents } from '@app/common';
-import { ConfigStore, SettingsService } from '@app/config';
+import { ConfigStore } from '@app/config';
 import {
   SPEAKER_ENGINE,
   SPEECH_TO_TEXT_ENGINE,
@@ -12,10 +12,11 @@ import {
   type TranslationEngine,
 } from '@app/engines';
 import { SESSION_STORE, type SessionStore } from '@app/session';
+import { SettingsService } from '@app/settings';
 import { detectVoiceActivity } from './audio/voice-activity';
-import type { LaneTurn } from './drivers/pipeline-driver';
 import { PipelineStage, type StageJobData } from './pipeline-names';
 import { RESULT_PUBLISHER, type ResultPublisher } from './pipeline.types';
+import type { FollowUp, LaneTurn, StageHandler } from './stage-execution';
 import { StageFailure, type AttemptInfo } from './stage-failure';
 import {
   stageKey,
@@ -38,14 +39,6 @@ import {
   transcriptionPayload,
   translationPayload,
 } from './wire-payloads';
-
-/** A stage job to start once another finished: translations and diarization after transcription. */
-export interface FollowUp {
-  stage: PipelineStage;
-  data: StageJobData;
-}
-
-export type StageHandler = (data: StageJobData, record: PipelineJobRecord) => Promise<FollowUp[]>;
 
 /**
  * How long a chunk waits for the chunk before it in its session. It covers that chunk's retries with
@@ -206,7 +199,8 @@ export class PipelineStages {
         this.countSkipped(PipelineStage.Translation, meta.targetLanguages.length);
       if (!hasSpeech && meta.diarize) this.countSkipped(PipelineStage.Diarization, 1);
     }
-    if (!meta.diarize) await this.state.deleteAudio(meta.id);
+    // Only diarization of a chunk with speech still reads the audio.
+    if (!(meta.diarize && hasSpeech)) await this.state.deleteAudio(meta.id);
     return followUps;
   }
 
@@ -293,6 +287,10 @@ export class PipelineStages {
       await this.state.markFinished(meta.lane, meta.sequence);
     }
     await this.state.update(meta.id, fields);
+    // No stage reads the audio after a final transcription or diarization failure (translations read the
+    // transcript); the record keeps the error for retention, the audio goes now, or an outage would hold
+    // every failed chunk's audio for `retention_seconds`.
+    if (stage !== PipelineStage.Translation) await this.state.deleteAudio(meta.id);
     this.publisher.publish(resultTarget(meta), 'error', failurePayload(meta, key, code, message));
     this.events.activity(
       'error',

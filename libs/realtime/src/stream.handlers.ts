@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
-import { ConfigStore, SettingsService } from '@app/config';
+import { ConfigStore } from '@app/config';
 import {
   SPEAKER_ENGINE,
   TRANSLATION_ENGINE,
@@ -11,6 +11,7 @@ import {
 } from '@app/engines';
 import { PIPELINE, type PipelineService } from '@app/pipeline';
 import { SESSION_STORE, type SessionStore } from '@app/session';
+import { SettingsService } from '@app/settings';
 import { decodeAudioData } from './audio-data';
 import type { ClientContext, EventOutcome } from './client-context';
 import {

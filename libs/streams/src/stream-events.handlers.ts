@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { SettingsService } from '@app/config';
+import { SettingsService } from '@app/settings';
 import { RealtimeGateway, validatePayload, type ClientContext, type EventOutcome } from '@app/realtime';
 import { readStreamFrame } from './audio/stream-frame';
 import { LiveStreams } from './live-streams.service';

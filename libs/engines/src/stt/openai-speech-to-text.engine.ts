@@ -1,3 +1,4 @@
+import { engineCredential } from '@app/gateway';
 import { audioForm } from '../audio-form';
 import type { AudioInput, TranscriptionOptions } from '../engine.types';
 import { MultipartSpeechToTextEngine, type TranscriptionCall } from './multipart-speech-to-text.engine';
@@ -29,7 +30,7 @@ export class OpenAiSpeechToTextEngine extends MultipartSpeechToTextEngine {
     return {
       path: '/v1/audio/transcriptions',
       form,
-      headers: settings.apiKey ? { authorization: `Bearer ${settings.apiKey}` } : undefined,
+      headers: engineCredential(this.kind, settings.apiKey).headers,
     };
   }
 

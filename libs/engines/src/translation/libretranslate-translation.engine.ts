@@ -1,5 +1,5 @@
 import type { BackendServiceConfig } from '@app/config';
-import type { BackendClient } from '@app/gateway';
+import { engineCredential, type BackendClient } from '@app/gateway';
 import { UNSCORED_CONFIDENCE, clamp01 } from '../confidence';
 import { callEngine } from '../engine-call';
 import { malformedAnswer } from '../engine-error';
@@ -26,7 +26,7 @@ export class LibreTranslateTranslationEngine implements TranslationEngine {
   ) {}
 
   async translate(request: TranslationRequest): Promise<TranslationResult> {
-    const apiKey = this.settings().apiKey;
+    const credential = engineCredential(this.kind, this.settings().apiKey).field;
     const source = request.sourceLanguage || 'auto';
     const { body, response, elapsedMs } = await callEngine<LibreTranslateAnswer>(
       this.client,
@@ -40,7 +40,7 @@ export class LibreTranslateTranslationEngine implements TranslationEngine {
           source,
           target: request.targetLanguage,
           format: 'text',
-          ...(apiKey ? { api_key: apiKey } : {}),
+          ...(credential ? { [credential.name]: credential.value } : {}),
         },
         idempotent: true,
         signal: request.signal,

@@ -12,8 +12,8 @@ import {
   followUpJobId,
   type EnqueueOptions,
   type PipelineDriver,
-  type StageExecutor,
 } from './pipeline-driver';
+import type { StageExecutor } from '../stage-execution';
 
 /**
  * How soon a chunk that waits for its predecessor looks again by itself. The chunk that finishes the lane

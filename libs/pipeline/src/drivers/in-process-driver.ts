@@ -11,8 +11,8 @@ import {
   followUpJobId,
   type EnqueueOptions,
   type PipelineDriver,
-  type StageExecutor,
 } from './pipeline-driver';
+import type { StageExecutor } from '../stage-execution';
 
 /** Limits how many jobs of one stage run at once; waiters are served first come, first served. */
 class StageSlots {

@@ -1,24 +1,8 @@
 import type { PipelineStage, StageJobData } from '../pipeline-names';
 import type { QueueDepth } from '../pipeline-metrics';
-import type { FollowUp, StageHandler } from '../pipeline-stages';
-import type { AttemptInfo } from '../stage-failure';
+import type { FollowUp, StageExecutor } from '../stage-execution';
 import type { PipelineState } from '../state/pipeline-state';
 import { PIPELINE_STAGES } from '../pipeline-names';
-
-/**
- * Whether a stage job may start. A transcription that may not yet says which lane (session) it waits in and
- * its sequence there: it may start once every earlier chunk of the lane has finished.
- */
-export type LaneTurn = { ready: true } | { ready: false; lane: string; sequence: number };
-
-/** What a driver needs from the stages: run one attempt, and say whether a chunk may start yet. */
-export interface StageExecutor {
-  readonly handlers: Partial<Record<PipelineStage, StageHandler>>;
-  turn(stage: PipelineStage, data: StageJobData): Promise<LaneTurn>;
-  execute(stage: PipelineStage, data: StageJobData, attempt: AttemptInfo): Promise<FollowUp[]>;
-  /** A job that the queue gave up on without the stage seeing a final attempt (stalled too often). */
-  abandon(stage: PipelineStage, data: StageJobData, reason: string): Promise<void>;
-}
 
 export interface EnqueueOptions {
   /** Stage job id; deterministic, so an enqueue repeated after a crash is a no-op. */

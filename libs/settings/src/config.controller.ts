@@ -1,17 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ConfigStore, TUNABLE_SECTIONS } from '@app/config';
 import { AdminGuard } from '@app/security';
-import { ConfigStore, TUNABLE_SECTIONS } from './config-store';
-import { SettingsDto, type Settings } from './settings.dto';
-import { SettingsService } from './settings.service';
 
 @ApiTags('configuration')
 @Controller('api')
 export class ConfigController {
-  constructor(
-    private readonly configStore: ConfigStore,
-    private readonly settings: SettingsService,
-  ) {}
+  constructor(private readonly configStore: ConfigStore) {}
 
   @Get('config')
   @ApiOkResponse({ description: 'The running configuration in snake_case, secrets redacted' })
@@ -37,18 +32,5 @@ export class ConfigController {
   updateConfig(@Body() patch: unknown): { changed: string[]; config: Record<string, unknown> } {
     const changed = this.configStore.update(patch, 'api');
     return { changed, config: this.configStore.publicView() };
-  }
-
-  @Get('settings')
-  getSettings(): Promise<Settings> {
-    return this.settings.get();
-  }
-
-  @Post('settings')
-  @HttpCode(200)
-  @UseGuards(AdminGuard)
-  @ApiBearerAuth()
-  updateSettings(@Body() patch: SettingsDto): Promise<Settings> {
-    return this.settings.update(patch);
   }
 }

@@ -1,0 +1,3 @@
+import { describeHeldMemory } from './held-memory-suite';
+
+describeHeldMemory('in-process', () => Promise.resolve(undefined));
