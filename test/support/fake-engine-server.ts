@@ -32,6 +32,15 @@ export interface FakeEngineServer {
   close(): Promise<void>;
 }
 
+/** Parses a multipart or urlencoded body exactly as a real server framework would (the WHATWG Request). */
+export function readForm(contentType: string, body: Buffer): Promise<FormData> {
+  return new Request('http://fake/', {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: new Uint8Array(body),
+  }).formData();
+}
+
 async function parseFields(request: RecordedRequest): Promise<void> {
   const type = String(request.headers['content-type'] ?? '');
   if (type.startsWith('application/json')) {
@@ -40,12 +49,7 @@ async function parseFields(request: RecordedRequest): Promise<void> {
   }
   if (!type.startsWith('multipart/form-data') && !type.startsWith('application/x-www-form-urlencoded'))
     return;
-  // The WHATWG Request parses both encodings exactly as a real server framework would.
-  const form = await new Request('http://fake/', {
-    method: 'POST',
-    headers: { 'content-type': type },
-    body: new Uint8Array(request.body),
-  }).formData();
+  const form = await readForm(type, request.body);
   for (const [name, value] of form.entries()) {
     if (typeof value === 'string') request.fields.set(name, value);
     else {

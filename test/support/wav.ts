@@ -1,9 +1,12 @@
 /** Builds a 16-bit PCM mono WAV from samples in -1..1 (for VAD tests and fake uploads). */
 export function pcmWav(samples: number[] | Float32Array, sampleRate = 16000): Buffer {
-  const data = Buffer.alloc(samples.length * 2);
-  samples.forEach((value, i) =>
-    data.writeInt16LE(Math.round(Math.max(-1, Math.min(1, value)) * 32767), i * 2),
-  );
+  const pcm = Int16Array.from(samples, (value) => Math.round(Math.max(-1, Math.min(1, value)) * 32767));
+  return pcm16Wav(pcm, sampleRate);
+}
+
+/** A 16-bit PCM mono WAV of `samples` as they are (a chunk of recorded audio, as a recorder sends it). */
+export function pcm16Wav(samples: Int16Array, sampleRate = 16000): Buffer {
+  const data = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
   const header = Buffer.alloc(44);
   header.write('RIFF', 0, 'latin1');
   header.writeUInt32LE(36 + data.length, 4);
