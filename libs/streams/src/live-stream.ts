@@ -1,5 +1,10 @@
 import type { TranscriptionResult } from '@app/engines';
-import { RealtimeError, type StreamState, type StreamStatusPayload, type TranscriptFinalPayload } from '@app/realtime';
+import {
+  RealtimeError,
+  type StreamState,
+  type StreamStatusPayload,
+  type TranscriptFinalPayload,
+} from '@app/realtime';
 import { SAMPLES_PER_MS, pcmWav } from './audio/pcm';
 import { StreamTimeline } from './audio/stream-timeline';
 import { LocalAgreement } from './decoding/local-agreement';
@@ -316,12 +321,20 @@ export class LiveStream {
         offset: final.start_ms / 1000,
         backend: final.backend,
       })
-      .catch((error: Error) => this.parts.warn(`History of ${sessionId} missed ${final.utterance_id}: ${error.message}`));
+      .catch((error: Error) =>
+        this.parts.warn(`History of ${sessionId} missed ${final.utterance_id}: ${error.message}`),
+      );
   }
 
   private async recordTranslation(
     final: TranscriptFinalPayload,
-    result: { translatedText: string; sourceLanguage: string; targetLanguage: string; confidence: number; backend: string },
+    result: {
+      translatedText: string;
+      sourceLanguage: string;
+      targetLanguage: string;
+      confidence: number;
+      backend: string;
+    },
   ): Promise<void> {
     const sessionId = this.settings.sessionId;
     if (!sessionId) return;
@@ -339,6 +352,8 @@ export class LiveStream {
         duration: (final.end_ms - final.start_ms) / 1000,
         backend: result.backend,
       })
-      .catch((error: Error) => this.parts.warn(`History of ${sessionId} missed a translation: ${error.message}`));
+      .catch((error: Error) =>
+        this.parts.warn(`History of ${sessionId} missed a translation: ${error.message}`),
+      );
   }
 }

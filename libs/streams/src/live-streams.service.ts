@@ -54,7 +54,9 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    this.unsubscribe = this.events.on('connection.closed', ({ connectionId }) => this.detachAll(connectionId));
+    this.unsubscribe = this.events.on('connection.closed', ({ connectionId }) =>
+      this.detachAll(connectionId),
+    );
     this.scheduleStatus();
   }
 
@@ -83,7 +85,10 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
     }
     const config = this.config.current.streams;
     if (this.streams.size >= config.maxStreams) {
-      throw new RealtimeError('STREAM_LIMIT', `This instance serves at most ${config.maxStreams} live streams`);
+      throw new RealtimeError(
+        'STREAM_LIMIT',
+        `This instance serves at most ${config.maxStreams} live streams`,
+      );
     }
     const full: StreamSettings = { ...settings, streamId: settings.streamId ?? randomUUID() };
     const stream: LiveStream = new LiveStream(full, connectionId, {

@@ -1,6 +1,14 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { SettingsService } from '@app/settings';
-import { RealtimeGateway, validatePayload, type ClientContext, type EventOutcome } from '@app/realtime';
+import {
+  RealtimeError,
+  RealtimeGateway,
+  isPlainObject,
+  validatePayload,
+  type ClientContext,
+  type ClientEventHandler,
+  type EventOutcome,
+} from '@app/realtime';
 import { readStreamFrame } from './audio/stream-frame';
 import { LiveStreams } from './live-streams.service';
 import { StreamStartDto, StreamStopDto } from './stream-start.dto';
@@ -15,9 +23,18 @@ export class StreamEventHandlers implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.gateway.handle('stream_start', (context, payload) => this.start(context, payload));
-    this.gateway.handle('stream_audio', async (context, payload) => this.audio(context, payload));
-    this.gateway.handle('stream_stop', (context, payload) => this.stop(context, payload));
+    this.gateway.handle(
+      'stream_start',
+      namingStream((context, payload) => this.start(context, payload)),
+    );
+    this.gateway.handle(
+      'stream_audio',
+      namingStream(async (context, payload) => this.audio(context, payload)),
+    );
+    this.gateway.handle(
+      'stream_stop',
+      namingStream((context, payload) => this.stop(context, payload)),
+    );
   }
 
   private async start({ connection }: ClientContext, payload: unknown): Promise<EventOutcome> {
@@ -52,4 +69,19 @@ export class StreamEventHandlers implements OnModuleInit {
     const summary = await this.streams.stop(stream);
     return { ack: { ok: true, stream_id: stream.id, ...summary } };
   }
+}
+
+/** Every live-stream error names the stream it concerns (CONTRACTS §3a `error` { ..., stream_id }). */
+function namingStream(handler: ClientEventHandler): ClientEventHandler {
+  return async (context, payload) => {
+    try {
+      return await handler(context, payload);
+    } catch (error) {
+      const streamId = isPlainObject(payload) ? payload.stream_id : undefined;
+      if (error instanceof RealtimeError && typeof streamId === 'string' && !('stream_id' in error.details)) {
+        throw new RealtimeError(error.code, error.message, { ...error.details, stream_id: streamId });
+      }
+      throw error;
+    }
+  };
 }

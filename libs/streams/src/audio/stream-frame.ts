@@ -30,7 +30,8 @@ function binary(value: unknown): Uint8Array | undefined {
  * sends many small frames, where a third more bytes and a decode per frame are not worth it.
  */
 export function readStreamFrame(payload: unknown, sampleRateOf: (streamId: string) => number): StreamFrame {
-  if (!isPlainObject(payload)) throw new RealtimeError('INVALID_PAYLOAD', 'The payload must be a JSON object');
+  if (!isPlainObject(payload))
+    throw new RealtimeError('INVALID_PAYLOAD', 'The payload must be a JSON object');
   const { stream_id: streamId, offset_ms: offsetMs, audio } = payload;
   if (typeof streamId !== 'string' || streamId === '') throw invalid('stream_id', 'is required');
   const sampleRate = sampleRateOf(streamId);

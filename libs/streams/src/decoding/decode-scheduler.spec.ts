@@ -13,7 +13,11 @@ describe('DecodeScheduler', () => {
     const order: string[] = [];
     const blocker = gate();
     const first = scheduler.final('a', () => blocker.promise);
-    const interim = scheduler.interim('b', async () => order.push('interim b'), () => undefined);
+    const interim = scheduler.interim(
+      'b',
+      async () => order.push('interim b'),
+      () => undefined,
+    );
     const finalA = scheduler.final('a', async () => order.push('final a2'));
     const finalC = scheduler.final('c', async () => order.push('final c'));
     expect(scheduler.inFlight).toBe(1);
@@ -28,8 +32,16 @@ describe('DecodeScheduler', () => {
     const blocker = gate();
     void scheduler.final('x', () => blocker.promise);
     let shed = 0;
-    const older = scheduler.interim('s', async () => 'old', () => shed++);
-    const newer = scheduler.interim('s', async () => 'new', () => shed++);
+    const older = scheduler.interim(
+      's',
+      async () => 'old',
+      () => shed++,
+    );
+    const newer = scheduler.interim(
+      's',
+      async () => 'new',
+      () => shed++,
+    );
     await expect(older).resolves.toBeUndefined();
     expect(shed).toBe(1);
     blocker.finish('done');
@@ -41,7 +53,11 @@ describe('DecodeScheduler', () => {
     const blocker = gate();
     void scheduler.final('x', () => blocker.promise);
     let shed = 0;
-    const waiting = scheduler.interim('s', async () => 'never', () => shed++);
+    const waiting = scheduler.interim(
+      's',
+      async () => 'never',
+      () => shed++,
+    );
     scheduler.forget('s');
     await expect(waiting).resolves.toBeUndefined();
     expect(shed).toBe(0);

@@ -2,7 +2,12 @@ import { energyDetector } from '../voice/energy-detector';
 import { UtteranceSegmenter, type ClosedUtterance, type SegmenterOptions } from './utterance-segmenter';
 
 const RATE = 16000;
-const OPTIONS: SegmenterOptions = { endSilenceMs: 500, maxUtteranceMs: 15000, preRollMs: 200, minSpeechMs: 60 };
+const OPTIONS: SegmenterOptions = {
+  endSilenceMs: 500,
+  maxUtteranceMs: 15000,
+  preRollMs: 200,
+  minSpeechMs: 60,
+};
 
 /** Alternating tone (speech for the energy detector) and near-silence, as [kind, ms] pairs. */
 function audio(parts: [tone: boolean, ms: number][]): Int16Array {
@@ -12,7 +17,9 @@ function audio(parts: [tone: boolean, ms: number][]): Int16Array {
   for (const [tone, ms] of parts) {
     const n = (ms * RATE) / 1000;
     for (let i = 0; i < n; i++) {
-      samples[at + i] = tone ? Math.round(0.3 * 32767 * Math.sin((2 * Math.PI * 600 * i) / RATE)) : (i % 3) - 1;
+      samples[at + i] = tone
+        ? Math.round(0.3 * 32767 * Math.sin((2 * Math.PI * 600 * i) / RATE))
+        : (i % 3) - 1;
     }
     at += n;
   }
@@ -22,7 +29,8 @@ function audio(parts: [tone: boolean, ms: number][]): Int16Array {
 function feed(segmenter: UtteranceSegmenter, samples: Int16Array, frameMs = 20): ClosedUtterance[] {
   const closed: ClosedUtterance[] = [];
   const step = (frameMs * RATE) / 1000;
-  for (let at = 0; at < samples.length; at += step) closed.push(...segmenter.push(samples.subarray(at, at + step)));
+  for (let at = 0; at < samples.length; at += step)
+    closed.push(...segmenter.push(samples.subarray(at, at + step)));
   return closed;
 }
 
@@ -31,7 +39,14 @@ describe('UtteranceSegmenter', () => {
 
   it('closes an utterance after the configured silence, with pre-roll before the onset and a short tail', () => {
     const segmenter = new UtteranceSegmenter(detector, OPTIONS);
-    const closed = feed(segmenter, audio([[false, 1000], [true, 800], [false, 700]]));
+    const closed = feed(
+      segmenter,
+      audio([
+        [false, 1000],
+        [true, 800],
+        [false, 700],
+      ]),
+    );
     expect(closed).toHaveLength(1);
     expect(closed[0]).toMatchObject({ index: 0, reason: 'silence', startMs: 800 });
     expect(closed[0].endMs).toBeGreaterThanOrEqual(1800);
@@ -44,9 +59,14 @@ describe('UtteranceSegmenter', () => {
     const closed = feed(
       segmenter,
       audio([
-        [true, 300], [false, 120], [true, 300], [false, 150], [true, 250],
+        [true, 300],
+        [false, 120],
+        [true, 300],
+        [false, 150],
+        [true, 250],
         [false, 900],
-        [true, 400], [false, 700],
+        [true, 400],
+        [false, 700],
       ]),
     );
     expect(closed.map((u) => u.index)).toEqual([0, 1]);
@@ -55,7 +75,16 @@ describe('UtteranceSegmenter', () => {
 
   it('ignores a blip shorter than the minimum speech', () => {
     const segmenter = new UtteranceSegmenter(detector, OPTIONS);
-    expect(feed(segmenter, audio([[false, 300], [true, 30], [false, 1000]]))).toEqual([]);
+    expect(
+      feed(
+        segmenter,
+        audio([
+          [false, 300],
+          [true, 30],
+          [false, 1000],
+        ]),
+      ),
+    ).toEqual([]);
     expect(segmenter.current()).toBeUndefined();
   });
 
@@ -75,7 +104,15 @@ describe('UtteranceSegmenter', () => {
 
   it('finalises the open utterance on flush', () => {
     const segmenter = new UtteranceSegmenter(detector, OPTIONS);
-    expect(feed(segmenter, audio([[true, 500], [false, 100]]))).toEqual([]);
+    expect(
+      feed(
+        segmenter,
+        audio([
+          [true, 500],
+          [false, 100],
+        ]),
+      ),
+    ).toEqual([]);
     expect(segmenter.current()).toMatchObject({ index: 0, startMs: 0 });
     const flushed = segmenter.flush();
     expect(flushed).toHaveLength(1);
@@ -85,7 +122,14 @@ describe('UtteranceSegmenter', () => {
 
   it('continues the clock and numbering of a resumed stream', () => {
     const segmenter = new UtteranceSegmenter(detector, OPTIONS, { ms: 10000, nextIndex: 7 });
-    const closed = feed(segmenter, audio([[false, 300], [true, 400], [false, 600]]));
+    const closed = feed(
+      segmenter,
+      audio([
+        [false, 300],
+        [true, 400],
+        [false, 600],
+      ]),
+    );
     expect(closed[0]).toMatchObject({ index: 7, startMs: 10100 });
   });
 });
