@@ -39,12 +39,7 @@ export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents>;
  */
 @WebSocketGateway()
 export class RealtimeGateway
-  implements
-    OnGatewayInit,
-    OnGatewayConnection,
-    OnGatewayDisconnect,
-    OnModuleDestroy,
-    OnApplicationBootstrap
+  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy, OnApplicationBootstrap
 {
   @WebSocketServer() private server?: RealtimeServer;
   private readonly logger = new Logger('RealtimeGateway');

@@ -15,13 +15,13 @@ export class StreamMetrics {
   private active?: () => number;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
-    const metrics = this;
+    const activeCount = () => this.active?.() ?? 0;
     new Gauge({
       name: 'orchestration_live_streams_active',
       help: 'Open live streams on this instance',
       registers: [registry],
       collect() {
-        this.set(metrics.active?.() ?? 0);
+        this.set(activeCount());
       },
     });
     this.lag = new Histogram({
