@@ -62,6 +62,7 @@ export default tseslint.config(
         performance: 'readonly',
         MediaRecorder: 'readonly',
         AudioContext: 'readonly',
+        AudioWorkletNode: 'readonly',
         Blob: 'readonly',
         FormData: 'readonly',
         URL: 'readonly',
@@ -78,6 +79,13 @@ export default tseslint.config(
         Option: 'readonly',
         URLSearchParams: 'readonly',
       },
+    },
+  },
+  {
+    // Audio worklets run in an AudioWorkletGlobalScope, with its own globals.
+    files: ['libs/dashboard/public/**/*.worklet.js'],
+    languageOptions: {
+      globals: { AudioWorkletProcessor: 'readonly', registerProcessor: 'readonly', sampleRate: 'readonly' },
     },
   },
   prettier,

@@ -16,6 +16,7 @@ const aliases = [
   'dashboard',
   'security',
   'streams',
+  'results',
   'settings',
 ];
 

@@ -1,9 +1,4 @@
-import {
-  SPEECH_TO_TEXT_ENGINE,
-  TRANSLATION_ENGINE,
-  type SpeechToTextEngine,
-  type TranslationEngine,
-} from '@app/engines';
+import { ENGINES, type Engines } from '@app/engines';
 import { startApp, type RunningApp } from '../support/app-harness';
 import { startFakeEngine, type FakeEngineServer, type RecordedRequest } from '../support/fake-engine-server';
 import { tone } from '../support/wav';
@@ -62,7 +57,7 @@ describe('engine adapters through the gateway', () => {
       WHISPER_SERVICE_KIND: 'openai',
       WHISPER_API_KEY: 'sk-gw',
     });
-    const engine = started.app.app.get<SpeechToTextEngine>(SPEECH_TO_TEXT_ENGINE);
+    const engine = started.app.app.get<Engines>(ENGINES).speechToText;
     const result = await engine.transcribe(audio, { language: 'en' });
     const call = whisper.requests.find((r) => r.path === '/v1/audio/transcriptions');
     expect(call?.headers.authorization).toBe('Bearer sk-gw');
@@ -78,7 +73,7 @@ describe('engine adapters through the gateway', () => {
     );
     started.fakes.push(whisper);
     started.app = await startApp({ WHISPER_SERVICE_URL: whisper.url, WHISPER_SERVICE_KIND: 'whisper-cpp' });
-    const engine = started.app.app.get<SpeechToTextEngine>(SPEECH_TO_TEXT_ENGINE);
+    const engine = started.app.app.get<Engines>(ENGINES).speechToText;
     expect(engine.kind).toBe('whisper-cpp');
     const result = await engine.transcribe(audio, {});
     expect(result).toMatchObject({ language: 'de', backend: 'whisper-cpp@whisper-0' });
@@ -97,7 +92,7 @@ describe('engine adapters through the gateway', () => {
       TRANSLATION_SERVICE_KIND: 'libretranslate',
       TRANSLATION_API_KEY: 'lt-gw',
     });
-    const engine = started.app.app.get<TranslationEngine>(TRANSLATION_ENGINE);
+    const engine = started.app.app.get<Engines>(ENGINES).translation;
     await expect(
       engine.translate({ text: 'Hello', sourceLanguage: 'en', targetLanguage: 'es' }),
     ).resolves.toMatchObject({
@@ -127,7 +122,7 @@ describe('engine adapters through the gateway', () => {
     );
     started.fakes.push(platform);
     started.app = await startApp({ TRANSLATION_SERVICE_URL: platform.url });
-    const livetranslate = started.app.app.get<TranslationEngine>(TRANSLATION_ENGINE);
+    const livetranslate = started.app.app.get<Engines>(ENGINES).translation;
     await expect(
       livetranslate.translate({ text: 'Hello', sourceLanguage: 'en', targetLanguage: 'es' }),
     ).resolves.toMatchObject({

@@ -83,6 +83,8 @@ describe('pipeline worker processes (BullMQ)', () => {
     const first = startPipelineWorker(env);
     workers.push(first);
     await first.ready();
+    // An application context without an HTTP server: no Fastify, no proxy or API routes mapped.
+    expect(first.output()).not.toMatch(/RoutesResolver|Mapped \{/);
     const submitted = await submitWav(running.url, spokenWav(), {
       session_id: session,
       target_languages: 'es',

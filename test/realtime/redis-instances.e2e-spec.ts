@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RESULT_PUBLISHER, type ResultPublisher } from '@app/pipeline';
+import { RESULT_PUBLISHER, transcriptionResult, translationResult, type ResultPublisher } from '@app/results';
 import { SESSION_STORE, type SessionStore } from '@app/session';
 import { startApp, type RunningApp } from '../support/app-harness';
 import { writeConfigFile } from '../support/config-file';
@@ -44,7 +44,18 @@ describe('Socket.IO across two instances sharing Redis', () => {
     );
     const senderResults = collect(sender, 'transcription_result');
     const remoteResult = nextEvent(remote, 'transcription_result');
-    const payload = { chunk_id: 'c-1', text: 'hello from instance one', language: 'en' };
+    const payload = transcriptionResult(
+      { chunkId: 'c-1', jobId: 'j-1', sessionId: 'multi-1' },
+      {
+        text: 'hello from instance one',
+        language: 'en',
+        segments: [],
+        confidence: 0.9,
+        backend: 'test',
+        audioLevelDb: -20,
+        speechDetected: true,
+      },
+    );
     first.app
       .get<ResultPublisher>(RESULT_PUBLISHER)
       .publish({ sessionId: 'multi-1', connectionId: sender.id }, 'transcription_result', payload);
@@ -56,10 +67,21 @@ describe('Socket.IO across two instances sharing Redis', () => {
   it('reaches a sender connected to the other instance by its connection id', async () => {
     const elsewhere = await client(second);
     const result = nextEvent(elsewhere, 'translation_result');
+    const payload = translationResult(
+      { chunkId: 'r-1' },
+      {
+        text: 'hello',
+        translatedText: 'hola',
+        sourceLanguage: 'en',
+        targetLanguage: 'es',
+        confidence: 0.9,
+        backend: 'test',
+      },
+    );
     first.app
       .get<ResultPublisher>(RESULT_PUBLISHER)
-      .publish({ connectionId: elsewhere.id }, 'translation_result', { request_id: 'r-1' });
-    expect(await result).toEqual({ request_id: 'r-1' });
+      .publish({ connectionId: elsewhere.id }, 'translation_result', payload);
+    expect(await result).toEqual(payload);
   });
 
   it('gives a client reconnecting to a restarted instance the session history', async () => {

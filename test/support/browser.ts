@@ -35,6 +35,21 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 export interface BrowserOptions {
   /** Chromium's built-in fake microphone (a periodic beep), granted without a prompt. */
   fakeMicrophone?: boolean;
+  /** A WAV file the fake microphone plays once, from the moment the page opens it (implies fakeMicrophone). */
+  microphoneFile?: string;
+  /** The microphone exists but the user refuses it (every permission prompt is answered with Block). */
+  denyMicrophone?: boolean;
+}
+
+function browserArgs(options: BrowserOptions): string[] {
+  const args = [...ARGS];
+  if (options.fakeMicrophone || options.microphoneFile || options.denyMicrophone)
+    args.push('--use-fake-device-for-media-stream');
+  if (options.denyMicrophone) args.push('--deny-permission-prompts');
+  else if (options.fakeMicrophone || options.microphoneFile) args.push('--use-fake-ui-for-media-stream');
+  // %noloop: played once, then silence, so a test hears each word exactly once.
+  if (options.microphoneFile) args.push(`--use-file-for-fake-audio-capture=${options.microphoneFile}%noloop`);
+  return args;
 }
 
 /** Chromium with a fresh profile directory, removed again on close. */
@@ -44,10 +59,9 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<TestB
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: options.fakeMicrophone
-      ? [...ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']
-      : ARGS,
-    permissions: options.fakeMicrophone ? ['microphone'] : [],
+    args: browserArgs(options),
+    permissions:
+      (options.fakeMicrophone || options.microphoneFile) && !options.denyMicrophone ? ['microphone'] : [],
     viewport: { width: 1400, height: 900 },
   });
   return {

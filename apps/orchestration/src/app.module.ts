@@ -4,7 +4,7 @@ import { CommonModule } from '@app/common';
 import { OrchestrationConfigModule, type ConfigSource, type OrchestrationConfig } from '@app/config';
 import { DashboardModule } from '@app/dashboard';
 import { EnginesModule } from '@app/engines';
-import { GatewayModule } from '@app/gateway';
+import { BackendClientModule, GatewayHttpModule } from '@app/gateway';
 import { HealthModule } from '@app/health';
 import { PipelineModule } from '@app/pipeline';
 import { RealtimeModule } from '@app/realtime';
@@ -26,7 +26,8 @@ export class AppModule {
         SecurityModule,
         SettingsModule,
         SettingsApiModule,
-        GatewayModule,
+        BackendClientModule,
+        GatewayHttpModule,
         EnginesModule,
         HealthModule,
         SessionModule,

@@ -1,14 +1,13 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PinoNestLogger, createPinoLogger, exitGracefullyOnSignals } from '@app/common';
 import { ConfigValidationError, loadConfig, type ConfigSource } from '@app/config';
 import { PipelineWorkerModule } from './worker.module';
 
 /**
  * apps/pipeline-worker: runs the pipeline stages on the BullMQ queues, next to any number of orchestrators
- * and other workers on the same Redis. It never listens: the Fastify adapter is there only because the
- * gateway's module registers its proxy routes on an HTTP adapter during init.
+ * and other workers on the same Redis. It never listens, so it is an application context without an HTTP
+ * server.
  */
 async function main(): Promise<void> {
   const source: ConfigSource = { env: process.env };
@@ -30,11 +29,10 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createPinoLogger(config.logging.level, config.logging.file);
-  const app = await NestFactory.create<NestFastifyApplication>(
-    PipelineWorkerModule.forRoot(config, source),
-    new FastifyAdapter({ loggerInstance: logger }),
-    { logger: new PinoNestLogger(logger), abortOnError: false },
-  );
+  const app = await NestFactory.createApplicationContext(PipelineWorkerModule.forRoot(config, source), {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
   await app.init();
   logger.info({ pid: process.pid }, 'Pipeline worker started');
 

@@ -2,12 +2,13 @@ import { Global, Injectable, Module } from '@nestjs/common';
 import { Emitter } from '@socket.io/redis-emitter';
 import {
   RESULT_PUBLISHER,
-  sessionRoom,
+  resultRooms,
+  socketIoRedisKey,
   type ResultEventName,
+  type ResultEvents,
   type ResultPublisher,
   type ResultTarget,
-} from '@app/pipeline';
-import { socketIoRedisKey } from '@app/realtime';
+} from '@app/results';
 import { RedisConnections } from '@app/storage';
 
 /**
@@ -23,10 +24,8 @@ export class RedisResultPublisher implements ResultPublisher {
     this.emitter = new Emitter(redis.create('result-emitter'), { key: socketIoRedisKey(redis.keyPrefix) });
   }
 
-  publish(target: ResultTarget, event: ResultEventName, payload: Record<string, unknown>): void {
-    const rooms: string[] = [];
-    if (target.sessionId) rooms.push(sessionRoom(target.sessionId));
-    if (target.connectionId) rooms.push(target.connectionId);
+  publish<E extends ResultEventName>(target: ResultTarget, event: E, payload: ResultEvents[E]): void {
+    const rooms = resultRooms(target);
     if (rooms.length > 0) this.emitter.to(rooms).emit(event, payload);
   }
 }

@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CommonModule } from '@app/common';
 import { OrchestrationConfigModule, type ConfigSource, type OrchestrationConfig } from '@app/config';
 import { EnginesModule } from '@app/engines';
-import { GatewayModule } from '@app/gateway';
+import { BackendClientModule } from '@app/gateway';
 import { PipelineModule } from '@app/pipeline';
 import { SessionModule } from '@app/session';
 import { SettingsModule } from '@app/settings';
@@ -20,7 +20,7 @@ export class PipelineWorkerModule {
         OrchestrationConfigModule.forRoot(config, source),
         StorageModule,
         SettingsModule,
-        GatewayModule,
+        BackendClientModule,
         EnginesModule,
         SessionModule,
         RedisResultPublisherModule,

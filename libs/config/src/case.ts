@@ -28,3 +28,20 @@ export function deepMerge(base: unknown, patch: unknown): unknown {
 }
 
 export { isPlainObject };
+
+/** A camelCase key as `camelToSnake` writes it, at the type level. */
+export type SnakeCaseKey<K extends string> = K extends `${infer Head}${infer Tail}`
+  ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${SnakeCaseKey<Tail>}`
+  : K;
+
+/** The type of `snakeCaseKeys(value)`: every key, at every depth, in snake_case. */
+export type SnakeCased<T> = T extends readonly (infer Item)[]
+  ? SnakeCased<Item>[]
+  : T extends object
+    ? { [K in keyof T as K extends string ? SnakeCaseKey<K> : K]: SnakeCased<T[K]> }
+    : T;
+
+/** `mapKeysDeep(value, camelToSnake)` with its result typed: the wire form of a camelCase object. */
+export function snakeCaseKeys<T>(value: T): SnakeCased<T> {
+  return mapKeysDeep(value, camelToSnake) as SnakeCased<T>;
+}

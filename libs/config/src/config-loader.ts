@@ -9,7 +9,8 @@ import { ConfigValidationError } from './config-error';
 import { parseInstanceList } from './instance-list';
 import { OrchestrationConfig } from './schema/orchestration-config';
 import { productionErrors } from './schema/production-rules';
-import { SERVICE_NAMES, engineKindErrors } from './schema/services.section';
+import { SERVICE_NAMES } from './engine-kinds';
+import { engineKindErrors } from './schema/services.section';
 
 type Env = Record<string, string | undefined>;
 type Parse = (raw: string) => unknown;

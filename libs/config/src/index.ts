@@ -1,4 +1,5 @@
 export * from './schema/orchestration-config';
+export * from './engine-kinds';
 export * from './schema/services.section';
 export * from './schema/security.section';
 export * from './schema/streams.section';
@@ -10,4 +11,4 @@ export * from './config-file-watcher';
 export * from './config.module';
 export * from './instance-list';
 export * from './redaction';
-export { camelToSnake, snakeToCamel, mapKeysDeep } from './case';
+export { camelToSnake, snakeToCamel, mapKeysDeep, snakeCaseKeys, type SnakeCased } from './case';

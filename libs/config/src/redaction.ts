@@ -1,7 +1,7 @@
 import { camelToSnake, mapKeysDeep } from './case';
 import type { OrchestrationConfig } from './schema/orchestration-config';
 import { DEFAULT_SECRET_KEY } from './schema/security.section';
-import { SERVICE_NAMES } from './schema/services.section';
+import { SERVICE_NAMES } from './engine-kinds';
 
 export const REDACTED = '[redacted]';
 

@@ -1,4 +1,4 @@
-import type { BackendServiceConfig } from '@app/config';
+import type { BackendServiceConfig, EngineKind, ServiceName } from '@app/config';
 import type { BackendClient } from '@app/gateway';
 import type { SpeakerEngine, SpeechToTextEngine, TranslationEngine } from './engine.types';
 import { LivetranslateSpeakerEngine } from './speaker/livetranslate-speaker.engine';
@@ -11,35 +11,49 @@ import { LivetranslateTranslationEngine } from './translation/livetranslate-tran
 
 type EngineConstructor<E> = new (client: BackendClient, settings: () => BackendServiceConfig) => E;
 
+/** The engine interface each service's adapters implement. */
+export interface ServiceEngines {
+  whisper: SpeechToTextEngine;
+  speaker: SpeakerEngine;
+  translation: TranslationEngine;
+}
+
 /**
- * Every adapter by `services.<name>.kind`. The config schema (ENGINE_KINDS) validates kinds against the same
- * names, so an unknown kind never reaches the lookup.
+ * The adapter of every engine kind, keyed like ENGINE_KINDS (libs/config), whose rows hold the rest of what
+ * is known about a kind (health paths, concurrency, discovery). A kind named there without an adapter here,
+ * or an adapter for a kind not named there, does not compile.
  */
-export const SPEECH_TO_TEXT_ADAPTERS: Record<string, EngineConstructor<SpeechToTextEngine>> = {
-  livetranslate: LivetranslateSpeechToTextEngine,
-  openai: OpenAiSpeechToTextEngine,
-  'whisper-cpp': WhisperCppSpeechToTextEngine,
-};
+export const ENGINE_ADAPTERS = {
+  whisper: {
+    livetranslate: LivetranslateSpeechToTextEngine,
+    openai: OpenAiSpeechToTextEngine,
+    'whisper-cpp': WhisperCppSpeechToTextEngine,
+  },
+  speaker: {
+    livetranslate: LivetranslateSpeakerEngine,
+  },
+  translation: {
+    livetranslate: LivetranslateTranslationEngine,
+    libretranslate: LibreTranslateTranslationEngine,
+    apertium: ApertiumTranslationEngine,
+  },
+} as const satisfies { [S in ServiceName]: Record<EngineKind<S>, EngineConstructor<ServiceEngines[S]>> };
 
-export const TRANSLATION_ADAPTERS: Record<string, EngineConstructor<TranslationEngine>> = {
-  livetranslate: LivetranslateTranslationEngine,
-  libretranslate: LibreTranslateTranslationEngine,
-  apertium: ApertiumTranslationEngine,
-};
+/** The same table, indexable by a kind name read from config (validated against ENGINE_KINDS at boot). */
+const BY_NAME: { [S in ServiceName]: Record<string, EngineConstructor<ServiceEngines[S]>> } = ENGINE_ADAPTERS;
 
-export const SPEAKER_ADAPTERS: Record<string, EngineConstructor<SpeakerEngine>> = {
-  livetranslate: LivetranslateSpeakerEngine,
-};
-
-export function createAdapter<E>(
-  adapters: Record<string, EngineConstructor<E>>,
+export function createAdapter<S extends ServiceName>(
+  service: S,
   kind: string,
   client: BackendClient,
   settings: () => BackendServiceConfig,
-): E {
+): ServiceEngines[S] {
+  const adapters = BY_NAME[service];
   const Adapter = adapters[kind];
   if (!Adapter) {
-    throw new Error(`No engine adapter of kind "${kind}" (known: ${Object.keys(adapters).join(', ')})`);
+    throw new Error(
+      `No ${service} engine adapter of kind "${kind}" (known: ${Object.keys(adapters).join(', ')})`,
+    );
   }
   return new Adapter(client, settings);
 }

@@ -2,12 +2,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { DomainEvents } from '@app/common';
 import { ConfigStore, type ServiceName } from '@app/config';
 import { BACKEND_CLIENT, type BackendClient } from '@app/gateway';
-import {
-  SPEAKER_ADAPTERS,
-  SPEECH_TO_TEXT_ADAPTERS,
-  TRANSLATION_ADAPTERS,
-  createAdapter,
-} from './engine-catalogue';
+import { createAdapter } from './engine-catalogue';
 import type { SpeakerEngine, SpeechToTextEngine, TranslationEngine } from './engine.types';
 
 /**
@@ -61,23 +56,13 @@ export class EngineSelection implements OnModuleDestroy {
     for (const name of services) {
       switch (name) {
         case 'whisper':
-          this.speechToTextEngine = createAdapter(
-            SPEECH_TO_TEXT_ADAPTERS,
-            kindOf(name),
-            this.client,
-            settings(name),
-          );
+          this.speechToTextEngine = createAdapter(name, kindOf(name), this.client, settings(name));
           break;
         case 'translation':
-          this.translationEngine = createAdapter(
-            TRANSLATION_ADAPTERS,
-            kindOf(name),
-            this.client,
-            settings(name),
-          );
+          this.translationEngine = createAdapter(name, kindOf(name), this.client, settings(name));
           break;
         case 'speaker':
-          this.speakerEngine = createAdapter(SPEAKER_ADAPTERS, kindOf(name), this.client, settings(name));
+          this.speakerEngine = createAdapter(name, kindOf(name), this.client, settings(name));
           break;
       }
       this.logger.log(`${name} engine: ${kindOf(name)}`);

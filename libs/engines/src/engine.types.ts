@@ -111,6 +111,14 @@ export interface SpeakerEngine {
   diarize(audio: AudioInput, options: DiarizationOptions): Promise<SpeakerSegment[]>;
 }
 
-export const SPEECH_TO_TEXT_ENGINE = Symbol('SPEECH_TO_TEXT_ENGINE');
-export const TRANSLATION_ENGINE = Symbol('TRANSLATION_ENGINE');
-export const SPEAKER_ENGINE = Symbol('SPEAKER_ENGINE');
+/**
+ * The adapter selected for each service right now. `services.<name>.kind` can change at run time, so read the
+ * engine at the call (`engines.translation.translate(...)`) rather than keeping it.
+ */
+export interface Engines {
+  readonly speechToText: SpeechToTextEngine;
+  readonly translation: TranslationEngine;
+  readonly speaker: SpeakerEngine;
+}
+
+export const ENGINES = Symbol('ENGINES');

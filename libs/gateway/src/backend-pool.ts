@@ -3,6 +3,7 @@ import { DomainEvents } from '@app/common';
 import {
   ConfigStore,
   SERVICE_NAMES,
+  engineKindFacts,
   type OrchestrationConfig,
   type ServiceName,
   type ServicesSection,
@@ -11,9 +12,6 @@ import type { BackendInstanceView, BackendRegistry, BreakerState } from './backe
 import { BackendInstance } from './backend-instance';
 import { serviceRetry, type InstancePolicySettings } from './instance-policies';
 import { ServiceBackends } from './service-backends';
-
-/** whisper.cpp's server transcribes one request at a time; more concurrent calls only queue inside it. */
-const SINGLE_FLIGHT_KINDS = new Set(['whisper-cpp']);
 
 function instanceSettings(config: OrchestrationConfig, service: ServiceName): InstancePolicySettings {
   const { gateway } = config;
@@ -24,7 +22,8 @@ function instanceSettings(config: OrchestrationConfig, service: ServiceName): In
     halfOpenAfterMs: gateway.circuitBreakerResetTimeout * 1000,
     maxConcurrent:
       serviceConfig.maxConcurrentPerInstance ??
-      (SINGLE_FLIGHT_KINDS.has(serviceConfig.kind) ? 1 : gateway.maxConcurrentPerInstance),
+      engineKindFacts(service, serviceConfig.kind).maxConcurrent ??
+      gateway.maxConcurrentPerInstance,
     maxQueue: gateway.maxQueuePerInstance,
   };
 }

@@ -1,5 +1,6 @@
 export * from './backend-client';
-export * from './gateway.module';
+export * from './backend-client.module';
+export * from './gateway-http.module';
 export { GatewayStats } from './gateway-stats';
 export type { CallStats, GatewayStatsSnapshot, InstanceStats, ServiceStats } from './gateway-stats';
 export type { GatewayErrorCode, GatewayOutcome } from './gateway-errors';

@@ -65,7 +65,7 @@ export class BackendHealthIndicator {
     if (!answer) return session.down(details(target, path, null, 'down', 'no health path configured'));
     if (pathNotServed(answer.status)) this.servedPath.delete(pathKey);
     else this.servedPath.set(pathKey, path);
-    const verdict = classifyProbe(target.kind, answer);
+    const verdict = classifyProbe(target.service, target.kind, answer);
     const data = details(target, path, round(answer.durationMs), verdict.state, verdict.error);
     return verdict.state === 'down' ? session.down(data) : session.up(data);
   }

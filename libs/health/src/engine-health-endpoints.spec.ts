@@ -25,15 +25,15 @@ describe('healthEndpoints', () => {
 
 describe('classifyProbe', () => {
   it('counts any 2xx as up', () => {
-    expect(classifyProbe('livetranslate', answer(200, { status: 'healthy' }))).toEqual({
+    expect(classifyProbe('whisper', 'livetranslate', answer(200, { status: 'healthy' }))).toEqual({
       state: 'up',
       error: null,
     });
-    expect(classifyProbe('apertium', answer(204))).toEqual({ state: 'up', error: null });
+    expect(classifyProbe('translation', 'apertium', answer(204))).toEqual({ state: 'up', error: null });
   });
 
   it("reads whisper.cpp's 503 loading model as degraded, not down", () => {
-    expect(classifyProbe('whisper-cpp', answer(503, { status: 'loading model' }))).toEqual({
+    expect(classifyProbe('whisper', 'whisper-cpp', answer(503, { status: 'loading model' }))).toEqual({
       state: 'degraded',
       error: 'loading model',
     });
@@ -41,7 +41,11 @@ describe('classifyProbe', () => {
 
   it('reads a 503 from the platform whisper service (not initialised) as down with its message', () => {
     expect(
-      classifyProbe('livetranslate', answer(503, { status: 'error', message: 'model not loaded' })),
+      classifyProbe(
+        'whisper',
+        'livetranslate',
+        answer(503, { status: 'error', message: 'model not loaded' }),
+      ),
     ).toEqual({
       state: 'down',
       error: 'HTTP 503: model not loaded',
@@ -49,15 +53,17 @@ describe('classifyProbe', () => {
   });
 
   it('reads a 503 loading model from another kind as down', () => {
-    expect(classifyProbe('openai', answer(503, { status: 'loading model' })).state).toBe('down');
+    expect(classifyProbe('whisper', 'openai', answer(503, { status: 'loading model' })).state).toBe('down');
   });
 
   it('reads back-pressure (429) as degraded', () => {
-    expect(classifyProbe('libretranslate', answer(429, { error: 'Slowdown' })).state).toBe('degraded');
+    expect(classifyProbe('translation', 'libretranslate', answer(429, { error: 'Slowdown' })).state).toBe(
+      'degraded',
+    );
   });
 
   it('names the status alone when the body is not JSON', () => {
-    expect(classifyProbe('apertium', answer(500, '<html>boom</html>'))).toEqual({
+    expect(classifyProbe('translation', 'apertium', answer(500, '<html>boom</html>'))).toEqual({
       state: 'down',
       error: 'HTTP 500',
     });

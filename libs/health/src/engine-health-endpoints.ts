@@ -1,4 +1,4 @@
-import type { ServiceName } from '@app/config';
+import { engineKindFacts, type ServiceName } from '@app/config';
 import type { ProbeResult } from '@app/gateway';
 
 /** What one health probe says about an instance; `unknown` is only ever the state before any probe. */
@@ -10,28 +10,10 @@ export interface ProbeVerdict {
   error: string | null;
 }
 
-/**
- * Paths probed per engine kind, in order of preference (CONTRACTS §4, §5). OpenAI-compatible servers do not
- * all serve /health; /v1/models is the one route they share, so it is the fallback when /health is 404.
- */
-const KIND_ENDPOINTS: Record<string, readonly string[]> = {
-  apertium: ['/listPairs'],
-  libretranslate: ['/health'],
-  openai: ['/health', '/v1/models'],
-  'whisper-cpp': ['/health'],
-};
-
-/** The platform's own (livetranslate) services: whisper and speaker at /health, translation at /api/health. */
-const LIVETRANSLATE_ENDPOINTS: Record<ServiceName, readonly string[]> = {
-  whisper: ['/health'],
-  speaker: ['/health'],
-  translation: ['/api/health'],
-};
-
-/** Candidate health paths for a service; a configured `health_endpoint` replaces the engine's defaults. */
+/** Candidate health paths for an instance; a configured `health_endpoint` replaces the kind's (ENGINE_KINDS). */
 export function healthEndpoints(service: ServiceName, kind: string, configured?: string): readonly string[] {
   if (configured) return [configured];
-  return KIND_ENDPOINTS[kind] ?? LIVETRANSLATE_ENDPOINTS[service];
+  return engineKindFacts(service, kind).healthPaths;
 }
 
 /** Statuses that mean "this path is not served here", so the next candidate path may be tried. */
@@ -40,16 +22,17 @@ export function pathNotServed(status: number): boolean {
 }
 
 /**
- * Reads a health answer. 2xx is up. whisper.cpp answers 503 `{ status: 'loading model' }` while it loads:
- * alive and about to serve, so degraded rather than down. 429 (LibreTranslate's back-pressure) means the
+ * Reads a health answer. 2xx is up. A kind's degraded answers (whisper.cpp's 503 `{ status: 'loading model' }`:
+ * alive and about to serve) are degraded rather than down. 429 (LibreTranslate's back-pressure) means the
  * engine answers but is saturated: degraded too. Anything else is down.
  */
-export function classifyProbe(kind: string, result: ProbeResult): ProbeVerdict {
+export function classifyProbe(service: ServiceName, kind: string, result: ProbeResult): ProbeVerdict {
   if (result.status >= 200 && result.status < 300) return { state: 'up', error: null };
   const body = jsonObject(result.body);
-  if (kind === 'whisper-cpp' && result.status === 503 && body?.status === 'loading model') {
-    return { state: 'degraded', error: 'loading model' };
-  }
+  const degraded = engineKindFacts(service, kind).degradedAnswers?.find(
+    (answer) => answer.status === result.status && body?.status === answer.bodyStatus,
+  );
+  if (degraded) return { state: 'degraded', error: degraded.bodyStatus };
   if (result.status === 429) return { state: 'degraded', error: 'HTTP 429 (rate limited)' };
   const detail = [body?.message, body?.error, body?.status].find(
     (value): value is string => typeof value === 'string' && value !== '',

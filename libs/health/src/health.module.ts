@@ -12,7 +12,7 @@ import { ProcessHealthIndicators } from './process-health.indicators';
 /**
  * Own-process health (terminus), the backend monitor and its REST view. Global so that the realtime,
  * analytics and dashboard modules can read HEALTH_MONITOR without importing this module's internals.
- * BACKEND_REGISTRY and BACKEND_CLIENT come from the (global) GatewayModule that the app imports.
+ * BACKEND_REGISTRY and BACKEND_CLIENT come from the (global) BackendClientModule that the app imports.
  */
 @Global()
 @Module({

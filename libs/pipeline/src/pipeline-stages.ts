@@ -1,21 +1,22 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ApiError, DomainEvents } from '@app/common';
 import { ConfigStore } from '@app/config';
+import { ENGINES, isRetryable, type AudioInput, type Engines } from '@app/engines';
 import {
-  SPEAKER_ENGINE,
-  SPEECH_TO_TEXT_ENGINE,
-  TRANSLATION_ENGINE,
-  isRetryable,
-  type AudioInput,
-  type SpeakerEngine,
-  type SpeechToTextEngine,
-  type TranslationEngine,
-} from '@app/engines';
+  RESULT_PUBLISHER,
+  chunkFailure,
+  speakerResult,
+  speakersEntry,
+  transcriptEntry,
+  transcriptionResult,
+  translationEntry,
+  translationResult,
+  type ResultPublisher,
+} from '@app/results';
 import { SESSION_STORE, type SessionStore } from '@app/session';
 import { SettingsService } from '@app/settings';
 import { detectVoiceActivity } from './audio/voice-activity';
 import { PipelineStage, type StageJobData } from './pipeline-names';
-import { RESULT_PUBLISHER, type ResultPublisher } from './pipeline.types';
 import type { FollowUp, LaneTurn, StageHandler } from './stage-execution';
 import { StageFailure, type AttemptInfo } from './stage-failure';
 import {
@@ -28,17 +29,10 @@ import {
   type TranscriptRecord,
   type TranslationRecord,
 } from './state/pipeline-job-record';
-import { speakersEntry, transcriptEntry, translationEntry } from './session-entries';
 import { FIELD, type PipelineState, type RecordFields } from './state/pipeline-state';
 import { PIPELINE_METRICS, PIPELINE_STATE } from './pipeline.tokens';
 import type { PipelineMetrics } from './pipeline-metrics';
-import {
-  failurePayload,
-  resultTarget,
-  speakerPayload,
-  transcriptionPayload,
-  translationPayload,
-} from './wire-payloads';
+import { chunkOrigin, resultTarget } from './job-origin';
 
 /**
  * How long a chunk waits for the chunk before it in its session. It covers that chunk's retries with
@@ -62,9 +56,7 @@ export class PipelineStages {
   };
 
   constructor(
-    @Inject(SPEECH_TO_TEXT_ENGINE) private readonly speechToText: SpeechToTextEngine,
-    @Inject(TRANSLATION_ENGINE) private readonly translation: TranslationEngine,
-    @Inject(SPEAKER_ENGINE) private readonly speaker: SpeakerEngine,
+    @Inject(ENGINES) private readonly engines: Engines,
     @Inject(SESSION_STORE) private readonly sessions: SessionStore,
     @Inject(RESULT_PUBLISHER) private readonly publisher: ResultPublisher,
     @Inject(PIPELINE_STATE) private readonly state: PipelineState,
@@ -143,7 +135,7 @@ export class PipelineStages {
     const dropAsSilence = settings.enable_vad && !activity.speechDetected;
     const result = dropAsSilence
       ? undefined
-      : await this.speechToText.transcribe(audio, {
+      : await this.engines.speechToText.transcribe(audio, {
           language: meta.language,
           sessionId: meta.sessionId,
           requestId: meta.requestId,
@@ -166,10 +158,10 @@ export class PipelineStages {
     this.publisher.publish(
       resultTarget(meta),
       'transcription_result',
-      transcriptionPayload(meta, transcript),
+      transcriptionResult(chunkOrigin(meta), transcript),
     );
     if (meta.sessionId && transcript.text) {
-      await this.sessions.append(meta.sessionId, transcriptEntry(meta, transcript));
+      await this.sessions.append(meta.sessionId, transcriptEntry(meta.chunkId, transcript, transcript));
     }
     return this.afterTranscript(meta, transcript);
   }
@@ -219,7 +211,7 @@ export class PipelineStages {
             backend: 'identity',
             processingMs: 0,
           }
-        : await this.translation.translate({
+        : await this.engines.translation.translate({
             text: transcript.text,
             sourceLanguage: transcript.language === 'und' ? 'auto' : transcript.language,
             targetLanguage,
@@ -227,23 +219,29 @@ export class PipelineStages {
             requestId: meta.requestId,
           });
     await this.state.update(meta.id, { [FIELD.translationPrefix + targetLanguage]: translated });
-    this.publisher.publish(resultTarget(meta), 'translation_result', translationPayload(meta, translated));
+    this.publisher.publish(
+      resultTarget(meta),
+      'translation_result',
+      translationResult(chunkOrigin(meta), translated),
+    );
     if (meta.sessionId) {
-      await this.sessions.append(meta.sessionId, translationEntry(meta, transcript, translated));
+      await this.sessions.append(meta.sessionId, translationEntry(meta.chunkId, translated, transcript));
     }
     return [];
   }
 
   private async diarize(record: PipelineJobRecord): Promise<FollowUp[]> {
     const { meta } = record;
-    const segments = await this.speaker.diarize(await this.audio(meta), { requestId: meta.requestId });
+    const segments = await this.engines.speaker.diarize(await this.audio(meta), {
+      requestId: meta.requestId,
+    });
     await this.state.update(meta.id, { [FIELD.speakers]: segments });
     await this.state.deleteAudio(meta.id);
-    this.publisher.publish(resultTarget(meta), 'speaker_result', speakerPayload(meta, segments));
+    this.publisher.publish(resultTarget(meta), 'speaker_result', speakerResult(chunkOrigin(meta), segments));
     if (meta.sessionId) {
       await this.sessions.append(
         meta.sessionId,
-        speakersEntry(meta, record.transcript?.offset ?? 0, segments),
+        speakersEntry(meta.chunkId, segments, { offset: record.transcript?.offset ?? 0 }),
       );
     }
     return [];
@@ -291,7 +289,7 @@ export class PipelineStages {
     // transcript); the record keeps the error for retention, the audio goes now, or an outage would hold
     // every failed chunk's audio for `retention_seconds`.
     if (stage !== PipelineStage.Translation) await this.state.deleteAudio(meta.id);
-    this.publisher.publish(resultTarget(meta), 'error', failurePayload(meta, key, code, message));
+    this.publisher.publish(resultTarget(meta), 'error', chunkFailure(chunkOrigin(meta), key, code, message));
     this.events.activity(
       'error',
       'pipeline',

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from '@app/common';
 import { ConfigStore } from '@app/config';
+import { chunkFailure, transcriptionResult } from '@app/results';
 import { detectAudio } from './audio/audio-format';
 import { backoffDelay, type PipelineDriver } from './drivers/pipeline-driver';
 import { jobView } from './job-view';
@@ -17,7 +18,7 @@ import type {
 } from './pipeline.types';
 import { translationStageKey, type StageStatus } from './state/pipeline-job-record';
 import { FIELD, type RecordFields } from './state/pipeline-state';
-import { failurePayload, transcriptionPayload } from './wire-payloads';
+import { chunkOrigin } from './job-origin';
 
 const MAX_TARGET_LANGUAGES = 20;
 
@@ -116,6 +117,7 @@ export class PipelineJobs implements PipelineService {
           ok: false,
           error: {
             code: 'JOB_NOT_FOUND',
+            event: 'transcription_stream',
             message: `No pipeline job ${jobId} (unknown or expired)`,
             job_id: jobId,
           },
@@ -123,13 +125,13 @@ export class PipelineJobs implements PipelineService {
       }
       // The transcript is written just before transcription_result is published, and never afterwards.
       if (record.transcript)
-        return { ok: true, payload: transcriptionPayload(record.meta, record.transcript) };
+        return { ok: true, payload: transcriptionResult(chunkOrigin(record.meta), record.transcript) };
       const stage = record.stages[PipelineStage.Transcription];
       if (stage?.state === 'failed') {
         return {
           ok: false,
-          error: failurePayload(
-            record.meta,
+          error: chunkFailure(
+            chunkOrigin(record.meta),
             PipelineStage.Transcription,
             stage.code ?? 'PIPELINE_FAILED',
             stage.error ?? 'The transcription failed',
@@ -139,14 +141,12 @@ export class PipelineJobs implements PipelineService {
       if (Date.now() >= deadline) {
         return {
           ok: false,
-          error: {
-            code: 'TIMEOUT',
-            message: `The transcription of chunk ${record.meta.chunkId} did not finish in time`,
-            event: 'transcription_stream',
-            request_id: record.meta.chunkId,
-            chunk_id: record.meta.chunkId,
-            job_id: jobId,
-          },
+          error: chunkFailure(
+            chunkOrigin(record.meta),
+            PipelineStage.Transcription,
+            'TIMEOUT',
+            `The transcription of chunk ${record.meta.chunkId} did not finish in time`,
+          ),
         };
       }
       try {
@@ -154,7 +154,12 @@ export class PipelineJobs implements PipelineService {
       } catch {
         return {
           ok: false,
-          error: { code: 'CANCELLED', message: 'Stopped waiting for the transcription', job_id: jobId },
+          error: {
+            code: 'CANCELLED',
+            message: 'Stopped waiting for the transcription',
+            event: 'transcription_stream',
+            job_id: jobId,
+          },
         };
       }
     }

@@ -1,4 +1,6 @@
-/** What the real-time gateway and the REST controller hand the pipeline, and how results come back. */
+import type { TranscriptionResultPayload, WireError } from '@app/results';
+
+/** What the real-time gateway and the REST controller hand the pipeline, and how its outcome comes back. */
 
 export interface AudioChunkSubmission {
   /** Idempotency: a re-sent chunk with the same session and chunk id is not processed twice. */
@@ -28,7 +30,7 @@ export interface PipelineSubmitResult {
  * published, or the `error` payload it published (or a TIMEOUT the pipeline never published).
  */
 export type TranscriptionOutcome =
-  { ok: true; payload: Record<string, unknown> } | { ok: false; error: Record<string, unknown> };
+  { ok: true; payload: TranscriptionResultPayload } | { ok: false; error: WireError };
 
 export interface PipelineService {
   submit(chunk: AudioChunkSubmission): Promise<PipelineSubmitResult>;
@@ -41,26 +43,3 @@ export interface PipelineService {
 }
 
 export const PIPELINE = Symbol('PIPELINE');
-
-/** Events sent to clients; payloads are the snake_case wire forms of CONTRACTS.md §3. */
-export type ResultEventName = 'transcription_result' | 'translation_result' | 'speaker_result' | 'error';
-
-export interface ResultTarget {
-  sessionId?: string;
-  connectionId?: string;
-}
-
-/**
- * Delivers results to a session's room (and the sending connection). In the orchestrator process it emits
- * through the Socket.IO server; in a separate worker through the Socket.IO Redis emitter.
- */
-export interface ResultPublisher {
-  publish(target: ResultTarget, event: ResultEventName, payload: Record<string, unknown>): void;
-}
-
-export const RESULT_PUBLISHER = Symbol('RESULT_PUBLISHER');
-
-/** The Socket.IO room of a session, shared by the publisher implementations. */
-export function sessionRoom(sessionId: string): string {
-  return `session:${sessionId}`;
-}

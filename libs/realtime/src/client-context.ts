@@ -5,9 +5,8 @@ import type {
   ServerEventName,
   ServerEventPayload,
   ServerToClientEvents,
-  WirePayload,
 } from './realtime.events';
-import type { ResultEventName, ResultTarget } from '@app/pipeline';
+import type { ResultEventName, ResultEvents, ResultTarget } from '@app/results';
 
 export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
@@ -17,13 +16,18 @@ export interface ClientContext {
   connection: ConnectionRecord;
 }
 
+/** A result for a session and the sender, typed per event. */
+export type ResultDelivery = {
+  [E in ResultEventName]: { target: ResultTarget; event: E; payload: ResultEvents[E] };
+}[ResultEventName];
+
 /**
  * What a handler decided; the gateway carries it out. `reply` goes to the sender, `publish` to a session
  * and the sender (once), and `ack` answers the client's acknowledgement callback.
  */
 export type EventOutcome<E extends ServerEventName = ServerEventName> =
   | { reply: { event: E; payload: ServerEventPayload<E> }; ack: unknown }
-  | { publish: { target: ResultTarget; event: ResultEventName; payload: WirePayload }; ack: unknown }
+  | { publish: ResultDelivery; ack: unknown }
   | { ack: unknown };
 
 export function reply<E extends ServerEventName>(event: E, payload: ServerEventPayload<E>): EventOutcome {

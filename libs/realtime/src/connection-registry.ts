@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { countMessage, messagesPerSecond, newRateState, takeToken, type RateState } from './message-rate';
-import type { SubscriptionTopic } from './realtime.events';
+import type { SubscriptionTopic } from './subscription-topics';
 
 /** What the registry knows of one Socket.IO connection of this instance. */
 export interface ConnectionRecord {

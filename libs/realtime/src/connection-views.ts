@@ -1,5 +1,8 @@
 import type { ConnectionRecord, ConnectionRegistry } from './connection-registry';
 
+export type ConnectionView = ReturnType<typeof connectionView>;
+export type TotalsView = ReturnType<typeof totalsView>;
+
 /** The wire form of a connection, for GET /api/connections and connections_update. */
 export function connectionView(registry: ConnectionRegistry, record: ConnectionRecord, now = Date.now()) {
   return {

@@ -3,7 +3,6 @@ export * from './realtime-error';
 export * from './realtime.module';
 export * from './realtime-io.adapter';
 export * from './connection-registry';
-export { socketIoRedisKey } from './socket-result-publisher';
 export { RealtimeGateway } from './realtime.gateway';
 export type { ClientContext, ClientEventHandler, EventOutcome } from './client-context';
 export { validatePayload, isPlainObject } from './payload-validation';

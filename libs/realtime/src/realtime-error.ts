@@ -1,5 +1,5 @@
 import { ApiError, type FieldError } from '@app/common';
-import type { WireError } from './realtime.events';
+import type { WireError } from '@app/results';
 
 /** A failed client event; becomes the `error` event and the `{ ok: false, error }` acknowledgement. */
 export class RealtimeError extends Error {

@@ -4,6 +4,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import type { IncomingMessage } from 'node:http';
 import type { Server, ServerOptions } from 'socket.io';
 import { ConfigStore } from '@app/config';
+import { socketIoRedisKey } from '@app/results';
 import {
   handshakeApiKeyError,
   originAllowed,
@@ -14,7 +15,6 @@ import {
 import { RedisConnections } from '@app/storage';
 import { clientAddress, trustFor } from './client-address';
 import { RealtimeMetrics } from './realtime-metrics';
-import { socketIoRedisKey } from './socket-result-publisher';
 
 /** Room for the base64 expansion of a full-size chunk plus the event's other fields. */
 const PACKET_OVERHEAD_BYTES = 64 * 1024;

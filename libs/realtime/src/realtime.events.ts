@@ -1,3 +1,11 @@
+import type { ActivityLogEntry } from '@app/analytics';
+import type { ServiceName, SnakeCased } from '@app/config';
+import type { Alert, InstanceHealth, InstanceStatus } from '@app/health';
+import { RESULT_EVENT_NAMES, type ResultEvents } from '@app/results';
+import type { Participant, SessionEntry } from '@app/session';
+import type { ConnectionView, TotalsView } from './connection-views';
+import type { SubscriptionTopic } from './subscription-topics';
+
 /**
  * The Socket.IO protocol (CONTRACTS.md §3) as types: event name → payload, for both directions. The
  * gateway's Server and every emit are typed by these maps, so a misspelled event or field does not compile.
@@ -5,16 +13,7 @@
 
 export const PROTOCOL_VERSION = '1.0';
 
-export const SUBSCRIPTION_TOPICS = [
-  'whisper',
-  'speaker',
-  'translation',
-  'health',
-  'metrics',
-  'connections',
-  'logs',
-] as const;
-export type SubscriptionTopic = (typeof SUBSCRIPTION_TOPICS)[number];
+export { SUBSCRIPTION_TOPICS, type SubscriptionTopic } from './subscription-topics';
 
 export const SERVICE_MESSAGE_TYPES = [
   'heartbeat',
@@ -37,141 +36,92 @@ export const CLIENT_EVENTS = [
 ] as const;
 export type ClientEventName = (typeof CLIENT_EVENTS)[number];
 
-/** `{ ok: false, error }` is what an acknowledgement callback gets when the event failed. */
-export interface WireError {
-  code: string;
-  message: string;
-  /** The client event that failed. */
-  event: string;
-  request_id?: string;
-  [detail: string]: unknown;
-}
-
-export type WirePayload = Record<string, unknown>;
 export type Acknowledgement = (reply: unknown) => void;
 
-/** CONTRACTS §3a: a live stream's payloads. Times are ms from the stream's first sample. */
-export interface StreamStartedPayload {
-  stream_id: string;
-  session_id: string | null;
-  resume_from_ms: number;
-}
-export interface StreamStoppedPayload {
-  stream_id: string;
-  audio_ms: number;
-  finals: number;
-}
-export interface TranscriptInterimPayload {
-  stream_id: string;
-  utterance_id: string;
-  text: string;
-  stable_text: string;
-  start_ms: number;
-  end_ms: number;
-}
-export interface TranscriptFinalPayload {
-  stream_id: string;
-  utterance_id: string;
-  text: string;
-  words?: { word: string; start_ms: number; end_ms: number }[];
-  start_ms: number;
-  end_ms: number;
-  language: string;
-  confidence: number;
-  backend: string;
-}
-export interface TranslationFinalPayload {
-  stream_id: string;
-  utterance_id: string;
-  target_lang: string;
-  text: string;
-  translated_text: string;
-  confidence: number;
-  backend: string;
-}
-export const STREAM_STATES = ['active', 'degraded', 'detached', 'stopping'] as const;
-export type StreamState = (typeof STREAM_STATES)[number];
-export interface StreamStatusPayload {
-  stream_id: string;
-  received_ms: number;
-  final_ms: number;
-  lag_ms: number;
-  rtf: number;
-  gaps_ms: number;
-  shed_interim: number;
-  state: StreamState;
+export interface ConnectedPayload {
+  connection_id: string;
+  server_time: string;
+  protocol_version: string;
 }
 
-export interface ServerToClientEvents {
-  connected: (payload: { connection_id: string; server_time: string; protocol_version: string }) => void;
-  subscribed: (payload: { service: SubscriptionTopic }) => void;
-  unsubscribed: (payload: { service: SubscriptionTopic }) => void;
-  heartbeat_ack: (payload: { timestamp: string }) => void;
-  service_response: (payload: {
-    request_id: string;
-    target_service: string;
-    action: string;
-    data: unknown;
-  }) => void;
-  session_joined: (payload: { session_id: string; participants: unknown[]; history: unknown[] }) => void;
-  session_left: (payload: { session_id: string }) => void;
-  transcription_result: (payload: WirePayload) => void;
-  translation_result: (payload: WirePayload) => void;
-  speaker_result: (payload: WirePayload) => void;
-  service_update: (payload: WirePayload) => void;
-  health_update: (payload: WirePayload) => void;
-  alert: (payload: WirePayload) => void;
-  metrics_update: (payload: WirePayload) => void;
-  connections_update: (payload: WirePayload) => void;
-  activity: (payload: WirePayload) => void;
-  stream_started: (payload: StreamStartedPayload) => void;
-  stream_stopped: (payload: StreamStoppedPayload) => void;
-  transcript_interim: (payload: TranscriptInterimPayload) => void;
-  transcript_final: (payload: TranscriptFinalPayload) => void;
-  translation_final: (payload: TranslationFinalPayload) => void;
-  stream_status: (payload: StreamStatusPayload) => void;
-  error: (payload: WireError) => void;
+/** `service_update` (to the service's topic) and `health_update` (to `health`): one instance changed. */
+export type InstanceUpdatePayload = SnakeCased<InstanceHealth> & {
+  service: ServiceName;
+  previous_status: InstanceStatus;
+};
+
+export interface MetricsUpdatePayload {
+  timestamp: string;
+  connections: number;
+  peak_connections: number;
+  messages_in_per_second: number;
+  messages_out_per_second: number;
+  messages_in_total: number;
+  messages_out_total: number;
+  sessions_active: number;
 }
 
-export type ServerEventName = keyof ServerToClientEvents;
-export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
+export type ConnectionsUpdatePayload = { timestamp: string } & TotalsView & {
+    connections: ConnectionView[];
+  };
+
+/** Events only this gateway sends: replies, subscription pushes, session membership. */
+export interface ProtocolEvents {
+  connected: ConnectedPayload;
+  subscribed: { service: SubscriptionTopic };
+  unsubscribed: { service: SubscriptionTopic };
+  heartbeat_ack: { timestamp: string };
+  service_response: { request_id: string; target_service: string; action: string; data: unknown };
+  session_joined: {
+    session_id: string;
+    participants: SnakeCased<Participant>[];
+    history: SnakeCased<SessionEntry>[];
+  };
+  session_left: { session_id: string };
+  service_update: InstanceUpdatePayload;
+  health_update: InstanceUpdatePayload;
+  alert: SnakeCased<Alert>;
+  metrics_update: MetricsUpdatePayload;
+  connections_update: ConnectionsUpdatePayload;
+  activity: ActivityLogEntry;
+}
+
+/** Event name → payload of everything the server sends; the results come from `@app/results`. */
+export interface ServerEventPayloads extends ProtocolEvents, ResultEvents {}
+
+export type ServerEventName = keyof ServerEventPayloads;
+export type ServerEventPayload<E extends ServerEventName> = ServerEventPayloads[E];
+export type ServerToClientEvents = {
+  [E in ServerEventName]: (payload: ServerEventPayload<E>) => void;
+};
+
+/** Every server event name at run time, from the typed maps; the compiler refuses a missing one. */
+export const SERVER_EVENT_NAMES = Object.keys({
+  ...({
+    connected: true,
+    subscribed: true,
+    unsubscribed: true,
+    heartbeat_ack: true,
+    service_response: true,
+    session_joined: true,
+    session_left: true,
+    service_update: true,
+    health_update: true,
+    alert: true,
+    metrics_update: true,
+    connections_update: true,
+    activity: true,
+  } as const satisfies Record<keyof ProtocolEvents, true>),
+  ...RESULT_EVENT_NAMES,
+} satisfies Record<ServerEventName, true>) as ServerEventName[];
 
 /** Client events carry one payload and an optional acknowledgement; they are validated before use. */
 export type ClientToServerEvents = {
   [E in ClientEventName]: (payload: unknown, ack?: Acknowledgement) => void;
 };
 
-/** The room that receives a topic's pushes. */
-export function topicRoom(topic: SubscriptionTopic): string {
-  return `topic:${topic}`;
-}
-
 /** Label values of the messages counter: the protocol's event names, anything else counted as 'other'. */
-const KNOWN_EVENTS: ReadonlySet<string> = new Set<string>([
-  ...CLIENT_EVENTS,
-  'connected',
-  'subscribed',
-  'unsubscribed',
-  'heartbeat_ack',
-  'service_response',
-  'session_joined',
-  'session_left',
-  'transcription_result',
-  'translation_result',
-  'speaker_result',
-  'service_update',
-  'health_update',
-  'alert',
-  'metrics_update',
-  'connections_update',
-  'stream_started',
-  'stream_stopped',
-  'transcript_interim',
-  'transcript_final',
-  'translation_final',
-  'stream_status',
-  'error',
-]);
+const KNOWN_EVENTS: ReadonlySet<string> = new Set<string>([...CLIENT_EVENTS, ...SERVER_EVENT_NAMES]);
 
 export function eventLabel(event: string): string {
   return KNOWN_EVENTS.has(event) ? event : 'other';

@@ -9,7 +9,7 @@ import {
 import type { Server } from 'socket.io';
 import { DomainEvents } from '@app/common';
 import { BOOT_CONFIG, ConfigStore, type OrchestrationConfig } from '@app/config';
-import { sessionRoom } from '@app/pipeline';
+import { resultRooms, sessionRoom } from '@app/results';
 import { clientAddress, trustFor, type TrustFunction } from './client-address';
 import type { ClientContext, ClientEventHandler, EventOutcome, RealtimeSocket } from './client-context';
 import { checkChunkDuration } from './audio-data';
@@ -203,12 +203,7 @@ export class RealtimeGateway
       this.send(context, outcome.reply.event, outcome.reply.payload);
     } else if ('publish' in outcome) {
       const { target, event, payload } = outcome.publish;
-      const rooms = [target.sessionId ? sessionRoom(target.sessionId) : undefined, target.connectionId];
-      this.emitToRooms(
-        rooms.filter((room): room is string => room !== undefined),
-        event,
-        payload,
-      );
+      this.emitToRooms(resultRooms(target), event, payload);
     }
     this.acknowledge(context, ack, outcome.ack);
   }

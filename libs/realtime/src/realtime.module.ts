@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { RESULT_PUBLISHER } from '@app/pipeline';
+import { RESULT_PUBLISHER } from '@app/results';
 import { ConnectionRegistry } from './connection-registry';
 import { ConnectionsController } from './connections.controller';
 import { RealtimeMetrics } from './realtime-metrics';

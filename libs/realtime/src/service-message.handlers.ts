@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { camelToSnake, mapKeysDeep } from '@app/config';
-import { sessionRoom } from '@app/pipeline';
+import { snakeCaseKeys } from '@app/config';
+import { sessionRoom } from '@app/results';
 import { SESSION_STORE, type SessionStore } from '@app/session';
 import { reply, type ClientContext, type EventOutcome } from './client-context';
 import {
@@ -70,8 +70,8 @@ export class ServiceMessageHandlers {
     connection.sessionId = sessionId;
     return reply('session_joined', {
       session_id: sessionId,
-      participants: mapKeysDeep(session.participants, camelToSnake) as unknown[],
-      history: mapKeysDeep(session.history, camelToSnake) as unknown[],
+      participants: snakeCaseKeys(session.participants),
+      history: snakeCaseKeys(session.history),
     });
   }
 

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { sessionRoom, type ResultEventName, type ResultPublisher, type ResultTarget } from '@app/pipeline';
-import type { WirePayload } from './realtime.events';
+import {
+  resultRooms,
+  type ResultEventName,
+  type ResultEvents,
+  type ResultPublisher,
+  type ResultTarget,
+} from '@app/results';
+import type { ServerEventPayload } from './realtime.events';
 import { RealtimeGateway } from './realtime.gateway';
 
 /**
@@ -12,15 +18,8 @@ import { RealtimeGateway } from './realtime.gateway';
 export class SocketResultPublisher implements ResultPublisher {
   constructor(private readonly gateway: RealtimeGateway) {}
 
-  publish(target: ResultTarget, event: ResultEventName, payload: WirePayload): void {
-    const rooms: string[] = [];
-    if (target.sessionId) rooms.push(sessionRoom(target.sessionId));
-    if (target.connectionId) rooms.push(target.connectionId);
-    this.gateway.emitToRooms(rooms, event, payload);
+  publish<E extends ResultEventName>(target: ResultTarget, event: E, payload: ResultEvents[E]): void {
+    // ServerEventPayloads extends ResultEvents, so these are the same type; the compiler cannot see it for a generic E.
+    this.gateway.emitToRooms(resultRooms(target), event, payload as ServerEventPayload<E>);
   }
-}
-
-/** The Redis adapter's channel prefix; a worker's Socket.IO Redis emitter must use the same key. */
-export function socketIoRedisKey(keyPrefix: string): string {
-  return `${keyPrefix}socket.io`;
 }

@@ -1,15 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { ConfigStore } from '@app/config';
-import {
-  SPEAKER_ENGINE,
-  TRANSLATION_ENGINE,
-  type AudioInput,
-  type SpeakerEngine,
-  type TranslationEngine,
-} from '@app/engines';
+import { ENGINES, type AudioInput, type Engines } from '@app/engines';
 import { PIPELINE, type PipelineService } from '@app/pipeline';
+import { speakerResult, speakersEntry, translationEntry, translationResult } from '@app/results';
 import { SESSION_STORE, type SessionStore } from '@app/session';
 import { SettingsService } from '@app/settings';
 import { decodeAudioData } from './audio-data';
@@ -21,7 +15,6 @@ import {
   type AudioChunkDto,
 } from './dto/stream.dto';
 import { KeyedSerialQueue } from './keyed-serial-queue';
-import { LazyProvider } from './lazy-provider';
 import { isPlainObject, validatePayload } from './payload-validation';
 import { RealtimeError } from './realtime-error';
 
@@ -42,20 +35,15 @@ const CONTENT_TYPES: Record<string, string> = {
 @Injectable()
 export class StreamHandlers {
   private readonly lanes: KeyedSerialQueue;
-  private readonly pipeline: LazyProvider<PipelineService>;
-  private readonly speaker: LazyProvider<SpeakerEngine>;
-  private readonly translation: LazyProvider<TranslationEngine>;
 
   constructor(
-    moduleRef: ModuleRef,
     private readonly config: ConfigStore,
     private readonly settings: SettingsService,
     @Inject(SESSION_STORE) private readonly sessions: SessionStore,
+    @Inject(PIPELINE) private readonly pipeline: PipelineService,
+    @Inject(ENGINES) private readonly engines: Engines,
   ) {
     this.lanes = new KeyedSerialQueue(config.current.websocket.maxQueuedPerSession);
-    this.pipeline = new LazyProvider(moduleRef, PIPELINE, 'The transcription pipeline');
-    this.speaker = new LazyProvider(moduleRef, SPEAKER_ENGINE, 'The speaker engine');
-    this.translation = new LazyProvider(moduleRef, TRANSLATION_ENGINE, 'The translation engine');
   }
 
   /**
@@ -65,12 +53,11 @@ export class StreamHandlers {
    */
   async transcription({ socket, connection }: ClientContext, payload: unknown): Promise<EventOutcome> {
     const { fields, audio } = this.audioChunk(TranscriptionStreamDto, payload);
-    const pipeline = this.pipeline.get();
     const sessionId = fields.session_id ?? connection.sessionId;
     const chunkId = fields.chunk_id ?? randomUUID();
     const targetLanguages = fields.target_languages ?? (await this.settings.get()).default_target_languages;
     const submitted = await this.lanes.run(laneKey(sessionId, connection.id), () =>
-      pipeline.submit({
+      this.pipeline.submit({
         chunkId,
         sessionId,
         connectionId: connection.id,
@@ -88,7 +75,7 @@ export class StreamHandlers {
     const abort = () => gone.abort();
     socket.once('disconnect', abort);
     try {
-      const outcome = await pipeline.transcriptionOutcome(submitted.jobId, gone.signal);
+      const outcome = await this.pipeline.transcriptionOutcome(submitted.jobId, gone.signal);
       // Ack only: the pipeline itself publishes transcription_result or error to the session and sender.
       return { ack: outcome.ok ? outcome.payload : { ok: false, error: outcome.error } };
     } finally {
@@ -98,7 +85,7 @@ export class StreamHandlers {
 
   async speakerStream({ connection }: ClientContext, payload: unknown): Promise<EventOutcome> {
     const { fields, audio } = this.audioChunk(SpeakerStreamDto, payload);
-    const engine = this.speaker.get();
+    const engine = this.engines.speaker;
     const sessionId = fields.session_id ?? connection.sessionId;
     const chunkId = fields.chunk_id ?? randomUUID();
     const segments = await this.lanes.run(laneKey(sessionId, connection.id), async () => {
@@ -107,18 +94,10 @@ export class StreamHandlers {
         maxSpeakers: fields.max_speakers,
         requestId: chunkId,
       });
-      if (sessionId) {
-        await this.sessions.append(sessionId, {
-          kind: 'speakers',
-          chunkId,
-          at: new Date().toISOString(),
-          segments: found,
-          offset: 0,
-        });
-      }
+      if (sessionId) await this.sessions.append(sessionId, speakersEntry(chunkId, found, { offset: 0 }));
       return found;
     });
-    const result = { chunk_id: chunkId, session_id: sessionId ?? null, segments };
+    const result = speakerResult({ chunkId, sessionId }, segments);
     return {
       publish: {
         target: { sessionId, connectionId: connection.id },
@@ -131,7 +110,7 @@ export class StreamHandlers {
 
   async translationStream({ connection }: ClientContext, payload: unknown): Promise<EventOutcome> {
     const request = validatePayload(TranslationStreamDto, payload);
-    const engine = this.translation.get();
+    const engine = this.engines.translation;
     const sessionId = request.session_id ?? connection.sessionId;
     const requestId = request.request_id ?? randomUUID();
     const translated = await this.lanes.run(laneKey(sessionId, connection.id), async () => {
@@ -142,32 +121,11 @@ export class StreamHandlers {
         sessionId,
         requestId,
       });
-      if (sessionId) {
-        await this.sessions.append(sessionId, {
-          kind: 'translation',
-          chunkId: requestId,
-          at: new Date().toISOString(),
-          text: result.text,
-          translatedText: result.translatedText,
-          sourceLanguage: result.sourceLanguage,
-          targetLanguage: result.targetLanguage,
-          confidence: result.confidence,
-          offset: 0,
-          backend: result.backend,
-        });
-      }
+      if (sessionId)
+        await this.sessions.append(sessionId, translationEntry(requestId, result, { offset: 0 }));
       return result;
     });
-    const wire = {
-      request_id: requestId,
-      session_id: sessionId ?? null,
-      text: translated.text,
-      translated_text: translated.translatedText,
-      source_lang: translated.sourceLanguage,
-      target_lang: translated.targetLanguage,
-      confidence: translated.confidence,
-      backend: translated.backend,
-    };
+    const wire = translationResult({ chunkId: requestId, sessionId }, translated);
     return {
       publish: {
         target: { sessionId, connectionId: connection.id },

@@ -1,11 +1,12 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DomainEvents } from '@app/common';
 import type {} from '@app/analytics';
-import { ConfigStore, camelToSnake, mapKeysDeep } from '@app/config';
+import { ConfigStore, snakeCaseKeys } from '@app/config';
 import { SESSION_STORE, type SessionStore } from '@app/session';
 import { ConnectionRegistry } from './connection-registry';
 import { connectionView, totalsView } from './connection-views';
-import { topicRoom, type SubscriptionTopic } from './realtime.events';
+import type { InstanceUpdatePayload } from './realtime.events';
+import { topicRoom, type SubscriptionTopic } from './subscription-topics';
 import { RealtimeGateway } from './realtime.gateway';
 
 /** Connections listed in a connections_update; the full list is paged over REST. */
@@ -32,17 +33,17 @@ export class SubscriptionFeeds implements OnApplicationBootstrap, OnModuleDestro
   onApplicationBootstrap(): void {
     this.unsubscribe.push(
       this.events.on('health.changed', ({ service, instance, previous }) => {
-        const payload = {
+        const payload: InstanceUpdatePayload = {
+          ...snakeCaseKeys(instance),
           service,
           previous_status: previous,
-          ...(mapKeysDeep(instance, camelToSnake) as Record<string, unknown>),
         };
         this.push(service, 'service_update', payload);
         this.push('health', 'health_update', payload);
       }),
       this.events.on('health.alert', (alert) => {
-        const payload = mapKeysDeep(alert, camelToSnake) as Record<string, unknown>;
-        this.gateway.emitToRooms([topicRoom('health'), topicRoom(alert.service)], 'alert', payload, true);
+        const rooms = [topicRoom('health'), topicRoom(alert.service)];
+        this.gateway.emitToRooms(rooms, 'alert', snakeCaseKeys(alert), true);
       }),
       // Each instance keeps its own activity log, so each pushes its own entries to its own subscribers.
       this.events.on('activity.logged', (entry) => {
@@ -62,7 +63,7 @@ export class SubscriptionFeeds implements OnApplicationBootstrap, OnModuleDestro
   private push(
     topic: SubscriptionTopic,
     event: 'service_update' | 'health_update',
-    payload: Record<string, unknown>,
+    payload: InstanceUpdatePayload,
   ): void {
     this.gateway.emitToRooms([topicRoom(topic)], event, payload, true);
   }

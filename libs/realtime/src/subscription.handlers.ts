@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { reply, type ClientContext, type EventOutcome } from './client-context';
 import { SubscriptionDto } from './dto/subscription.dto';
 import { validatePayload } from './payload-validation';
-import { topicRoom } from './realtime.events';
+import { topicRoom } from './subscription-topics';
 
 /** subscribe / unsubscribe: a topic is a room that the push feeds emit to. */
 @Injectable()

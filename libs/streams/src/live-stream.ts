@@ -1,10 +1,6 @@
 import type { TranscriptionResult } from '@app/engines';
-import {
-  RealtimeError,
-  type StreamState,
-  type StreamStatusPayload,
-  type TranscriptFinalPayload,
-} from '@app/realtime';
+import { RealtimeError } from '@app/realtime';
+import type { StreamState, StreamStatusPayload, TranscriptFinalPayload } from '@app/results';
 import { SAMPLES_PER_MS, pcmWav } from './audio/pcm';
 import { StreamTimeline } from './audio/stream-timeline';
 import { LocalAgreement } from './decoding/local-agreement';
@@ -235,7 +231,7 @@ export class LiveStream {
     await Promise.all(
       this.settings.targetLanguages.map(async (target) => {
         try {
-          const result = await this.parts.translation.translate({
+          const result = await this.parts.engines.translation.translate({
             text: final.text,
             sourceLanguage: final.language === 'und' ? 'auto' : final.language,
             targetLanguage: target,
@@ -264,7 +260,7 @@ export class LiveStream {
   }
 
   private async decode(utterance: Utterance, kind: DecodeKind): Promise<TranscriptionResult> {
-    const result = await this.parts.speechToText.transcribe(
+    const result = await this.parts.engines.speechToText.transcribe(
       { data: pcmWav(utterance.samples), format: 'wav', contentType: 'audio/wav', sampleRate: 16000 },
       {
         language: this.settings.language,

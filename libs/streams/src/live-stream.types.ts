@@ -1,6 +1,6 @@
 import type { StreamsSection } from '@app/config';
-import type { SpeechToTextEngine, TranslationEngine } from '@app/engines';
-import type { ServerEventName, ServerEventPayload } from '@app/realtime';
+import type { Engines } from '@app/engines';
+import type { ResultEventName, ResultEvents } from '@app/results';
 import type { SessionStore } from '@app/session';
 import type { StreamResampler } from './audio/stream-resampler';
 import type { DecodeScheduler } from './decoding/decode-scheduler';
@@ -19,9 +19,9 @@ export interface StreamSettings {
 }
 
 /** Where a stream's events go: to its client, and to its session's room too when `toSession`. */
-export type StreamEmit = <E extends ServerEventName>(
+export type StreamEmit = <E extends ResultEventName>(
   event: E,
-  payload: ServerEventPayload<E>,
+  payload: ResultEvents[E],
   toSession: boolean,
 ) => void;
 
@@ -31,8 +31,8 @@ export interface StreamParts {
   detector: SpeechDetector;
   resampler: StreamResampler;
   scheduler: DecodeScheduler;
-  speechToText: SpeechToTextEngine;
-  translation: TranslationEngine;
+  /** Read at each call: the configured engine kind can change at run time. */
+  engines: Engines;
   sessions: SessionStore;
   metrics: StreamMetrics;
   emit: StreamEmit;

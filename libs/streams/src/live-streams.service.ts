@@ -2,14 +2,9 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nest
 import { randomUUID } from 'node:crypto';
 import { DomainEvents } from '@app/common';
 import { ConfigStore } from '@app/config';
-import {
-  SPEECH_TO_TEXT_ENGINE,
-  TRANSLATION_ENGINE,
-  type SpeechToTextEngine,
-  type TranslationEngine,
-} from '@app/engines';
-import { sessionRoom } from '@app/pipeline';
-import { RealtimeError, RealtimeGateway, type StreamStatusPayload } from '@app/realtime';
+import { ENGINES, type Engines } from '@app/engines';
+import { RealtimeError } from '@app/realtime';
+import { RESULT_PUBLISHER, type ResultPublisher, type StreamStatusPayload } from '@app/results';
 import { SESSION_STORE, type SessionStore } from '@app/session';
 import { createStreamResampler } from './audio/stream-resampler';
 import { DecodeScheduler } from './decoding/decode-scheduler';
@@ -41,10 +36,9 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly config: ConfigStore,
-    @Inject(SPEECH_TO_TEXT_ENGINE) private readonly speechToText: SpeechToTextEngine,
-    @Inject(TRANSLATION_ENGINE) private readonly translation: TranslationEngine,
+    @Inject(ENGINES) private readonly engines: Engines,
     @Inject(SESSION_STORE) private readonly sessions: SessionStore,
-    private readonly gateway: RealtimeGateway,
+    @Inject(RESULT_PUBLISHER) private readonly publisher: ResultPublisher,
     private readonly detectors: SpeechDetectors,
     private readonly metrics: StreamMetrics,
     private readonly events: DomainEvents,
@@ -96,8 +90,7 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
       detector: this.detectors.create(),
       resampler: await createStreamResampler(full.sampleRate),
       scheduler: this.scheduler,
-      speechToText: this.speechToText,
-      translation: this.translation,
+      engines: this.engines,
       sessions: this.sessions,
       metrics: this.metrics,
       emit: this.emitter(() => stream),
@@ -143,9 +136,11 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
   private emitter(stream: () => LiveStream): StreamEmit {
     return (event, payload, toSession) => {
       const { connectionId, settings } = stream();
-      const rooms = [connectionId];
-      if (toSession && settings.sessionId) rooms.push(sessionRoom(settings.sessionId));
-      this.gateway.emitToRooms(rooms, event, payload);
+      this.publisher.publish(
+        { connectionId, sessionId: toSession ? settings.sessionId : undefined },
+        event,
+        payload,
+      );
     };
   }
 

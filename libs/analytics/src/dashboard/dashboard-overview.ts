@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { camelToSnake, mapKeysDeep } from '@app/config';
 import { GatewayStats } from '@app/gateway';
 import { HEALTH_MONITOR, toAlertDto, toServiceHealthDto, type HealthMonitor } from '@app/health';
@@ -15,30 +15,29 @@ export const DASHBOARD_ACTIVITY = 20;
 /**
  * The dashboard's first paint in one call. Services and alerts come from the health monitor and the
  * gateway panel from the gateway's stats, in the same shapes as GET /api/services, /api/alerts and
- * /api/gateway; connections and pipeline come from the shared metrics registry. A module that is absent
- * leaves its part empty (null, [] or zeros) instead of failing the bundle.
+ * /api/gateway; connections and pipeline come from the shared metrics registry.
  */
 @Injectable()
 export class DashboardOverview {
   constructor(
     private readonly sampler: MetricsSampler,
     private readonly activity: ActivityLog,
-    @Optional() @Inject(HEALTH_MONITOR) private readonly monitor?: HealthMonitor,
-    @Optional() private readonly gatewayStats?: GatewayStats,
+    @Inject(HEALTH_MONITOR) private readonly monitor: HealthMonitor,
+    private readonly gatewayStats: GatewayStats,
   ) {}
 
   async build(): Promise<Record<string, unknown>> {
     const { families, reading } = await this.sampler.readNow();
-    const services = this.monitor?.services() ?? [];
+    const services = this.monitor.services();
     return {
       timestamp: new Date(reading.time).toISOString(),
-      health: { ...summarise(services), monitor_available: this.monitor !== undefined },
+      health: { ...summarise(services), monitor_available: true },
       services: services.map(toServiceHealthDto),
-      gateway: this.gatewayStats ? mapKeysDeep(this.gatewayStats.snapshot(), camelToSnake) : null,
+      gateway: mapKeysDeep(this.gatewayStats.snapshot(), camelToSnake),
       connections: connectionsSection(families),
       pipeline: pipelineSection(families),
       rates: ratesWire(this.sampler.series.rates(reading, RATE_WINDOW_SECONDS)),
-      alerts: (this.monitor?.alerts(DASHBOARD_ALERTS) ?? []).map(toAlertDto),
+      alerts: this.monitor.alerts(DASHBOARD_ALERTS).map(toAlertDto),
       activity: this.activity.query({ limit: DASHBOARD_ACTIVITY }),
     };
   }

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpStatus, Inject, Optional, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiError } from '@app/common';
@@ -10,7 +10,7 @@ import { exportSession } from './session-export';
 @ApiTags('sessions')
 @Controller('api/sessions')
 export class ExportController {
-  constructor(@Optional() @Inject(SESSION_STORE) private readonly sessions?: SessionStore) {}
+  constructor(@Inject(SESSION_STORE) private readonly sessions: SessionStore) {}
 
   @Get(':id/export')
   @ApiProduces('application/json', 'application/x-subrip', 'text/vtt', 'text/plain')
@@ -20,9 +20,6 @@ export class ExportController {
     @Query() query: ExportQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    if (!this.sessions) {
-      throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, 'SESSIONS_UNAVAILABLE', 'Sessions are not enabled');
-    }
     const session = await this.sessions.get(id);
     if (!session) {
       throw new ApiError(HttpStatus.NOT_FOUND, 'SESSION_NOT_FOUND', `No session ${id}`, { session_id: id });

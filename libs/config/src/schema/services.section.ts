@@ -10,15 +10,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-
-export const SERVICE_NAMES = ['whisper', 'speaker', 'translation'] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
-
-export const ENGINE_KINDS: Record<ServiceName, readonly string[]> = {
-  whisper: ['livetranslate', 'openai', 'whisper-cpp'],
-  speaker: ['livetranslate'],
-  translation: ['livetranslate', 'libretranslate', 'apertium'],
-};
+import { SERVICE_NAMES, engineKindsOf, isEngineKind } from '../engine-kinds';
 
 export class ServiceInstanceConfig {
   @IsString()
@@ -55,7 +47,7 @@ export class BackendServiceConfig {
 
   /**
    * Concurrent calls per instance of this service, overriding gateway.max_concurrent_per_instance;
-   * unset means the gateway default, except whisper-cpp, which serves one request at a time (1).
+   * unset means the engine kind's default (ENGINE_KINDS: whisper-cpp serves one at a time), else the gateway's.
    */
   @IsOptional()
   @IsInt()
@@ -86,9 +78,9 @@ export class ServicesSection {
 export function engineKindErrors(
   services: ServicesSection,
 ): { field: string; message: string; value: string }[] {
-  return SERVICE_NAMES.filter((name) => !ENGINE_KINDS[name].includes(services[name].kind)).map((name) => ({
+  return SERVICE_NAMES.filter((name) => !isEngineKind(name, services[name].kind)).map((name) => ({
     field: `services.${name}.kind`,
     value: services[name].kind,
-    message: `must be one of ${ENGINE_KINDS[name].join(', ')}`,
+    message: `must be one of ${engineKindsOf(name).join(', ')}`,
   }));
 }

@@ -1,3 +1,4 @@
+import { ENGINE_KINDS } from '@app/config';
 import { audioForm } from '../audio-form';
 import type { AudioInput, TranscriptionOptions } from '../engine.types';
 import { MultipartSpeechToTextEngine, type TranscriptionCall } from './multipart-speech-to-text.engine';
@@ -33,7 +34,9 @@ export class LivetranslateSpeechToTextEngine extends MultipartSpeechToTextEngine
   }
 
   async models(): Promise<{ models: string[]; defaultModel?: string }> {
-    const { body } = await this.getJson<{ available_models?: unknown; default_model?: unknown }>('/models');
+    const { body } = await this.getJson<{ available_models?: unknown; default_model?: unknown }>(
+      ENGINE_KINDS.whisper.livetranslate.discovery.models,
+    );
     const models = Array.isArray(body.available_models) ? body.available_models.map(String) : [];
     return typeof body.default_model === 'string' ? { models, defaultModel: body.default_model } : { models };
   }

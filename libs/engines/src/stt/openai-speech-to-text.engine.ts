@@ -1,3 +1,4 @@
+import { ENGINE_KINDS } from '@app/config';
 import { engineCredential } from '@app/gateway';
 import { audioForm } from '../audio-form';
 import type { AudioInput, TranscriptionOptions } from '../engine.types';
@@ -39,7 +40,7 @@ export class OpenAiSpeechToTextEngine extends MultipartSpeechToTextEngine {
   }
 
   async models(): Promise<{ models: string[]; defaultModel?: string }> {
-    const { body } = await this.getJson<{ data?: unknown }>('/v1/models');
+    const { body } = await this.getJson<{ data?: unknown }>(ENGINE_KINDS.whisper.openai.discovery.models);
     const models = Array.isArray(body.data)
       ? body.data
           .map((entry) => (entry as { id?: unknown }).id)

@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import type { BackendServiceConfig } from '@app/config';
+import { ENGINE_KINDS, type BackendServiceConfig } from '@app/config';
 import type { BackendClient } from '@app/gateway';
 import { callEngine } from '../engine-call';
 import { EngineError, malformedAnswer } from '../engine-error';
@@ -80,7 +80,7 @@ export class ApertiumTranslationEngine implements TranslationEngine {
   async languages(): Promise<LanguageInfo[]> {
     const { body } = await callEngine<ApyPairsAnswer>(this.client, 'translation', this.kind, {
       method: 'GET',
-      path: '/listPairs',
+      path: ENGINE_KINDS.translation.apertium.discovery.languages,
     });
     const targets = new Map<string, Set<string>>();
     for (const pair of body.responseData ?? []) {

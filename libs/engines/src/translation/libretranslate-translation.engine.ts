@@ -1,4 +1,4 @@
-import type { BackendServiceConfig } from '@app/config';
+import { ENGINE_KINDS, type BackendServiceConfig } from '@app/config';
 import { engineCredential, type BackendClient } from '@app/gateway';
 import { UNSCORED_CONFIDENCE, clamp01 } from '../confidence';
 import { callEngine } from '../engine-call';
@@ -66,7 +66,7 @@ export class LibreTranslateTranslationEngine implements TranslationEngine {
   async languages(): Promise<LanguageInfo[]> {
     const { body } = await callEngine<unknown>(this.client, 'translation', this.kind, {
       method: 'GET',
-      path: '/languages',
+      path: ENGINE_KINDS.translation.libretranslate.discovery.languages,
     });
     if (!Array.isArray(body)) return [];
     return body

@@ -1,4 +1,4 @@
-import type { BackendServiceConfig } from '@app/config';
+import { ENGINE_KINDS, type BackendServiceConfig } from '@app/config';
 import type { BackendClient } from '@app/gateway';
 import { clamp01 } from '../confidence';
 import { callEngine, type EngineAnswer } from '../engine-call';
@@ -76,7 +76,7 @@ export class LivetranslateTranslationEngine implements TranslationEngine {
   async languages(): Promise<LanguageInfo[]> {
     const { body } = await callEngine<{ languages?: unknown }>(this.client, 'translation', this.kind, {
       method: 'GET',
-      path: '/languages',
+      path: ENGINE_KINDS.translation.livetranslate.discovery.languages,
     });
     if (!Array.isArray(body.languages)) return [];
     return body.languages

@@ -1,5 +1,5 @@
 import { IsIn } from 'class-validator';
-import { SUBSCRIPTION_TOPICS, type SubscriptionTopic } from '../realtime.events';
+import { SUBSCRIPTION_TOPICS, type SubscriptionTopic } from '../subscription-topics';
 
 export class SubscriptionDto {
   @IsIn(SUBSCRIPTION_TOPICS)

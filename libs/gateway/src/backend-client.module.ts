@@ -4,18 +4,16 @@ import { BackendPool } from './backend-pool';
 import { GatewayClient } from './gateway-client';
 import { GatewayMetrics } from './gateway-metrics';
 import { GatewayStats } from './gateway-stats';
-import { GatewayController } from './gateway.controller';
-import { ProxyRoutes } from './proxy-routes';
 import { UpstreamDispatcher } from './upstream-dispatcher';
 import { UpstreamTransport } from './upstream-transport';
 
 /**
- * The API gateway: proxy routes, balancing, resilience policies and the typed client. Global, because every
- * feature that talks to a backend must go through BACKEND_CLIENT rather than open its own connection.
+ * Balancing, resilience policies and the typed client over the backend instances. Global, because every
+ * feature that talks to a backend must go through BACKEND_CLIENT rather than open its own connection. Needs
+ * no HTTP server, so the pipeline worker loads it alone; the proxy routes are GatewayHttpModule.
  */
 @Global()
 @Module({
-  controllers: [GatewayController],
   providers: [
     BackendPool,
     GatewayMetrics,
@@ -23,10 +21,9 @@ import { UpstreamTransport } from './upstream-transport';
     UpstreamTransport,
     UpstreamDispatcher,
     GatewayClient,
-    ProxyRoutes,
     { provide: BACKEND_REGISTRY, useExisting: BackendPool },
     { provide: BACKEND_CLIENT, useExisting: GatewayClient },
   ],
-  exports: [BACKEND_CLIENT, BACKEND_REGISTRY, GatewayStats],
+  exports: [BACKEND_CLIENT, BACKEND_REGISTRY, GatewayStats, UpstreamDispatcher, UpstreamTransport],
 })
-export class GatewayModule {}
+export class BackendClientModule {}

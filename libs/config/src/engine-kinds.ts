@@ -1,0 +1,74 @@
+/** The backend services the orchestrator fronts. */
+export const SERVICE_NAMES = ['whisper', 'speaker', 'translation'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** An answer that means "alive but not ready yet": the instance is degraded, not down. */
+export interface DegradedAnswer {
+  status: number;
+  /** The body's `status` field must say this too. */
+  bodyStatus: string;
+}
+
+/** What the orchestrator knows about one engine kind, apart from its adapter (libs/engines). */
+export interface EngineKindFacts {
+  /** Health paths, preferred first; the next one is tried when a path is not served (404/405). */
+  healthPaths: readonly string[];
+  /** Non-2xx health answers that mean degraded rather than down (2xx is up, 429 is degraded for every kind). */
+  degradedAnswers?: readonly DegradedAnswer[];
+  /** Concurrent calls per instance unless configured; absent means the gateway default. */
+  maxConcurrent?: number;
+  /** Where an instance says what it can do: language pairs (translation) or models (speech-to-text). */
+  discovery: { languages?: string; models?: string };
+}
+
+/**
+ * Every engine kind per service (CONTRACTS §4, §5): the one table that config validation, the gateway's
+ * bulkheads, the health monitor and capability discovery read. The adapter of each kind is keyed by the
+ * same names in libs/engines (engine-catalogue.ts), so the compiler refuses a kind without one.
+ * It lives here because config validates kind names and must not import the engines.
+ */
+export const ENGINE_KINDS = {
+  whisper: {
+    livetranslate: { healthPaths: ['/health'], discovery: { models: '/models' } },
+    // OpenAI-compatible servers do not all serve /health; /v1/models is the one route they share.
+    openai: { healthPaths: ['/health', '/v1/models'], discovery: { models: '/v1/models' } },
+    // whisper.cpp transcribes one request at a time (more only queue inside it) and has no model list:
+    // it hosts the model it was started with.
+    'whisper-cpp': {
+      healthPaths: ['/health'],
+      degradedAnswers: [{ status: 503, bodyStatus: 'loading model' }],
+      maxConcurrent: 1,
+      discovery: {},
+    },
+  },
+  speaker: {
+    livetranslate: { healthPaths: ['/health'], discovery: {} },
+  },
+  translation: {
+    livetranslate: { healthPaths: ['/api/health'], discovery: { languages: '/languages' } },
+    libretranslate: { healthPaths: ['/health'], discovery: { languages: '/languages' } },
+    apertium: { healthPaths: ['/listPairs'], discovery: { languages: '/listPairs' } },
+  },
+} as const satisfies Record<ServiceName, Record<string, EngineKindFacts>>;
+
+/** The kind names of one service (`EngineKind<'whisper'>` is `'livetranslate' | 'openai' | 'whisper-cpp'`). */
+export type EngineKind<S extends ServiceName = ServiceName> = S extends ServiceName
+  ? keyof (typeof ENGINE_KINDS)[S] & string
+  : never;
+
+export function engineKindsOf(service: ServiceName): string[] {
+  return Object.keys(ENGINE_KINDS[service]);
+}
+
+export function isEngineKind<S extends ServiceName>(service: S, kind: string): kind is EngineKind<S> {
+  return Object.hasOwn(ENGINE_KINDS[service], kind);
+}
+
+/** The facts of a kind that config validation has accepted. */
+export function engineKindFacts(service: ServiceName, kind: string): EngineKindFacts {
+  const table: Record<string, EngineKindFacts> = ENGINE_KINDS[service];
+  const facts = table[kind];
+  if (!facts)
+    throw new Error(`${service} has no engine kind "${kind}" (known: ${engineKindsOf(service).join(', ')})`);
+  return facts;
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { GatewayController } from './gateway.controller';
+import { ProxyRoutes } from './proxy-routes';
+
+/**
+ * The gateway's HTTP side: the `/api/<service>/*` proxy routes and `GET /api/gateway`. Loaded by the
+ * orchestrator only; the instances, policies and transport come from BackendClientModule.
+ */
+@Module({
+  controllers: [GatewayController],
+  providers: [ProxyRoutes],
+})
+export class GatewayHttpModule {}
