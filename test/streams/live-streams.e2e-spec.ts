@@ -1,6 +1,11 @@
 import request from 'supertest';
 import { startApp, type RunningApp } from '../support/app-harness';
-import { recordLiveEvents, sendLiveAudio, type LiveEvents } from '../support/live-stream-client';
+import {
+  recordLiveEvents,
+  sendLiveAudio,
+  stopLiveStream,
+  type LiveEvents,
+} from '../support/live-stream-client';
 import { connectClient, emitWithAck, nextEvent, type ClientSocket } from '../support/socket-client';
 import {
   makeToneScript,
@@ -75,8 +80,8 @@ describe('Live streams', () => {
         const streamId = await start(socket, { target_languages: ['es'] });
         const events = recordLiveEvents(socket, streamId);
         await sendLiveAudio(socket, streamId, speech);
-        const stopped = nextEvent(socket, 'stream_stopped', 20000);
-        const ack = await emitWithAck(socket, 'stream_stop', { stream_id: streamId });
+        const stopped = nextEvent(socket, 'stream_stopped', 30000);
+        const ack = await stopLiveStream(socket, streamId);
         return { speech, streamId, events, ack, stopped: await stopped };
       }),
     );
@@ -122,7 +127,7 @@ describe('Live streams', () => {
     const streamId = await start(socket);
     const events = recordLiveEvents(socket, streamId);
     await sendLiveAudio(socket, streamId, speech, { frameMs: 100, speed: 2 });
-    await emitWithAck(socket, 'stream_stop', { stream_id: streamId });
+    await stopLiveStream(socket, streamId);
     expect(events.finals).toHaveLength(2);
     const finalAt = new Map(
       events.order.flatMap((e, i) => (e.event === 'transcript_final' ? [[e.utterance, i]] : [])),
@@ -149,7 +154,7 @@ describe('Live streams', () => {
     const streamId = await start(socket);
     const events = recordLiveEvents(socket, streamId);
     await sendLiveAudio(socket, streamId, speech);
-    const ack = await emitWithAck(socket, 'stream_stop', { stream_id: streamId });
+    const ack = await stopLiveStream(socket, streamId);
     expect(ack.finals).toBe(2);
     expect(wordErrorRate(scriptWords(speech), finalWords(events))).toBeLessThanOrEqual(0.02);
     expect(events.finals.at(-1)!.end_ms).toBeGreaterThanOrEqual(speech.sentences[1].endMs - 10);
@@ -185,7 +190,7 @@ describe('Live streams', () => {
     const status = nextEvent<Record<string, unknown>>(socket, 'stream_status', 3000);
     // The frame after the lost one re-sends its last 100 ms, so 150 ms stay missing.
     expect(await status).toMatchObject({ stream_id: streamId, gaps_ms: frameMs - 100 });
-    await emitWithAck(socket, 'stream_stop', { stream_id: streamId });
+    await stopLiveStream(socket, streamId);
     expect(events.finals).toHaveLength(3);
     expect(wordErrorRate(scriptWords(speech), finalWords(events))).toBeLessThanOrEqual(0.02);
   });
@@ -197,7 +202,7 @@ describe('Live streams', () => {
     const streamId = await start(socket, { session_id: 'live-history', target_languages: ['es'] });
     const events = recordLiveEvents(socket, streamId);
     await sendLiveAudio(socket, streamId, speech);
-    await emitWithAck(socket, 'stream_stop', { stream_id: streamId });
+    await stopLiveStream(socket, streamId);
     const late = await client();
     const joined = await emitWithAck(late, 'service_message', {
       type: 'join_session',
@@ -225,7 +230,7 @@ describe('Live streams', () => {
     const streamId = await start(socket, { sample_rate: 48000 });
     const events = recordLiveEvents(socket, streamId);
     await sendLiveAudio(socket, streamId, speech);
-    await emitWithAck(socket, 'stream_stop', { stream_id: streamId });
+    await stopLiveStream(socket, streamId);
     expect(wordErrorRate(scriptWords(speech), finalWords(events))).toBeLessThanOrEqual(0.02);
   });
 
@@ -249,7 +254,7 @@ describe('Live streams', () => {
     expect(listed.body.streams).toContainEqual(
       expect.objectContaining({ stream_id: streamId, sample_rate: 16000, received_ms: expect.any(Number) }),
     );
-    await emitWithAck(socket, 'stream_stop', { stream_id: streamId });
+    await stopLiveStream(socket, streamId);
     const after = await request(running.url).get('/api/streams').expect(200);
     expect(after.body.streams.map((s: { stream_id: string }) => s.stream_id)).not.toContain(streamId);
     const metrics = await request(running.url).get('/metrics').expect(200);

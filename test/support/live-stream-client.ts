@@ -85,3 +85,17 @@ export async function sendLiveAudio(
   }
   await last;
 }
+
+/**
+ * stream_stop, acknowledged once every final and translation of the stream is out: on a busy machine that
+ * can take longer than the usual 5 s acknowledgement timeout.
+ */
+export function stopLiveStream(
+  socket: ClientSocket,
+  streamId: string,
+  timeoutMs = 30000,
+): Promise<Record<string, unknown>> {
+  return socket.timeout(timeoutMs).emitWithAck('stream_stop', { stream_id: streamId }) as Promise<
+    Record<string, unknown>
+  >;
+}
