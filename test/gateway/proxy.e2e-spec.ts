@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { RunningApp } from '../support/app-harness';
 import { patternChunk, startFakeBackend, type FakeBackend } from '../support/fake-backends';
-import { NOWHERE, rawRequest, startGatewayApp, waitUntil } from './gateway-harness';
+import { NOWHERE, rawRequest, startGatewayApp } from './gateway-harness';
+import { eventually } from '../support/eventually';
 
 const MB = 1024 * 1024;
 const CHUNK = 64 * 1024;
@@ -98,7 +99,9 @@ describe('gateway proxy', () => {
             if (!req.write(patternChunk(offset, CHUNK))) await new Promise((r) => req.once('drain', r));
             // A gateway that buffered the body would pass nothing on before the client finished.
             if (offset === MB)
-              await waitUntil(() => backend.bytesReceived >= MB, 'the first MB at the backend');
+              await eventually('the first MB at the backend', () => backend.bytesReceived >= MB, {
+                intervalMs: 5,
+              });
           }
           req.end();
         };

@@ -4,7 +4,8 @@ import { DomainEvents, METRICS_REGISTRY, type ActivityEvent } from '@app/common'
 import { GatewayStats, type BreakerTransitionEvent } from '@app/gateway';
 import type { RunningApp } from '../support/app-harness';
 import { startFakeBackends, type FakeBackend } from '../support/fake-backends';
-import { rawRequest, startGatewayApp, tuneGateway, waitUntil } from './gateway-harness';
+import { rawRequest, startGatewayApp, tuneGateway } from './gateway-harness';
+import { eventually } from '../support/eventually';
 
 describe('gateway resilience policies', () => {
   let backends: FakeBackend[] = [];
@@ -89,12 +90,13 @@ describe('gateway resilience policies', () => {
     tuneGateway(app, { retries: 0, max_concurrent_per_instance: 1, max_queue_per_instance: 1 });
     backend.behaviour = 'stall';
     const first = rawRequest(app.url, 'GET', '/api/whisper/work');
-    await waitUntil(() => backend.hits === 1, 'the first call at the backend');
+    await eventually('the first call at the backend', () => backend.hits === 1, { intervalMs: 5 });
     const queued = rawRequest(app.url, 'GET', '/api/whisper/work');
     const stats = app.app.get(GatewayStats);
-    await waitUntil(
-      () => stats.snapshot().services[0].inFlight === 2,
+    await eventually(
       'the second call to wait in the queue',
+      () => stats.snapshot().services[0].inFlight === 2,
+      { intervalMs: 5 },
     );
     const overflow = await rawRequest(app.url, 'GET', '/api/whisper/work');
     expect(overflow.status).toBe(503);
@@ -123,14 +125,14 @@ describe('gateway resilience policies', () => {
       return call;
     };
     const atBackend = hangingUp();
-    await waitUntil(() => backend.hits === 1, 'the first call at the backend');
+    await eventually('the first call at the backend', () => backend.hits === 1, { intervalMs: 5 });
     const queued = hangingUp();
-    await waitUntil(() => inFlight() === 2, 'the second call to wait in the queue');
+    await eventually('the second call to wait in the queue', () => inFlight() === 2, { intervalMs: 5 });
 
     // cockatiel's bulkhead keeps a cancelled call's queue place until its turn, then drops it unsent.
     queued.destroy();
     atBackend.destroy();
-    await waitUntil(() => inFlight() === 0, 'both calls to be cancelled');
+    await eventually('both calls to be cancelled', () => inFlight() === 0, { intervalMs: 5 });
     expect(backend.hits).toBe(1);
     const instance = stats.snapshot().services[0].instances[0];
     expect(instance).toMatchObject({ errors: 0, breaker: 'closed' });
@@ -144,9 +146,10 @@ describe('gateway resilience policies', () => {
     backend.behaviour = 'stall';
     const calls = [0, 1].map(() => rawRequest(app.url, 'POST', '/api/whisper/work', { body: '{}' }));
     const stats = app.app.get(GatewayStats);
-    await waitUntil(
-      () => stats.snapshot().services[0].inFlight === 2 && backend.hits === 1,
+    await eventually(
       'one call at the backend and one in flight',
+      () => stats.snapshot().services[0].inFlight === 2 && backend.hits === 1,
+      { intervalMs: 5 },
     );
     // Time enough for a second call to arrive, had it been sent.
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -8,7 +8,8 @@ import {
   startSwitchableBackend,
   type SwitchableBackend,
 } from '../support/switchable-backend';
-import { alerts, eventually, instanceState, statusOf } from './monitor-api';
+import { eventually } from '../support/eventually';
+import { alerts, instanceState, statusOf } from './monitor-api';
 
 const INTERVAL_MS = 1000;
 
@@ -185,7 +186,7 @@ describe('backend health monitor (1 s interval, real loopback backends, real Ape
         const a = await instanceState(running.url, 'whisper', 'whisper-0');
         return a.status === 'down' ? a : undefined;
       },
-      4 * INTERVAL_MS,
+      { timeoutMs: 4 * INTERVAL_MS },
     );
     const elapsed = Date.now() - hungAt;
     expect(elapsed).toBeLessThanOrEqual(2 * INTERVAL_MS + 500);

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { eventually } from '../support/eventually';
 
 /** The wire form of one instance in GET /api/services. */
 export interface InstanceBody {
@@ -42,26 +43,6 @@ export async function alerts(baseUrl: string, limit = 50): Promise<AlertBody[]> 
   return response.body.alerts as AlertBody[];
 }
 
-/** Polls `probe` every 50 ms until it returns a value; fails after `timeoutMs` naming what it waited for. */
-export async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 5000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: Error | undefined;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error instanceof Error ? error : new Error(String(error));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (${last.message})` : ''}`);
-}
-
 /** Waits until the instance shows `status` (and, when given, `in_rotation`). */
 export function statusOf(
   baseUrl: string,
@@ -77,6 +58,6 @@ export function statusOf(
       const rotationSettled = status === 'down' ? !state.in_rotation : state.in_rotation;
       return state.status === status && rotationSettled ? state : undefined;
     },
-    timeoutMs,
+    { timeoutMs },
   );
 }

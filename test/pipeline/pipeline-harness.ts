@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { startFakeEngine, type FakeEngineServer, type RecordedRequest } from '../support/fake-engine-server';
+import { eventually } from '../support/eventually';
 
 const workDir = mkdtempSync(join(tmpdir(), 'pipeline-e2e-'));
 
@@ -100,14 +101,17 @@ export async function submitSessionChunks(
 /** Polls GET /api/pipeline/jobs/:id until the job is completed or failed (bounded). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the job view is asserted field by field
 export async function finishedJob(url: string, jobId: string, timeoutMs = 30_000): Promise<any> {
-  const deadline = Date.now() + timeoutMs;
   let last: unknown;
-  while (Date.now() < deadline) {
-    const response = await request(url).get(`/api/pipeline/jobs/${jobId}`);
-    last = response.body;
-    const state = (response.body as { state?: string }).state;
-    if (response.status === 200 && (state === 'completed' || state === 'failed')) return response.body;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`Job ${jobId} did not finish within ${timeoutMs} ms: ${JSON.stringify(last)}`);
+  return eventually(
+    () => `job ${jobId} to finish: ${JSON.stringify(last)}`,
+    async () => {
+      const response = await request(url).get(`/api/pipeline/jobs/${jobId}`);
+      last = response.body;
+      const state = (response.body as { state?: string }).state;
+      return response.status === 200 && (state === 'completed' || state === 'failed')
+        ? response.body
+        : undefined;
+    },
+    { timeoutMs },
+  );
 }

@@ -5,6 +5,7 @@ import { PROTOCOL_VERSION } from '@app/realtime';
 import { startApp, type RunningApp } from '../support/app-harness';
 import { writeConfigFile } from '../support/config-file';
 import { collect, connectClient, emitWithAck, nextEvent, type ClientSocket } from '../support/socket-client';
+import { eventually } from '../support/eventually';
 
 describe('Socket.IO protocol: connection, subscriptions, service messages, sessions', () => {
   let running: RunningApp;
@@ -108,7 +109,7 @@ describe('Socket.IO protocol: connection, subscriptions, service messages, sessi
     const socket = await client();
     await emitWithAck(socket, 'service_message', { type: 'join_session', session_id: 'proto-2' });
     socket.close();
-    await waitFor(async () => {
+    await eventually('the participant to leave', async () => {
       const session = await request(running.url).get('/api/sessions/proto-2').expect(200);
       return session.body.participants.length === 0;
     });
@@ -241,7 +242,10 @@ describe('Socket.IO protocol: connection, subscriptions, service messages, sessi
       message: 'whisper-test is down',
       time: new Date().toISOString(),
     });
-    await waitFor(async () => mine(healthUpdates).length === 1 && alerts.some((a) => a.id === 'alert-test'));
+    await eventually(
+      'the health update and the alert',
+      () => mine(healthUpdates).length === 1 && alerts.some((a) => a.id === 'alert-test'),
+    );
     expect(mine(healthUpdates)[0]).toMatchObject({
       service: 'whisper',
       status: 'down',
@@ -261,12 +265,3 @@ describe('Socket.IO protocol: connection, subscriptions, service messages, sessi
     expect(socket.connected).toBe(true);
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('condition not met in time');
-}

@@ -1,5 +1,6 @@
 import { DomainEvents } from '@app/common';
 import type { ConfigStore, OrchestrationConfig } from '@app/config';
+import { DEFAULT_SETTINGS, type SettingsService } from '@app/settings';
 import { FetchBackendClient } from '../../../test/support/fetch-backend-client';
 import { EngineSelection } from './engine-selection';
 
@@ -18,7 +19,8 @@ describe('EngineSelection', () => {
   it('selects adapters by services.<name>.kind and re-selects when the kind changes at run time', () => {
     const events = new DomainEvents();
     const store = { current: configWith({ whisper: 'livetranslate', translation: 'livetranslate' }) };
-    const selection = new EngineSelection(new FetchBackendClient({}), store as ConfigStore, events);
+    const settings = { get: () => Promise.resolve(DEFAULT_SETTINGS) } as SettingsService;
+    const selection = new EngineSelection(new FetchBackendClient({}), store as ConfigStore, settings, events);
     expect(selection.speechToText.kind).toBe('livetranslate');
     expect(selection.translation.kind).toBe('livetranslate');
 
@@ -32,6 +34,8 @@ describe('EngineSelection', () => {
     });
     expect(selection.speechToText.kind).toBe('whisper-cpp');
     expect(selection.translation.kind).toBe('apertium');
+    // Apertium cannot detect a source language: the orchestrator identifies it.
+    expect(selection.translation.detectsSourceLanguage).toBe(true);
     expect(selection.speaker.kind).toBe('livetranslate');
     selection.onModuleDestroy();
   });

@@ -2,8 +2,10 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { DomainEvents } from '@app/common';
 import { ConfigStore, type ServiceName } from '@app/config';
 import { BACKEND_CLIENT, type BackendClient } from '@app/gateway';
+import { SettingsService } from '@app/settings';
 import { createAdapter } from './engine-catalogue';
 import type { SpeakerEngine, SpeechToTextEngine, TranslationEngine } from './engine.types';
+import { SourceDetectingTranslationEngine } from './translation/source-detecting-translation.engine';
 
 /**
  * Holds the adapter currently selected for each service and swaps it when `services.<name>.kind` changes
@@ -20,6 +22,7 @@ export class EngineSelection implements OnModuleDestroy {
   constructor(
     @Inject(BACKEND_CLIENT) private readonly client: BackendClient,
     private readonly config: ConfigStore,
+    private readonly settingsService: SettingsService,
     events: DomainEvents,
   ) {
     this.select(['whisper', 'translation', 'speaker']);
@@ -59,7 +62,9 @@ export class EngineSelection implements OnModuleDestroy {
           this.speechToTextEngine = createAdapter(name, kindOf(name), this.client, settings(name));
           break;
         case 'translation':
-          this.translationEngine = createAdapter(name, kindOf(name), this.client, settings(name));
+          this.translationEngine = this.detectingSource(
+            createAdapter(name, kindOf(name), this.client, settings(name)),
+          );
           break;
         case 'speaker':
           this.speakerEngine = createAdapter(name, kindOf(name), this.client, settings(name));
@@ -67,6 +72,15 @@ export class EngineSelection implements OnModuleDestroy {
       }
       this.logger.log(`${name} engine: ${kindOf(name)}`);
     }
+  }
+
+  /** An engine that cannot find the source language itself gets the orchestrator's identification. */
+  private detectingSource(engine: TranslationEngine): TranslationEngine {
+    if (engine.detectsSourceLanguage) return engine;
+    return new SourceDetectingTranslationEngine(
+      engine,
+      async () => (await this.settingsService.get()).default_source_language,
+    );
   }
 
   onModuleDestroy(): void {

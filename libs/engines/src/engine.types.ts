@@ -64,6 +64,16 @@ export interface TranslationRequest {
   signal?: AbortSignal;
 }
 
+/** How an unknown source language was settled for a translation. */
+export interface SourceLanguageDetection {
+  /** ISO 639-1. */
+  language: string;
+  /** 0..1; 0 when the language is the configured default rather than identified. */
+  confidence: number;
+  /** `engine`: the engine detected it; `identified`: the orchestrator did; `default`: neither could. */
+  method: 'engine' | 'identified' | 'default';
+}
+
 export interface TranslationResult {
   text: string;
   translatedText: string;
@@ -72,6 +82,8 @@ export interface TranslationResult {
   confidence: number;
   backend: string;
   processingMs: number;
+  /** Present when the request named no source language. */
+  detectedLanguage?: SourceLanguageDetection;
 }
 
 export interface LanguageInfo {
@@ -102,6 +114,8 @@ export interface SpeechToTextEngine {
 
 export interface TranslationEngine {
   readonly kind: string;
+  /** Whether the engine finds the source language itself when asked with `auto`. */
+  readonly detectsSourceLanguage: boolean;
   translate(request: TranslationRequest): Promise<TranslationResult>;
   languages(): Promise<LanguageInfo[]>;
 }

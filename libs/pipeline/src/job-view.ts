@@ -1,4 +1,5 @@
 import type { JobState } from './pipeline.types';
+import { detectedLanguage } from '@app/results';
 import type { PipelineJobRecord, StageStatus } from './state/pipeline-job-record';
 
 /** The overall state from the stages': active once any stage started, final when none is pending. */
@@ -70,6 +71,7 @@ export function jobView(record: PipelineJobRecord): Record<string, unknown> {
             confidence: t.confidence,
             backend: t.backend,
             processing_ms: Math.round(t.processingMs * 100) / 100,
+            ...detectedLanguage(t),
           },
         ]),
       ),

@@ -168,7 +168,7 @@ export class PipelineStages {
 
   /** Translations and diarization follow a transcript with words in it; otherwise they are skipped. */
   private async afterTranscript(meta: PipelineJobMeta, transcript: TranscriptRecord): Promise<FollowUp[]> {
-    await this.state.markFinished(meta.lane, meta.sequence);
+    await this.state.markFinished(meta.lane, meta.sequence, meta.id);
     const hasSpeech = transcript.text !== '';
     const skipped: RecordFields = {};
     const followUps: FollowUp[] = [];
@@ -282,7 +282,6 @@ export class PipelineStages {
           0,
           'transcription failed',
         );
-      await this.state.markFinished(meta.lane, meta.sequence);
     }
     await this.state.update(meta.id, fields);
     // No stage reads the audio after a final transcription or diarization failure (translations read the
@@ -290,6 +289,9 @@ export class PipelineStages {
     // every failed chunk's audio for `retention_seconds`.
     if (stage !== PipelineStage.Translation) await this.state.deleteAudio(meta.id);
     this.publisher.publish(resultTarget(meta), 'error', chunkFailure(chunkOrigin(meta), key, code, message));
+    // After the record shows the failure: the finish notice wakes acknowledgements that read it.
+    if (stage === PipelineStage.Transcription)
+      await this.state.markFinished(meta.lane, meta.sequence, meta.id);
     this.events.activity(
       'error',
       'pipeline',

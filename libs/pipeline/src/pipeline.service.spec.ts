@@ -32,8 +32,51 @@ async function jobs(): Promise<{ pipeline: PipelineJobs; state: MemoryPipelineSt
   return { pipeline: new PipelineJobs({ state } as unknown as PipelineDriver, true, config), state };
 }
 
+const transcript = {
+  text: 'hello',
+  language: 'en',
+  segments: [],
+  confidence: 0.9,
+  backend: 'openai@stt-0',
+  audioLevelDb: -20,
+  speechDetected: true,
+  offset: 0,
+  processingMs: 5,
+};
+
 describe('PipelineJobs.transcriptionOutcome', () => {
   afterEach(() => jest.restoreAllMocks());
+
+  it("reads the job again only when told its transcription finished, not on a timer or another job's finish", async () => {
+    const { pipeline, state } = await jobs();
+    const reads = jest.spyOn(state, 'get');
+    const outcome = pipeline.transcriptionOutcome('pj_1');
+    await state.markFinished('s:other', 1, 'pj_other');
+    // Real time on purpose: a poll on any timer would read again within it.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(reads).toHaveBeenCalledTimes(1);
+    await state.update('pj_1', { [FIELD.transcript]: transcript });
+    await state.markFinished('s:s-1', 1, 'pj_1');
+    expect(await outcome).toMatchObject({
+      ok: true,
+      payload: { chunk_id: 'c-1', job_id: 'pj_1', session_id: 's-1', text: 'hello' },
+    });
+    expect(reads).toHaveBeenCalledTimes(2);
+  });
+
+  it('looks again when finish notices may have been missed (a resubscription)', async () => {
+    const { pipeline, state } = await jobs();
+    let tell: (jobId: string | undefined) => void = () => undefined;
+    jest.spyOn(state, 'onFinished').mockImplementation((listener) => {
+      tell = listener;
+      return () => undefined;
+    });
+    const outcome = pipeline.transcriptionOutcome('pj_1');
+    await new Promise((resolve) => setImmediate(resolve));
+    await state.update('pj_1', { [FIELD.transcript]: transcript });
+    tell(undefined);
+    expect(await outcome).toMatchObject({ ok: true, payload: { text: 'hello' } });
+  });
 
   it('answers with the error payload the pipeline published, code included', async () => {
     const { pipeline, state } = await jobs();

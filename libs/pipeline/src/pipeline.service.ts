@@ -1,6 +1,5 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from '@app/common';
 import { ConfigStore } from '@app/config';
 import { chunkFailure, transcriptionResult } from '@app/results';
@@ -16,18 +15,12 @@ import type {
   PipelineSubmitResult,
   TranscriptionOutcome,
 } from './pipeline.types';
-import { translationStageKey, type StageStatus } from './state/pipeline-job-record';
+import { translationStageKey, type PipelineJobRecord, type StageStatus } from './state/pipeline-job-record';
 import { FIELD, type RecordFields } from './state/pipeline-state';
+import { FinishNotices } from './finish-notices';
 import { chunkOrigin } from './job-origin';
 
 const MAX_TARGET_LANGUAGES = 20;
-
-/**
- * How often a waiting acknowledgement re-reads the job record. The record is the one place every mode
- * shares (a separate worker publishes through the Socket.IO Redis emitter, past this process), so it is
- * polled: one small read per waiting chunk, and the ack comes at most this much after the event.
- */
-const OUTCOME_POLL_MS = 25;
 
 /**
  * The job id is derived from who sent the chunk and its chunk id, so a re-sent chunk maps to the same job
@@ -51,11 +44,15 @@ function queued(): StageStatus {
 /** PIPELINE: accepts chunks from the REST controller and the real-time gateway. */
 @Injectable()
 export class PipelineJobs implements PipelineService {
+  private readonly finishNotices: FinishNotices;
+
   constructor(
     @Inject(PIPELINE_DRIVER) private readonly driver: PipelineDriver,
     @Inject(PIPELINE_RUNS_WORKERS) private readonly runsWorkers: boolean,
     private readonly config: ConfigStore,
-  ) {}
+  ) {
+    this.finishNotices = new FinishNotices(driver.state);
+  }
 
   async submit(chunk: AudioChunkSubmission): Promise<PipelineSubmitResult> {
     if (chunk.audio.length > this.config.current.pipeline.maxAudioBytes) {
@@ -108,59 +105,44 @@ export class PipelineJobs implements PipelineService {
     return { jobId, created: true };
   }
 
+  /**
+   * Reads the job once, then again only when the pipeline says its transcription finished (the stage's
+   * finish notice, from this process or through Redis from a worker) or at the deadline.
+   */
   async transcriptionOutcome(jobId: string, signal?: AbortSignal): Promise<TranscriptionOutcome> {
     const deadline = Date.now() + this.transcriptionBudgetMs();
     for (;;) {
-      const record = await this.driver.state.get(jobId);
-      if (!record) {
-        return {
-          ok: false,
-          error: {
-            code: 'JOB_NOT_FOUND',
-            event: 'transcription_stream',
-            message: `No pipeline job ${jobId} (unknown or expired)`,
-            job_id: jobId,
-          },
-        };
-      }
-      // The transcript is written just before transcription_result is published, and never afterwards.
-      if (record.transcript)
-        return { ok: true, payload: transcriptionResult(chunkOrigin(record.meta), record.transcript) };
-      const stage = record.stages[PipelineStage.Transcription];
-      if (stage?.state === 'failed') {
-        return {
-          ok: false,
-          error: chunkFailure(
-            chunkOrigin(record.meta),
-            PipelineStage.Transcription,
-            stage.code ?? 'PIPELINE_FAILED',
-            stage.error ?? 'The transcription failed',
-          ),
-        };
-      }
-      if (Date.now() >= deadline) {
-        return {
-          ok: false,
-          error: chunkFailure(
-            chunkOrigin(record.meta),
-            PipelineStage.Transcription,
-            'TIMEOUT',
-            `The transcription of chunk ${record.meta.chunkId} did not finish in time`,
-          ),
-        };
-      }
+      const notice = this.finishNotices.arm(jobId);
       try {
-        await sleep(Math.min(OUTCOME_POLL_MS, Math.max(0, deadline - Date.now())), undefined, { signal });
-      } catch {
-        return {
-          ok: false,
-          error: {
-            code: 'CANCELLED',
-            message: 'Stopped waiting for the transcription',
-            event: 'transcription_stream',
-            job_id: jobId,
-          },
-        };
+        const record = await this.driver.state.get(jobId);
+        if (!record) return notFound(jobId);
+        const outcome = settledOutcome(record);
+        if (outcome) return outcome;
+        const woken = await untilNotice(notice.next, deadline - Date.now(), signal);
+        if (woken === 'deadline') {
+          return {
+            ok: false,
+            error: chunkFailure(
+              chunkOrigin(record.meta),
+              PipelineStage.Transcription,
+              'TIMEOUT',
+              `The transcription of chunk ${record.meta.chunkId} did not finish in time`,
+            ),
+          };
+        }
+        if (woken === 'cancelled') {
+          return {
+            ok: false,
+            error: {
+              code: 'CANCELLED',
+              message: 'Stopped waiting for the transcription',
+              event: 'transcription_stream',
+              job_id: jobId,
+            },
+          };
+        }
+      } finally {
+        notice.cancel();
       }
     }
   }
@@ -211,5 +193,61 @@ export class PipelineJobs implements PipelineService {
       failures,
       outcomes: outcomes.totals,
     };
+  }
+}
+
+function notFound(jobId: string): TranscriptionOutcome {
+  return {
+    ok: false,
+    error: {
+      code: 'JOB_NOT_FOUND',
+      event: 'transcription_stream',
+      message: `No pipeline job ${jobId} (unknown or expired)`,
+      job_id: jobId,
+    },
+  };
+}
+
+/** The outcome the record shows, if the transcription is over: the transcript, or the stored failure. */
+function settledOutcome(record: PipelineJobRecord): TranscriptionOutcome | undefined {
+  // The transcript is written just before transcription_result is published, and never afterwards.
+  if (record.transcript) {
+    return { ok: true, payload: transcriptionResult(chunkOrigin(record.meta), record.transcript) };
+  }
+  const stage = record.stages[PipelineStage.Transcription];
+  if (stage?.state !== 'failed') return undefined;
+  return {
+    ok: false,
+    error: chunkFailure(
+      chunkOrigin(record.meta),
+      PipelineStage.Transcription,
+      stage.code ?? 'PIPELINE_FAILED',
+      stage.error ?? 'The transcription failed',
+    ),
+  };
+}
+
+/** Waits for the notice, at most `ms`, and no longer than the signal allows. */
+async function untilNotice(
+  notice: Promise<void>,
+  ms: number,
+  signal?: AbortSignal,
+): Promise<'notice' | 'deadline' | 'cancelled'> {
+  if (signal?.aborted) return 'cancelled';
+  if (ms <= 0) return 'deadline';
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  try {
+    return await Promise.race([
+      notice.then(() => 'notice' as const),
+      new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), ms))),
+      new Promise<'cancelled'>((resolve) => {
+        onAbort = () => resolve('cancelled');
+        signal?.addEventListener('abort', onAbort, { once: true });
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -41,6 +41,15 @@ export interface TranscriptionResultPayload {
  * `translation_result`, one shape for a chunk's translation (pipeline) and for `translation_stream`: the
  * chunk id doubles as request id and a direct request's id as chunk id, so clients can pair either way.
  */
+/** How an unknown source language was settled (docs/engines.md). */
+export interface DetectedLanguagePayload {
+  language: string;
+  /** 0..1. */
+  confidence: number;
+  /** `engine`, `identified` by the orchestrator, or the configured `default`. */
+  method: 'engine' | 'identified' | 'default';
+}
+
 export interface TranslationResultPayload {
   request_id: string;
   chunk_id: string;
@@ -51,6 +60,8 @@ export interface TranslationResultPayload {
   target_lang: string;
   confidence: number;
   backend: string;
+  /** Present when the request named no source language. */
+  detected_language?: DetectedLanguagePayload;
 }
 
 export interface SpeakerResultPayload {

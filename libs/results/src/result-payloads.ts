@@ -1,5 +1,6 @@
 import type { SpeakerSegment, TranscriptSegment, TranslationResult } from '@app/engines';
 import type {
+  DetectedLanguagePayload,
   SpeakerResultPayload,
   TranscriptionResultPayload,
   TranslationResultPayload,
@@ -30,7 +31,13 @@ export interface TranscriptSource {
 
 export type TranslationSource = Pick<
   TranslationResult,
-  'text' | 'translatedText' | 'sourceLanguage' | 'targetLanguage' | 'confidence' | 'backend'
+  | 'text'
+  | 'translatedText'
+  | 'sourceLanguage'
+  | 'targetLanguage'
+  | 'confidence'
+  | 'backend'
+  | 'detectedLanguage'
 >;
 
 export function transcriptionResult(
@@ -70,6 +77,22 @@ export function translationResult(
     target_lang: translation.targetLanguage,
     confidence: translation.confidence,
     backend: translation.backend,
+    ...detectedLanguage(translation),
+  };
+}
+
+/** `detected_language` of a translation whose source was unknown; nothing when the client named it. */
+export function detectedLanguage(translation: Pick<TranslationResult, 'detectedLanguage'>): {
+  detected_language?: DetectedLanguagePayload;
+} {
+  const detected = translation.detectedLanguage;
+  if (!detected) return {};
+  return {
+    detected_language: {
+      language: detected.language,
+      confidence: Math.round(detected.confidence * 1000) / 1000,
+      method: detected.method,
+    },
   };
 }
 

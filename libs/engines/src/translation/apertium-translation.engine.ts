@@ -32,10 +32,13 @@ export function unknownWordConfidence(marked: string): number {
  * Apertium APY: `POST /translate` with form fields `langpair=eng|spa`, `q`, `markUnknown=yes`. Pairs are
  * named by ISO 639-3 codes, mapped from the ISO 639-1 codes used everywhere else. The text is sent as a
  * form body rather than in the query so long transcripts do not hit URL length limits. APY cannot detect
- * the source language, so a request without one is refused (the pipeline passes the transcript's language).
+ * the source language: the selection wraps this adapter in SourceDetectingTranslationEngine, and a request
+ * that still has none is refused.
  */
 export class ApertiumTranslationEngine implements TranslationEngine {
   readonly kind = 'apertium';
+  /** See SourceDetectingTranslationEngine, which finds the source language for it. */
+  readonly detectsSourceLanguage = false;
 
   constructor(
     private readonly client: BackendClient,

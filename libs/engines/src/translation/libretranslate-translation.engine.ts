@@ -19,6 +19,7 @@ interface LibreTranslateAnswer {
  */
 export class LibreTranslateTranslationEngine implements TranslationEngine {
   readonly kind = 'libretranslate';
+  readonly detectsSourceLanguage = true;
 
   constructor(
     private readonly client: BackendClient,
@@ -60,6 +61,15 @@ export class LibreTranslateTranslationEngine implements TranslationEngine {
       confidence: detectedConfidence !== undefined ? clamp01(detectedConfidence) : UNSCORED_CONFIDENCE,
       backend: `${this.kind}@${response.instanceId}`,
       processingMs: elapsedMs,
+      ...(source === 'auto' && detectedCode
+        ? {
+            detectedLanguage: {
+              language: detectedCode,
+              confidence: clamp01(detectedConfidence ?? 0),
+              method: 'engine' as const,
+            },
+          }
+        : {}),
     };
   }
 

@@ -1,9 +1,10 @@
 import { ENGINE_KINDS, type BackendServiceConfig } from '@app/config';
 import type { BackendClient } from '@app/gateway';
-import { clamp01 } from '../confidence';
+import { UNSCORED_CONFIDENCE, clamp01 } from '../confidence';
 import { callEngine, type EngineAnswer } from '../engine-call';
 import { EngineError, malformedAnswer } from '../engine-error';
 import type { LanguageInfo, TranslationEngine, TranslationRequest, TranslationResult } from '../engine.types';
+import { sourceUnknown } from './source-detecting-translation.engine';
 
 interface TranslateAnswer {
   translated_text?: unknown;
@@ -20,6 +21,7 @@ interface TranslateAnswer {
  */
 export class LivetranslateTranslationEngine implements TranslationEngine {
   readonly kind = 'livetranslate';
+  readonly detectsSourceLanguage = true;
   private translatePath: '/api/translate' | '/translate' = '/api/translate';
 
   constructor(
@@ -34,17 +36,28 @@ export class LivetranslateTranslationEngine implements TranslationEngine {
       throw malformedAnswer(this.kind, answer.response, 'translated_text');
     }
     const score = typeof body.confidence_score === 'number' ? body.confidence_score : 0;
+    const detected =
+      typeof body.source_language === 'string' && !sourceUnknown(body.source_language)
+        ? body.source_language
+        : undefined;
     return {
       text: request.text,
       translatedText: body.translated_text,
-      sourceLanguage:
-        typeof body.source_language === 'string' && body.source_language !== 'auto'
-          ? body.source_language
-          : request.sourceLanguage,
+      sourceLanguage: detected ?? request.sourceLanguage,
       targetLanguage: request.targetLanguage,
       confidence: clamp01(score),
       backend: `${this.kind}@${answer.response.instanceId}`,
       processingMs: answer.elapsedMs,
+      // The service names the language it detected but gives no score for the detection.
+      ...(detected && sourceUnknown(request.sourceLanguage)
+        ? {
+            detectedLanguage: {
+              language: detected,
+              confidence: UNSCORED_CONFIDENCE,
+              method: 'engine' as const,
+            },
+          }
+        : {}),
     };
   }
 

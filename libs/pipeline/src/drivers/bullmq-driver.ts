@@ -57,6 +57,7 @@ export class BullmqPipelineDriver implements PipelineDriver {
       redis.keyPrefix,
       () => settings().retentionSeconds,
       (stageJobId) => this.wake(stageJobId),
+      () => redis.create('pipeline-finished'),
     );
     const connection = redis.create('pipeline-queues');
     const prefix = this.bullPrefix();

@@ -25,10 +25,20 @@ describe('MemoryPipelineState', () => {
 
   it('advances the finished watermark only over consecutive sequences', async () => {
     const state = new MemoryPipelineState(() => 60);
-    await state.markFinished('s:a', 2);
+    await state.markFinished('s:a', 2, 'j2');
     expect(await state.finishedThrough('s:a')).toBe(0);
-    await state.markFinished('s:a', 1);
+    await state.markFinished('s:a', 1, 'j1');
     expect(await state.finishedThrough('s:a')).toBe(2);
+  });
+
+  it('tells finish listeners which job finished, until they stop listening', async () => {
+    const state = new MemoryPipelineState(() => 60);
+    const heard: (string | undefined)[] = [];
+    const stop = state.onFinished((jobId) => heard.push(jobId));
+    await state.markFinished('s:a', 1, 'j1');
+    stop();
+    await state.markFinished('s:a', 2, 'j2');
+    expect(heard).toEqual(['j1']);
   });
 
   it('hands out running audio offsets', async () => {

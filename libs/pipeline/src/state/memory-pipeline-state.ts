@@ -3,6 +3,7 @@ import {
   FIELD,
   assembleRecord,
   emptyOutcomes,
+  type FinishListener,
   type OutcomeCounts,
   type PipelineState,
   type RecordFields,
@@ -29,6 +30,7 @@ export class MemoryPipelineState implements PipelineState {
   private readonly lanes = new Map<string, Lane>();
   private readonly totals: OutcomeCounts['totals'] = {};
   private completions: number[] = [];
+  private readonly finishListeners = new Set<FinishListener>();
 
   constructor(
     private readonly retentionSeconds: () => number,
@@ -81,10 +83,16 @@ export class MemoryPipelineState implements PipelineState {
     return this.lane(lane).finishedThrough;
   }
 
-  async markFinished(laneName: string, sequence: number): Promise<void> {
+  async markFinished(laneName: string, sequence: number, jobId: string): Promise<void> {
     const lane = this.lane(laneName);
     lane.finishedAhead.add(sequence);
     while (lane.finishedAhead.delete(lane.finishedThrough + 1)) lane.finishedThrough += 1;
+    for (const listener of this.finishListeners) listener(jobId);
+  }
+
+  onFinished(listener: FinishListener): () => void {
+    this.finishListeners.add(listener);
+    return () => this.finishListeners.delete(listener);
   }
 
   async advanceOffset(laneName: string, seconds: number): Promise<number> {

@@ -29,13 +29,25 @@ export interface PipelineState {
 
   /** The highest sequence of the lane below which every chunk has finished (completed or failed). */
   finishedThrough(lane: string): Promise<number>;
-  markFinished(lane: string, sequence: number): Promise<void>;
+  /**
+   * The chunk's transcription is over (completed, or finally failed): advances the lane's watermark and
+   * tells every `onFinished` listener, in whichever process, that job `jobId` has its outcome.
+   */
+  markFinished(lane: string, sequence: number, jobId: string): Promise<void>;
+  /**
+   * Calls `listener` with the job id of each transcription that finishes, whichever process ran it, or with
+   * `undefined` when notices may have been missed (a subscription that was just made or re-made): look
+   * again. Returns the function that stops listening.
+   */
+  onFinished(listener: FinishListener): () => void;
   /** Adds a chunk's duration to the lane's running audio offset and returns the offset it starts at. */
   advanceOffset(lane: string, seconds: number): Promise<number>;
 
   countOutcome(stage: string, outcome: StageOutcome): Promise<void>;
   outcomes(): Promise<OutcomeCounts>;
 }
+
+export type FinishListener = (jobId: string | undefined) => void;
 
 /** Field names of the record hash. */
 export const FIELD = {

@@ -4,6 +4,7 @@ import {
   FIELD,
   assembleRecord,
   emptyOutcomes,
+  type FinishListener,
   type OutcomeCounts,
   type PipelineState,
   type RecordFields,
@@ -26,12 +27,14 @@ redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[1])
 return seq`;
 
 /**
- * Advances the lane's watermark over every consecutive finished sequence, and hands over the stage job
- * registered as waiting for the chunk after the new watermark (see `awaitTurn`), which may start now. The
- * loop is bounded by the size of the finished-ahead set.
- * KEYS: watermark, finished-ahead set, waiting hash. ARGV: sequence, ttl.
+ * Advances the lane's watermark over every consecutive finished sequence, tells the processes waiting to
+ * acknowledge the chunk (see `onFinished`), and hands over the stage job registered as waiting for the chunk
+ * after the new watermark (see `awaitTurn`), which may start now. The loop is bounded by the size of the
+ * finished-ahead set.
+ * KEYS: watermark, finished-ahead set, waiting hash, finish channel. ARGV: sequence, ttl, job id.
  */
 const FINISH_SCRIPT = `
+redis.call('PUBLISH', KEYS[4], ARGV[3])
 redis.call('SADD', KEYS[2], ARGV[1])
 local w = tonumber(redis.call('GET', KEYS[1]) or '0')
 while redis.call('SREM', KEYS[2], tostring(w + 1)) == 1 do w = w + 1 end
@@ -43,15 +46,20 @@ return waiter`;
 
 /** Shared by the orchestrator and every worker process; all keys live under `<prefix>pipeline:`. */
 export class RedisPipelineState implements PipelineState {
+  private readonly finishListeners = new Set<FinishListener>();
+  private finishSubscription?: Redis;
+
   /**
    * @param onTurn called with the stage job id that `awaitTurn` registered, once the chunks before it have
    *   finished (by whichever process finished the last of them)
+   * @param subscriber makes the dedicated connection that `onFinished` listens on, when first needed
    */
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly retentionSeconds: () => number,
     private readonly onTurn: (stageJobId: string) => Promise<void> = async () => undefined,
+    private readonly subscriber?: () => Redis,
   ) {}
 
   private key(...parts: string[]): string {
@@ -104,17 +112,47 @@ export class RedisPipelineState implements PipelineState {
     return Number((await this.redis.get(this.key('lane', lane, 'done'))) ?? 0);
   }
 
-  async markFinished(lane: string, sequence: number): Promise<void> {
+  async markFinished(lane: string, sequence: number, jobId: string): Promise<void> {
     const waiter = (await this.redis.eval(
       FINISH_SCRIPT,
-      3,
+      4,
       this.key('lane', lane, 'done'),
       this.key('lane', lane, 'ahead'),
       this.key('lane', lane, 'waiting'),
+      this.key('finished'),
       sequence,
       this.retentionSeconds(),
+      jobId,
     )) as string | null;
     if (waiter) await this.onTurn(waiter);
+  }
+
+  /**
+   * Listens on the finish channel (one connection per process, made on first use). Pub/sub delivers nothing
+   * while the connection is down, so after every (re)subscription the listeners are told to look again.
+   */
+  onFinished(listener: FinishListener): () => void {
+    this.finishListeners.add(listener);
+    if (!this.finishSubscription && this.subscriber) {
+      const connection = this.subscriber();
+      const channel = this.key('finished');
+      connection.on('message', (from: string, jobId: string) => {
+        if (from === channel) this.tellFinished(jobId);
+      });
+      // 'ready' comes with the first connection and after each reconnection.
+      connection.on('ready', () => {
+        connection.subscribe(channel).then(
+          () => this.tellFinished(undefined),
+          () => undefined, // the connection dropped again; its next 'ready' retries
+        );
+      });
+      this.finishSubscription = connection;
+    }
+    return () => this.finishListeners.delete(listener);
+  }
+
+  private tellFinished(jobId: string | undefined): void {
+    for (const listener of this.finishListeners) listener(jobId);
   }
 
   /**
