@@ -13,9 +13,23 @@ export interface LoadOptions {
   /** Loopback source addresses 127.0.0.1..N to spread client ports over (loopback targets only). */
   addresses: number;
   json: boolean;
+  /**
+   * Live mode: each connection streams tone speech (CONTRACTS §3a) for `duration` seconds instead of holding
+   * with heartbeats. Without `--url` the tool starts its own orchestrator with a tone-speech engine.
+   */
+  live?: boolean;
+  /** Whether --url was given (live mode starts its own orchestrator otherwise). */
+  urlGiven?: boolean;
 }
 
-export const LIMITS = { connections: 20000, duration: 3600, rate: 5000, addresses: 64 } as const;
+export const LIMITS = {
+  connections: 20000,
+  duration: 3600,
+  rate: 5000,
+  addresses: 64,
+  /** Live streams each send 10 frames a second and keep a decoder busy: far fewer than idle connections. */
+  liveConnections: 500,
+} as const;
 
 const DEFAULTS: LoadOptions = {
   url: 'http://127.0.0.1:3000',
@@ -26,11 +40,15 @@ const DEFAULTS: LoadOptions = {
   translateEvery: 30,
   addresses: 8,
   json: false,
+  live: false,
+  urlGiven: false,
 };
 
 export const USAGE = `Usage: npm run load -- [--connections N] [--duration S] [--url URL] [--rate N/s]
        [--heartbeat S] [--translate-every S (0: none)] [--addresses N] [--json]
-Bounds: connections <= ${LIMITS.connections}, duration <= ${LIMITS.duration} s, rate <= ${LIMITS.rate}/s.`;
+       npm run load -- --live [--connections N] [--duration S] [--url URL]
+         (live streams of tone speech for S seconds each; without --url, its own orchestrator and engine)
+Bounds: connections <= ${LIMITS.connections} (live: ${LIMITS.liveConnections}), duration <= ${LIMITS.duration} s, rate <= ${LIMITS.rate}/s.`;
 
 export function parseLoadOptions(argv: string[]): LoadOptions {
   const options = { ...DEFAULTS };
@@ -49,6 +67,7 @@ export function parseLoadOptions(argv: string[]): LoadOptions {
       case '--url':
         if (!value || !/^https?:\/\//.test(value)) throw new Error(`--url needs an http(s) URL\n${USAGE}`);
         options.url = value;
+        options.urlGiven = true;
         i += 1;
         break;
       case '--connections':
@@ -72,9 +91,14 @@ export function parseLoadOptions(argv: string[]): LoadOptions {
       case '--json':
         options.json = true;
         break;
+      case '--live':
+        options.live = true;
+        break;
       default:
         throw new Error(`Unknown option ${flag}\n${USAGE}`);
     }
   }
+  if (options.live && options.connections > LIMITS.liveConnections)
+    throw new Error(`--live takes at most ${LIMITS.liveConnections} connections\n${USAGE}`);
   return options;
 }

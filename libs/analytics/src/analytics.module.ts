@@ -2,6 +2,7 @@ import { Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@
 import { DomainEvents } from '@app/common';
 import { BOOT_CONFIG, type OrchestrationConfig } from '@app/config';
 import { ActivityLog } from './activity/activity-log';
+import { ActivityMetrics } from './activity/activity-metrics';
 import { LogsController } from './activity/logs.controller';
 import { ACTIVITY_LOG } from './analytics.types';
 import { CLOCK, type Clock } from './clock';
@@ -21,6 +22,7 @@ import { MetricsSampler } from './metrics/metrics-sampler';
   controllers: [MetricsController, LogsController, DashboardController, ExportController],
   providers: [
     { provide: CLOCK, useValue: Date.now satisfies Clock },
+    ActivityMetrics,
     ActivityLog,
     { provide: ACTIVITY_LOG, useExisting: ActivityLog },
     HttpInstrumentation,

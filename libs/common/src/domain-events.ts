@@ -1,7 +1,10 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 
-export type ActivityLevel = 'debug' | 'info' | 'warning' | 'error' | 'critical';
+/** From least to most severe. */
+export const ACTIVITY_LEVELS = ['debug', 'info', 'warning', 'error', 'critical'] as const;
+
+export type ActivityLevel = (typeof ACTIVITY_LEVELS)[number];
 
 /** An entry for the activity log: anything an operator would want to see scroll by on the dashboard. */
 export interface ActivityEvent {

@@ -4,6 +4,7 @@ export * from './validation.pipe';
 export * from './http-exception.filter';
 export * from './domain-events';
 export * from './metrics-registry';
+export * from './metric-names';
 export * from './common.module';
 export * from './logger';
 export * from './deadline';

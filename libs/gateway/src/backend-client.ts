@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { BREAKER_STATES } from '@app/common';
 import type { ServiceName } from '@app/config';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -56,7 +57,7 @@ export interface BackendClient {
 
 export const BACKEND_CLIENT = Symbol('BACKEND_CLIENT');
 
-export type BreakerState = 'closed' | 'open' | 'half_open';
+export type BreakerState = (typeof BREAKER_STATES)[number];
 
 /** What the gateway knows about one backend instance. */
 export interface BackendInstanceView {

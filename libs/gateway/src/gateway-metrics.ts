@@ -1,18 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Gauge, type Registry } from 'prom-client';
-import { BoundCounter, BoundHistogram, METRICS_REGISTRY } from '@app/common';
-import type { ServiceName } from '@app/config';
+import {
+  BREAKER_STATES,
+  BoundCounter,
+  BoundHistogram,
+  DomainEvents,
+  METRIC,
+  METRICS_REGISTRY,
+} from '@app/common';
+import { SERVICE_NAMES, type ServiceName } from '@app/config';
 import type { BreakerState } from './backend-client';
 import { BackendPool } from './backend-pool';
-import type { GatewayOutcome } from './gateway-errors';
+import { GATEWAY_OUTCOMES, type GatewayOutcome } from './gateway-errors';
 
 /** `backend_instance` label of calls that never reached an instance (refused path, nothing available). */
 export const NO_INSTANCE = 'none';
 
-const BREAKER_GAUGE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
+/** The gauge value of a breaker state: its index in BREAKER_STATES, which analytics decodes with. */
+const breakerGauge = (state: BreakerState): number => BREAKER_STATES.indexOf(state);
 
 /**
- * The gateway's Prometheus series (names agreed with the analytics module). Labels are bounded: services
+ * The gateway's Prometheus series (names in METRIC, which analytics reads by). Labels are bounded: services
  * and instance ids come from configuration, outcomes from a fixed list; paths and status codes are not
  * labels. Gauges are read from the pool at scrape time, so they can never drift from the real state. The
  * instance label is `backend_instance`: Prometheus reserves `instance` for the scrape target.
@@ -22,22 +30,26 @@ export class GatewayMetrics {
   private readonly requests: BoundCounter<'service' | 'backend_instance' | 'outcome'>;
   private readonly duration: BoundHistogram<'service' | 'backend_instance'>;
 
-  constructor(@Inject(METRICS_REGISTRY) registry: Registry, pool: BackendPool) {
+  constructor(
+    @Inject(METRICS_REGISTRY) registry: Registry,
+    private readonly pool: BackendPool,
+    events: DomainEvents,
+  ) {
     this.requests = new BoundCounter({
-      name: 'orchestration_gateway_requests_total',
+      name: METRIC.gatewayRequests,
       help: 'Backend calls through the gateway, per attempt, by outcome',
       labelNames: ['service', 'backend_instance', 'outcome'],
       registers: [registry],
     });
     this.duration = new BoundHistogram({
-      name: 'orchestration_gateway_upstream_duration_seconds',
+      name: METRIC.gatewayDuration,
       help: 'Time from sending a call to a backend instance until its answer was complete',
       labelNames: ['service', 'backend_instance'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [registry],
     });
     new Gauge({
-      name: 'orchestration_gateway_breaker_state',
+      name: METRIC.gatewayBreaker,
       help: 'Circuit breaker state per backend instance: 0 closed, 1 half-open, 2 open',
       labelNames: ['service', 'backend_instance'],
       registers: [registry],
@@ -46,13 +58,13 @@ export class GatewayMetrics {
         for (const instance of pool.all()) {
           this.set(
             { service: instance.service, backend_instance: instance.id },
-            BREAKER_GAUGE[instance.breakerState],
+            breakerGauge(instance.breakerState),
           );
         }
       },
     });
     new Gauge({
-      name: 'orchestration_gateway_in_flight',
+      name: METRIC.gatewayInFlight,
       help: 'Calls under way (queued, waiting or streaming) per backend instance',
       labelNames: ['service', 'backend_instance'],
       registers: [registry],
@@ -63,6 +75,30 @@ export class GatewayMetrics {
         }
       },
     });
+    this.startAtZero();
+    // The pool is rebuilt with the configuration; new instances get their zero series too.
+    events.on('config.changed', () => this.startAtZero());
+  }
+
+  /**
+   * Every series whose labels are known in advance (each service, each instance and `none`, each outcome)
+   * exists from the start at 0, so Prometheus' increase() and rate() see the first call of each.
+   */
+  private startAtZero(): void {
+    for (const service of SERVICE_NAMES) {
+      const instances = [
+        NO_INSTANCE,
+        ...this.pool
+          .all()
+          .filter((i) => i.service === service)
+          .map((i) => i.id),
+      ];
+      for (const instance of instances) {
+        for (const outcome of GATEWAY_OUTCOMES) {
+          this.requests.series({ service, backend_instance: instance, outcome });
+        }
+      }
+    }
   }
 
   record(

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Gauge, Histogram, type Registry } from 'prom-client';
-import { METRICS_REGISTRY } from '@app/common';
+import { METRIC, METRICS_REGISTRY } from '@app/common';
 import type { ServiceName } from '@app/config';
 import type { InstanceStatus } from './health.types';
 
@@ -10,7 +10,7 @@ const GAUGE_VALUE: Record<Exclude<InstanceStatus, 'unknown'>, number> = { up: 1,
 /** Health checks are short; the top buckets catch probes that ran into their timeout. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-/** The monitor's Prometheus series (names agreed with analytics). Labels are bounded by the config. */
+/** The monitor's Prometheus series (names in METRIC). Labels are bounded by the config. */
 @Injectable()
 export class HealthMetrics {
   private readonly backendUp: Gauge<'service' | 'backend_instance'>;
@@ -18,13 +18,13 @@ export class HealthMetrics {
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     this.backendUp = new Gauge({
-      name: 'orchestration_backend_up',
+      name: METRIC.backendUp,
       help: 'Backend instance health from the last check: 1 up, 0.5 degraded, 0 down',
       labelNames: ['service', 'backend_instance'],
       registers: [registry],
     });
     this.checkDuration = new Histogram({
-      name: 'orchestration_health_check_duration_seconds',
+      name: METRIC.healthCheckDuration,
       help: 'Duration of backend health checks, timeouts included',
       labelNames: ['service'],
       buckets: DURATION_BUCKETS,

@@ -1,13 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { METRICS_REGISTRY } from '@app/common';
+import { METRIC, METRICS_REGISTRY } from '@app/common';
 import { ConnectionRegistry } from './connection-registry';
-import { eventLabel } from './realtime.events';
+import { CLIENT_EVENTS, SERVER_EVENT_NAMES, eventLabel } from './realtime.events';
 
-export type RejectionReason =
-  'max_connections' | 'origin' | 'unauthorized' | 'rate_limited' | 'invalid_payload' | 'idle_timeout';
+export const REJECTION_REASONS = [
+  'max_connections',
+  'origin',
+  'unauthorized',
+  'rate_limited',
+  'invalid_payload',
+  'idle_timeout',
+] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
-/** The real-time metrics on the process registry; names agreed with the analytics module. */
+/** The real-time metrics on the process registry; names in METRIC. */
 @Injectable()
 export class RealtimeMetrics {
   private readonly messages: Counter<'direction' | 'event'>;
@@ -15,7 +22,7 @@ export class RealtimeMetrics {
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry, connections: ConnectionRegistry) {
     new Gauge({
-      name: 'orchestration_websocket_connections',
+      name: METRIC.websocketConnections,
       help: 'Open Socket.IO connections on this instance',
       registers: [registry],
       collect() {
@@ -23,7 +30,7 @@ export class RealtimeMetrics {
       },
     });
     new Gauge({
-      name: 'orchestration_websocket_connections_peak',
+      name: METRIC.websocketPeak,
       help: 'Most Socket.IO connections open at once on this instance since start',
       registers: [registry],
       collect() {
@@ -31,17 +38,21 @@ export class RealtimeMetrics {
       },
     });
     this.messages = new Counter({
-      name: 'orchestration_websocket_messages_total',
+      name: METRIC.websocketMessages,
       help: 'Socket.IO messages by direction (in, out) and protocol event (other for anything else)',
       labelNames: ['direction', 'event'],
       registers: [registry],
     });
     this.rejected = new Counter({
-      name: 'orchestration_websocket_rejected_total',
+      name: METRIC.websocketRejected,
       help: 'Refused handshakes and messages, and connections closed for idleness, by reason',
       labelNames: ['reason'],
       registers: [registry],
     });
+    // Every protocol event and reason starts at 0, so Prometheus' increase() sees the first of each.
+    for (const event of [...CLIENT_EVENTS, 'other']) this.messages.inc({ direction: 'in', event }, 0);
+    for (const event of SERVER_EVENT_NAMES) this.messages.inc({ direction: 'out', event }, 0);
+    for (const reason of REJECTION_REASONS) this.rejected.inc({ reason }, 0);
   }
 
   incoming(event: string): void {

@@ -1,11 +1,11 @@
-import { Global, Inject, Module, OnModuleInit } from '@nestjs/common';
-import { Gauge, type Registry } from 'prom-client';
-import { DomainEvents, METRICS_REGISTRY, SCRAPE_DEADLINE_MS, withDeadline } from '@app/common';
+import { Global, Module } from '@nestjs/common';
+import { DomainEvents } from '@app/common';
 import { ConfigStore } from '@app/config';
 import { RedisConnections } from '@app/storage';
 import { MemorySessionStore } from './drivers/memory-session-store';
 import { RedisSessionStore } from './drivers/redis-session-store';
 import type { SessionLimits } from './drivers/session-store-driver';
+import { SessionMetrics } from './session-metrics';
 import { SessionController } from './session.controller';
 import { SessionService } from './session.service';
 import { SESSION_STORE, type SessionStore } from './session.types';
@@ -35,28 +35,8 @@ function createSessionStore(
       inject: [RedisConnections, ConfigStore, DomainEvents],
       useFactory: createSessionStore,
     },
+    SessionMetrics,
   ],
   exports: [SESSION_STORE],
 })
-export class SessionModule implements OnModuleInit {
-  constructor(
-    @Inject(SESSION_STORE) private readonly sessions: SessionStore,
-    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
-  ) {}
-
-  onModuleInit(): void {
-    const sessions = this.sessions;
-    new Gauge({
-      name: 'orchestration_sessions_active',
-      help: 'Sessions that have not expired (across instances when they share Redis)',
-      registers: [this.registry],
-      // Bounded: during a Redis outage a scrape answers with the last count instead of hanging.
-      async collect() {
-        const count = await withDeadline(sessions.count(), SCRAPE_DEADLINE_MS, 'session count').catch(
-          () => undefined,
-        );
-        if (count !== undefined) this.set(count);
-      },
-    });
-  }
-}
+export class SessionModule {}

@@ -3,6 +3,6 @@ export { TONE_VOCABULARY, toneWordFrequencyHz, toneWordLengthMs } from './vocabu
 export { makeToneScript, type ToneScriptOptions } from './script';
 export { synthesizeToneSpeech, toneSpeechWav, type ToneSpeech, type ToneSpeechOptions } from './synthesize';
 export { decodeToneSpeech, type HeardWord, type ToneTranscript } from './decode';
-export { transcriptWords, wordErrorRate } from './word-error-rate';
+export { alignWords, transcriptWords, wordErrorRate, type WordAlignment } from './word-error-rate';
 export { startToneSpeechEngine, type ToneEngineOptions, type ToneSpeechEngine } from './engine';
 export type { ToneEngineKind } from './engine-answers';

@@ -1,5 +1,6 @@
 import {
   TONE_VOCABULARY,
+  alignWords,
   decodeToneSpeech,
   makeToneScript,
   startToneSpeechEngine,
@@ -84,6 +85,18 @@ describe('tone speech', () => {
     expect(wordErrorRate(['a', 'b'], ['a', 'b', 'c', 'd'])).toBe(1);
     expect(wordErrorRate([], [])).toBe(0);
     expect(transcriptWords(' House, water.  City!')).toEqual(['house', 'water', 'city']);
+  });
+
+  it('aligns a hypothesis to the reference, naming the words it got right', () => {
+    expect(alignWords(['a', 'b', 'c', 'd'], ['x', 'a', 'c', 'd', 'y'])).toEqual({
+      edits: 3,
+      matches: [
+        [0, 1],
+        [2, 2],
+        [3, 3],
+      ],
+    });
+    expect(alignWords([], ['a']).matches).toEqual([]);
   });
 
   it('loses words at every chunk edge of 1 s chunks', () => {

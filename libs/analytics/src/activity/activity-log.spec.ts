@@ -3,12 +3,13 @@ import { DomainEvents } from '@app/common';
 import type { OrchestrationConfig } from '@app/config';
 import type { ActivityLogEntry } from '../analytics.types';
 import { ActivityLog } from './activity-log';
+import { ActivityMetrics } from './activity-metrics';
 
 function logOfSize(size: number, now = () => Date.parse('2026-01-01T12:00:00.000Z')) {
   const events = new DomainEvents();
   // Only the metrics section is read; the rest of the config does not concern the log.
   const config = { metrics: { activityLogSize: size } } as OrchestrationConfig;
-  const log = new ActivityLog(events, new Registry(), config, now);
+  const log = new ActivityLog(events, new ActivityMetrics(new Registry()), config, now);
   return { events, log };
 }
 

@@ -1,11 +1,10 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { Counter, type Registry } from 'prom-client';
-import { DomainEvents, METRICS_REGISTRY, type ActivityEvent, type ActivityLevel } from '@app/common';
+import { ACTIVITY_LEVELS, DomainEvents, type ActivityEvent } from '@app/common';
 import { BOOT_CONFIG, type OrchestrationConfig } from '@app/config';
 import type { ActivityLogEntry, ActivityLogReader, ActivityQuery } from '../analytics.types';
 import { CLOCK, type Clock } from '../clock';
+import { ActivityMetrics } from './activity-metrics';
 
-export const ACTIVITY_LEVELS: readonly ActivityLevel[] = ['debug', 'info', 'warning', 'error', 'critical'];
 export const DEFAULT_ACTIVITY_LIMIT = 100;
 
 /**
@@ -16,24 +15,15 @@ export const DEFAULT_ACTIVITY_LIMIT = 100;
 export class ActivityLog implements ActivityLogReader, OnModuleDestroy {
   private readonly entries: (ActivityLogEntry | undefined)[];
   private nextId = 1;
-  private readonly counter: Counter<'level'>;
   private readonly unsubscribe: () => void;
 
   constructor(
     private readonly events: DomainEvents,
-    @Inject(METRICS_REGISTRY) registry: Registry,
+    private readonly metrics: ActivityMetrics,
     @Inject(BOOT_CONFIG) config: OrchestrationConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.entries = new Array<ActivityLogEntry | undefined>(config.metrics.activityLogSize);
-    this.counter = new Counter({
-      name: 'orchestration_activity_events_total',
-      help: 'Activity log events by level',
-      labelNames: ['level'],
-      registers: [registry],
-    });
-    // Zeroed series exist from the start, so rate() and alerts see the first error rather than a new series.
-    for (const level of ACTIVITY_LEVELS) this.counter.inc({ level }, 0);
     this.unsubscribe = events.on('activity', (event) => this.record(event));
   }
 
@@ -57,7 +47,7 @@ export class ActivityLog implements ActivityLogReader, OnModuleDestroy {
       ...(event.details ? { details: event.details } : {}),
     };
     this.entries[(entry.id - 1) % this.entries.length] = entry;
-    this.counter.inc({ level });
+    this.metrics.count(level);
     this.events.emit('activity.logged', entry);
     return entry;
   }

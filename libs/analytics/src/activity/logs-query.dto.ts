@@ -1,8 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import type { ActivityLevel } from '@app/common';
-import { ACTIVITY_LEVELS } from './activity-log';
+import { ACTIVITY_LEVELS, type ActivityLevel } from '@app/common';
 
 /** Largest page; the log itself holds `metrics.activity_log_size` entries. */
 export const MAX_ACTIVITY_LIMIT = 1000;

@@ -2,9 +2,8 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
-import { BoundCounter, BoundHistogram, METRICS_REGISTRY } from '@app/common';
+import { BoundCounter, BoundHistogram, METRIC, METRICS_REGISTRY } from '@app/common';
 import { BOOT_CONFIG, type OrchestrationConfig } from '@app/config';
-import { METRIC } from './metric-names';
 
 /** Requests without a matching route (404s, scanners): one label value, never the raw URL. */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -48,6 +47,10 @@ export class HttpInstrumentation implements OnModuleInit {
 
   onModuleInit(): void {
     if (!this.config.metrics.enabled) return;
+    // Requests to no route (404s of scanners and typos) start at 0 per method, so increase() sees the first.
+    for (const method of [...KNOWN_METHODS, 'OTHER']) {
+      this.requests.series({ method, route: UNMATCHED_ROUTE, status: '404' });
+    }
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     fastify.addHook('onResponse', (request, reply, done) => {
       this.observe(request, reply);

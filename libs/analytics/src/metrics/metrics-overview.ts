@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { METRIC } from '@app/common';
 import { BOOT_CONFIG, type OrchestrationConfig } from '@app/config';
 import { CLOCK, type Clock } from '../clock';
 import { MetricsSampler } from './metrics-sampler';
@@ -11,7 +12,6 @@ import {
   ratesWire,
   trendPointWire,
 } from './metrics-report';
-import { METRIC } from './metric-names';
 
 /** Seconds behind the rolling rates: long enough to smooth bursts, short enough to show a change quickly. */
 export const RATE_WINDOW_SECONDS = 60;

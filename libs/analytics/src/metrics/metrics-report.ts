@@ -1,6 +1,6 @@
+import { BREAKER_STATES, GATEWAY_SUCCESS_OUTCOME, METRIC } from '@app/common';
 import type { TrendPoint } from '../analytics.types';
 import { histogramQuantile, type LabelFilter, type MetricFamilies } from './metric-families';
-import { BREAKER_STATES, GATEWAY_SUCCESS_OUTCOME, METRIC } from './metric-names';
 import type { Rates } from './trend-series';
 
 /** Routes listed in the JSON; the rest are in /metrics. Keeps the dashboard payload small. */

@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Registry } from 'prom-client';
-import { DomainEvents, METRICS_REGISTRY } from '@app/common';
+import { DomainEvents, GATEWAY_SUCCESS_OUTCOME, METRIC, METRICS_REGISTRY } from '@app/common';
 import { BOOT_CONFIG, type OrchestrationConfig } from '@app/config';
 import { CLOCK, type Clock } from '../clock';
 import { MetricFamilies } from './metric-families';
-import { GATEWAY_SUCCESS_OUTCOME, METRIC } from './metric-names';
 import { TrendSeries, pointBetween, type Reading } from './trend-series';
 
 /** The cumulative figures the trend series follows, from one registry snapshot. */

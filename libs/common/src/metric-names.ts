@@ -1,6 +1,7 @@
 /**
- * The metric names agreed between the modules. Each module registers its own on METRICS_REGISTRY; analytics
- * reads them by these names only.
+ * Every metric name of the process, in one place: each module registers its own series on METRICS_REGISTRY
+ * under these names, and analytics reads them by the same constants. Here rather than in analytics because
+ * analytics imports the producing libs.
  */
 export const METRIC = {
   httpRequests: 'orchestration_http_requests_total',

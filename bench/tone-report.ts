@@ -1,0 +1,123 @@
+import { cpus, loadavg } from 'node:os';
+import { LatencySamples } from './latency-stats';
+import { scoreStream } from './tone-scoring';
+import type { StreamMode, StreamOutcome } from './tone-streams';
+
+/** One mode's figures over all its streams. */
+export interface ModeRow {
+  mode: StreamMode;
+  streams: number;
+  wordErrorRate: number;
+  shown: ReturnType<LatencySamples['summary']>;
+  final: ReturnType<LatencySamples['summary']>;
+  sentencesMissing: number;
+  errors: Record<string, number>;
+  repeatedFinals: number;
+  retainedMs: number;
+  /** Percent of one core, over the mode's whole run. */
+  orchestratorCpu: number;
+  engineCpu: number;
+  clientCpu: number;
+  machineCpu: number;
+  sendLatenessP95: number;
+  load: number;
+}
+
+/** The figures of one mode, from every stream's outcome. */
+export function summarise(mode: StreamMode, outcomes: StreamOutcome[], cpu: Record<string, number>): ModeRow {
+  const shown = new LatencySamples();
+  const final = new LatencySamples();
+  const lateness = new LatencySamples();
+  let words = 0;
+  let edits = 0;
+  let sentencesMissing = 0;
+  const errors: Record<string, number> = {};
+  for (const outcome of outcomes) {
+    const score = scoreStream(outcome.plan.speech, outcome.shown, outcome.finalWords);
+    words += score.referenceWords;
+    edits += score.edits;
+    sentencesMissing += score.sentencesMissing;
+    score.shownDelays.forEach((ms) => shown.add(ms));
+    score.finalDelays.forEach((ms) => final.add(ms));
+    outcome.sendLateness.forEach((ms) => lateness.add(ms));
+    for (const code of outcome.errors) errors[code] = (errors[code] ?? 0) + 1;
+  }
+  return {
+    mode,
+    streams: outcomes.length,
+    wordErrorRate: edits / Math.max(1, words),
+    shown: shown.summary(),
+    final: final.summary(),
+    sentencesMissing,
+    errors,
+    repeatedFinals: outcomes.reduce((sum, o) => sum + o.repeatedFinals, 0),
+    retainedMs: Math.max(...outcomes.map((o) => o.retainedMs)),
+    orchestratorCpu: cpu.orchestrator,
+    engineCpu: cpu.engine,
+    clientCpu: cpu.clients,
+    machineCpu: cpu.machine,
+    sendLatenessP95: lateness.summary().p95,
+    load: loadavg()[0],
+  };
+}
+
+const seconds = (ms: number) => (Number.isFinite(ms) ? (ms / 1000).toFixed(2) : 'n/a');
+
+function cpuCell(row: ModeRow): string {
+  if (!Number.isFinite(row.orchestratorCpu)) return 'n/a (not started by this run)';
+  return `${(row.orchestratorCpu / row.streams).toFixed(2)} (${row.orchestratorCpu}% for ${row.streams})`;
+}
+
+function errorsCell(row: ModeRow): string {
+  const errors = Object.keys(row.errors).length === 0 ? 'none' : JSON.stringify(row.errors);
+  return row.repeatedFinals ? `${errors}, ${row.repeatedFinals} repeated finals` : errors;
+}
+
+function tableRow(row: ModeRow): string {
+  const never = row.sentencesMissing ? ` (${row.sentencesMissing} never final)` : '';
+  return [
+    row.mode,
+    `${(row.wordErrorRate * 100).toFixed(1)}%`,
+    `${seconds(row.shown.p50)} / ${seconds(row.shown.p95)}`,
+    `${seconds(row.final.p50)} / ${seconds(row.final.p95)}${never}`,
+    cpuCell(row),
+    errorsCell(row),
+    row.load.toFixed(1),
+  ].join(' | ');
+}
+
+/** Issue 15's targets, checked against the live row of this run. */
+function targets(live: ModeRow): string[] {
+  const met = (ok: boolean) => (ok ? 'met' : 'not met');
+  const perStream = live.orchestratorCpu / live.streams;
+  const hundred =
+    live.streams >= 100
+      ? `${met(live.orchestratorCpu <= 100)} (${live.orchestratorCpu}% with ${live.streams} streams)`
+      : `extrapolated ${(perStream * 100).toFixed(0)}% of a core, ${met(perStream <= 1)} (measured with ${live.streams} streams)`;
+  return [
+    'Against the targets of issue 15 (this run, engine capacity not the bottleneck):',
+    `- finals word error rate at most 1%: ${met(live.wordErrorRate <= 0.01)} (${(live.wordErrorRate * 100).toFixed(1)}%)`,
+    `- word shown p50 ≤ 0.8 s and p95 ≤ 1.5 s: ${met(live.shown.p50 <= 800 && live.shown.p95 <= 1500)} (${seconds(live.shown.p50)} / ${seconds(live.shown.p95)} s)`,
+    `- sentence final p50 ≤ 1.2 s: ${met(live.final.p50 <= 1200)} (${seconds(live.final.p50)} s)`,
+    `- 100 concurrent live streams on one orchestrator process using at most one core: ${Number.isFinite(perStream) ? hundred : 'n/a'}`,
+    `- audio a client still held at the end for a resume (after its last final): at most ${seconds(live.retainedMs)} s`,
+  ];
+}
+
+/** The markdown table of bench/README.md, with issue 15's targets checked against the live row. */
+export function modeTable(rows: ModeRow[]): string {
+  const cpu = rows.map(
+    (r) =>
+      `${r.mode}: orchestrator ${r.orchestratorCpu}, engine ${r.engineCpu}, clients ${r.clientCpu}, machine ${r.machineCpu} of ${cpus().length * 100}`,
+  );
+  const live = rows.find((row) => row.mode === 'live');
+  return [
+    '| path | word error rate | word shown p50 / p95 (s) | sentence final p50 / p95 (s) | orchestrator CPU per stream (% of a core) | errors | load avg |',
+    '|---|---:|---:|---:|---:|---|---:|',
+    ...rows.map((row) => `| ${tableRow(row)} |`),
+    ...(live ? ['', ...targets(live)] : []),
+    '',
+    `CPU over each mode's run, % of one core: ${cpu.join('; ')}.`,
+    `Client send lateness p95: ${rows.map((r) => `${r.mode} ${r.sendLatenessP95} ms`).join(', ')}.`,
+  ].join('\n');
+}

@@ -1,0 +1,80 @@
+import { killBuiltApp, spawnBuiltApp, waitUntilLive } from '../test/support/built-app';
+import { writeConfigFile } from '../test/support/config-file';
+import { makeToneScript, synthesizeToneSpeech } from '../test/support/tone-speech';
+import type { ProcessGroup } from './process-cpu';
+import { startToneEngineProcess, type ToneEngineProcess } from './tone-engine-process';
+import type { StreamPlan } from './tone-streams';
+
+/** Average tone-speech sentence: ~5.5 words of ~370 ms, 100 ms apart, and 850 ms to the next one. */
+const SENTENCE_MS = 3400;
+
+/**
+ * Speech for `streams` clients of about `durationS` seconds each: client i speaks its own script (seed
+ * 1000 + i, the same in every run) and starts at its own moment of the first 3 s, so frames and chunks of
+ * different clients do not arrive in step.
+ */
+export function tonePlans(streams: number, durationS: number): StreamPlan[] {
+  const sentences = Math.max(1, Math.round((durationS * 1000) / SENTENCE_MS));
+  return Array.from({ length: streams }, (_, index) => ({
+    index,
+    speech: synthesizeToneSpeech(makeToneScript({ seed: 1000 + index, sentences }), { seed: 1000 + index }),
+    startDelayMs: Math.round((index * 3000) / streams),
+  }));
+}
+
+export interface ToneEngineSettings {
+  engines: number;
+  /** Decoder slots per engine. */
+  slots: number;
+  baseMs: number;
+  rtf: number;
+}
+
+export interface ToneStack {
+  url: string;
+  engines: ToneEngineProcess;
+  /** The orchestrator, the engines and this process, for a CpuMeter. */
+  processes: ProcessGroup[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The built orchestrator (`node dist/...`, as production runs it) in its own process, with tone-speech
+ * engines in another as its speech-to-text service and the energy detector for its live streams.
+ */
+export async function startToneStack(clients: number, settings: ToneEngineSettings): Promise<ToneStack> {
+  const { engines: count, ...engine } = settings;
+  const engines = await startToneEngineProcess(count, { kind: 'openai', ...engine });
+  // The chunked path runs through the pipeline: enough concurrent jobs that it does not queue behind itself.
+  const config = writeConfigFile({ pipeline: { concurrency: Math.max(4, clients) } });
+  const app = await spawnBuiltApp({
+    CONFIG_FILE: config.path,
+    WHISPER_SERVICE_URL: engines.urls.join(','),
+    WHISPER_SERVICE_KIND: 'openai',
+    STREAM_VAD: 'energy',
+    // Many clients from one loopback address is the benchmark, not an attack.
+    RATE_LIMIT_WEBSOCKET: '0',
+    WEBSOCKET_MAX_CONNECTIONS: String(clients + 100),
+  });
+  const stop = async () => {
+    await killBuiltApp(app);
+    await engines.stop();
+    config.remove();
+  };
+  try {
+    await waitUntilLive(app, 60_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    url: app.url,
+    engines,
+    processes: [
+      { name: 'orchestrator', pids: () => [app.child.pid ?? 0], tree: false },
+      { name: 'engine', pids: () => [engines.pid], tree: false },
+      { name: 'clients', pids: () => [process.pid], tree: false },
+    ],
+    stop,
+  };
+}
