@@ -21,6 +21,12 @@ export const METRIC = {
   pipelineJobs: 'orchestration_pipeline_jobs_total',
   pipelineStageDuration: 'orchestration_pipeline_stage_duration_seconds',
   pipelineQueueDepth: 'orchestration_pipeline_queue_depth',
+  liveStreamsActive: 'orchestration_live_streams_active',
+  liveStreamLag: 'orchestration_live_stream_lag_seconds',
+  liveFinalLatency: 'orchestration_live_final_latency_seconds',
+  liveInterimDecodes: 'orchestration_live_interim_decodes_total',
+  liveDecodeRtf: 'orchestration_live_decode_rtf',
+  liveGaps: 'orchestration_live_gap_seconds_total',
 } as const;
 
 /** The gateway's `outcome` label value for an answered call; every other outcome is a failure. */

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { METRICS_REGISTRY } from '@app/common';
+import { METRIC, METRICS_REGISTRY } from '@app/common';
 
 export type DecodeKind = 'final' | 'interim';
 
-/** Live-stream figures on the process registry (CONTRACTS §3a "lag made visible"). */
+/** Live-stream figures on the process registry (CONTRACTS §3a "lag made visible"); names in METRIC. */
 @Injectable()
 export class StreamMetrics {
   private readonly lag: Histogram;
@@ -17,7 +17,7 @@ export class StreamMetrics {
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     const activeCount = () => this.active?.() ?? 0;
     new Gauge({
-      name: 'orchestration_live_streams_active',
+      name: METRIC.liveStreamsActive,
       help: 'Open live streams on this instance',
       registers: [registry],
       collect() {
@@ -25,19 +25,19 @@ export class StreamMetrics {
       },
     });
     this.lag = new Histogram({
-      name: 'orchestration_live_stream_lag_seconds',
+      name: METRIC.liveStreamLag,
       help: 'Audio received but not yet covered by a decode, sampled per stream at each stream_status',
       buckets: [0.25, 0.5, 1, 2, 4, 8, 16, 32],
       registers: [registry],
     });
     this.finalLatency = new Histogram({
-      name: 'orchestration_live_final_latency_seconds',
+      name: METRIC.liveFinalLatency,
       help: 'From receiving the end of an utterance to sending its transcript_final',
       buckets: [0.1, 0.25, 0.5, 1, 1.5, 2, 4, 8, 16],
       registers: [registry],
     });
     this.interims = new Counter({
-      name: 'orchestration_live_interim_decodes_total',
+      name: METRIC.liveInterimDecodes,
       help: 'Interim decodes of live streams: made, or shed because a newer one replaced them',
       labelNames: ['outcome'],
       registers: [registry],
@@ -45,14 +45,14 @@ export class StreamMetrics {
     this.interims.inc({ outcome: 'made' }, 0);
     this.interims.inc({ outcome: 'shed' }, 0);
     this.rtf = new Histogram({
-      name: 'orchestration_live_decode_rtf',
+      name: METRIC.liveDecodeRtf,
       help: 'Real-time factor of live-stream decodes (engine time / audio length), by final or interim',
       labelNames: ['kind'],
       buckets: [0.05, 0.1, 0.2, 0.5, 1, 2, 5],
       registers: [registry],
     });
     this.gaps = new Counter({
-      name: 'orchestration_live_gap_seconds_total',
+      name: METRIC.liveGaps,
       help: 'Audio missing from live streams (offset gaps), filled with silence',
       registers: [registry],
     });
