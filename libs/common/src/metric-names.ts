@@ -27,6 +27,10 @@ export const METRIC = {
   liveInterimDecodes: 'orchestration_live_interim_decodes_total',
   liveDecodeRtf: 'orchestration_live_decode_rtf',
   liveGaps: 'orchestration_live_gap_seconds_total',
+  pipelineHeldBytes: 'orchestration_pipeline_held_bytes',
+  pipelineMaxHeldBytes: 'orchestration_pipeline_max_held_bytes',
+  pipelineJobsRefused: 'orchestration_pipeline_jobs_refused_total',
+  pipelineRecordsEvicted: 'orchestration_pipeline_records_evicted_total',
 } as const;
 
 /** The gateway's `outcome` label value for an answered call; every other outcome is a failure. */

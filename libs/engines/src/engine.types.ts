@@ -23,9 +23,13 @@ export interface TranscriptionOptions {
   model?: string;
   /** Text that came just before this audio (a live stream's previous final), for engines that take one. */
   prompt?: string;
+  /** Ask for word timestamps (engines that give them: openai, whisper-cpp). */
+  wordTimestamps?: boolean;
   sessionId?: string;
   requestId?: string;
   signal?: AbortSignal;
+  /** The instance to send to (set by the pool's router; adapters pass it on). */
+  instanceId?: string;
 }
 
 /** A word with its times in seconds from the start of the audio sent. */
@@ -40,7 +44,7 @@ export interface TranscriptionResult {
   /** ISO 639-1. */
   language: string;
   segments: TranscriptSegment[];
-  /** Word timings, where the engine gives them (OpenAI `words`, whisper.cpp `segments[].words`). */
+  /** Word timestamps, when asked for and the engine gives them (OpenAI `words`, whisper.cpp `segments[].words`). */
   words?: TranscriptWord[];
   /** 0..1, derived where the engine gives none (see README). */
   confidence: number;
@@ -62,6 +66,8 @@ export interface TranslationRequest {
   sessionId?: string;
   requestId?: string;
   signal?: AbortSignal;
+  /** The instance to send to (set by the pool's router; adapters pass it on). */
+  instanceId?: string;
 }
 
 /** How an unknown source language was settled for a translation. */
@@ -84,6 +90,8 @@ export interface TranslationResult {
   processingMs: number;
   /** Present when the request named no source language. */
   detectedLanguage?: SourceLanguageDetection;
+  /** The pivot language, when no engine served the pair directly and it went through that language. */
+  via?: string;
 }
 
 export interface LanguageInfo {
@@ -104,12 +112,15 @@ export interface DiarizationOptions {
   maxSpeakers?: number;
   requestId?: string;
   signal?: AbortSignal;
+  /** The instance to send to (set by the pool's router; adapters pass it on). */
+  instanceId?: string;
 }
 
 export interface SpeechToTextEngine {
   readonly kind: string;
   transcribe(audio: AudioInput, options: TranscriptionOptions): Promise<TranscriptionResult>;
-  models(): Promise<{ models: string[]; defaultModel?: string }>;
+  /** The models of one instance (`instanceId`), or of whichever instance the gateway picks. */
+  models(instanceId?: string): Promise<{ models: string[]; defaultModel?: string }>;
 }
 
 export interface TranslationEngine {
@@ -117,7 +128,8 @@ export interface TranslationEngine {
   /** Whether the engine finds the source language itself when asked with `auto`. */
   readonly detectsSourceLanguage: boolean;
   translate(request: TranslationRequest): Promise<TranslationResult>;
-  languages(): Promise<LanguageInfo[]>;
+  /** The languages of one instance (`instanceId`); the pooled engine's answer covers the whole pool. */
+  languages(instanceId?: string): Promise<LanguageInfo[]>;
 }
 
 export interface SpeakerEngine {

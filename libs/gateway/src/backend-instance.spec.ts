@@ -17,8 +17,7 @@ function instanceWith(settings: Partial<InstancePolicySettings> = {}) {
   const instance = new BackendInstance(
     'whisper',
     0,
-    'http://127.0.0.1:5001/base/',
-    1,
+    { url: 'http://127.0.0.1:5001/base/', weight: 1, kind: 'openai', priority: 0 },
     { ...SETTINGS, ...settings },
     (_instance, previous: BreakerState, state: BreakerState) => transitions.push(`${previous}→${state}`),
   );

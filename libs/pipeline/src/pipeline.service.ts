@@ -3,10 +3,11 @@ import { createHash } from 'node:crypto';
 import { ApiError } from '@app/common';
 import { ConfigStore } from '@app/config';
 import { chunkFailure, transcriptionResult } from '@app/results';
+import { ADMISSION, type AdmissionControl } from './admission/admission.types';
 import { detectAudio } from './audio/audio-format';
 import { backoffDelay, type PipelineDriver } from './drivers/pipeline-driver';
 import { jobView } from './job-view';
-import { PIPELINE_STAGES, PipelineStage } from './pipeline-names';
+import { PIPELINE_STAGES, PipelineStage, STAGE_SERVICE } from './pipeline-names';
 import { ORDER_WAIT_LIMIT_MS } from './pipeline-stages';
 import { PIPELINE_DRIVER, PIPELINE_RUNS_WORKERS } from './pipeline.tokens';
 import type {
@@ -49,6 +50,7 @@ export class PipelineJobs implements PipelineService {
   constructor(
     @Inject(PIPELINE_DRIVER) private readonly driver: PipelineDriver,
     @Inject(PIPELINE_RUNS_WORKERS) private readonly runsWorkers: boolean,
+    @Inject(ADMISSION) private readonly admission: AdmissionControl,
     private readonly config: ConfigStore,
   ) {
     this.finishNotices = new FinishNotices(driver.state);
@@ -71,6 +73,15 @@ export class PipelineJobs implements PipelineService {
         `At most ${MAX_TARGET_LANGUAGES} target languages`,
       );
     }
+    const stages = [
+      PipelineStage.Transcription,
+      ...(targetLanguages.length > 0 ? [PipelineStage.Translation] : []),
+      ...(chunk.diarize ? [PipelineStage.Diarization] : []),
+    ];
+    await this.admission.admit({
+      services: stages.map((stage) => STAGE_SERVICE[stage]),
+      heldBytes: chunk.audio.length,
+    });
     const jobId = pipelineJobId(chunk);
     const lane = chunk.sessionId
       ? `s:${chunk.sessionId}`

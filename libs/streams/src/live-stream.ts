@@ -265,6 +265,7 @@ export class LiveStream {
       {
         language: this.settings.language,
         prompt: this.previousText || undefined,
+        wordTimestamps: kind === 'final',
         sessionId: this.settings.sessionId,
         requestId: `${utteranceId(this.id, utterance.index)}:${kind}`,
       },

@@ -25,9 +25,11 @@ export class OpenAiSpeechToTextEngine extends MultipartSpeechToTextEngine {
       prompt: options.prompt,
       response_format: 'verbose_json',
     });
-    // Both granularities: asking for words alone drops the segments the confidence is derived from.
-    form.append('timestamp_granularities[]', 'segment');
-    form.append('timestamp_granularities[]', 'word');
+    if (options.wordTimestamps) {
+      // Both granularities: asking for words alone drops the segments the confidence is derived from.
+      form.append('timestamp_granularities[]', 'segment');
+      form.append('timestamp_granularities[]', 'word');
+    }
     return {
       path: '/v1/audio/transcriptions',
       form,
@@ -39,8 +41,11 @@ export class OpenAiSpeechToTextEngine extends MultipartSpeechToTextEngine {
     return readVerboseTranscript(body);
   }
 
-  async models(): Promise<{ models: string[]; defaultModel?: string }> {
-    const { body } = await this.getJson<{ data?: unknown }>(ENGINE_KINDS.whisper.openai.discovery.models);
+  async models(instanceId?: string): Promise<{ models: string[]; defaultModel?: string }> {
+    const { body } = await this.getJson<{ data?: unknown }>(
+      ENGINE_KINDS.whisper.openai.discovery.models,
+      instanceId,
+    );
     const models = Array.isArray(body.data)
       ? body.data
           .map((entry) => (entry as { id?: unknown }).id)

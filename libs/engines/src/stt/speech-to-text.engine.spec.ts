@@ -169,7 +169,7 @@ describe('speech-to-text adapters against their contracts (CONTRACTS §4, §5)',
           ],
         },
       }));
-      const result = await engine().transcribe(audio, { prompt: 'Earlier words.' });
+      const result = await engine().transcribe(audio, { prompt: 'Earlier words.', wordTimestamps: true });
       const seen = server.requests[0];
       // Repeated fields: the fake keeps the last, which must be the word granularity.
       expect(seen.fields.get('timestamp_granularities[]')).toBe('word');
@@ -247,7 +247,7 @@ describe('speech-to-text adapters against their contracts (CONTRACTS §4, §5)',
           ],
         },
       }));
-      const result = await engine().transcribe(audio, { prompt: 'zero' });
+      const result = await engine().transcribe(audio, { prompt: 'zero', wordTimestamps: true });
       expect(server.requests[0].fields.get('prompt')).toBe('zero');
       expect(result.words?.map((w) => w.word)).toEqual(['one', 'two', 'three']);
       expect(result.words?.[2]).toEqual({ word: 'three', start: 1.2, end: 1.8 });

@@ -12,6 +12,7 @@ import {
   followUpJobId,
   type EnqueueOptions,
   type PipelineDriver,
+  type StageBacklog,
 } from './pipeline-driver';
 import type { StageExecutor } from '../stage-execution';
 
@@ -24,6 +25,9 @@ import type { StageExecutor } from '../stage-execution';
 const ORDER_RECHECK_MS = 5000;
 
 const COUNTED_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
+
+/** Job states that are work still to do. */
+const BACKLOG_STATES = ['waiting', 'prioritized', 'active', 'delayed'] as const;
 
 /**
  * One BullMQ queue per stage, shared by every orchestrator and worker process on the same Redis. Stage jobs
@@ -175,6 +179,18 @@ export class BullmqPipelineDriver implements PipelineDriver {
     return counts.flatMap(({ stage, counts: byState }) =>
       COUNTED_STATES.map((state) => ({ stage, state, count: byState[state] ?? 0 })),
     );
+  }
+
+  async backlog(stage: PipelineStage): Promise<StageBacklog> {
+    const queue = this.queues[stage];
+    const [counts, oldest] = await Promise.all([
+      queue.getJobCounts(...BACKLOG_STATES),
+      // The oldest job of each state (one each); their creation times bound the backlog's age.
+      queue.getJobs([...BACKLOG_STATES], 0, 0, true),
+    ]);
+    const jobs = BACKLOG_STATES.reduce((sum, state) => sum + (counts[state] ?? 0), 0);
+    const created = oldest.filter(Boolean).map((job) => job.timestamp);
+    return { jobs, oldestAgeMs: created.length > 0 ? Math.max(0, Date.now() - Math.min(...created)) : 0 };
   }
 
   /** Workers finish their current jobs first; the Redis connections are closed by RedisConnections. */
