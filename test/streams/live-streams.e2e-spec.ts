@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { startApp, type RunningApp } from '../support/app-harness';
+import { eventually } from '../support/eventually';
 import {
   recordLiveEvents,
   sendLiveAudio,
@@ -62,9 +63,18 @@ describe('Live streams', () => {
       TRANSLATION_SERVICE_URL: process.env.TEST_APERTIUM_URL,
       TRANSLATION_SERVICE_KIND: 'apertium',
       STREAM_VAD: 'energy',
-      // A health probe that times out on a busy machine would take the engine out of the pool mid-test.
-      HEALTH_CHECK_INTERVAL: '3600',
+      // Probed every second: a probe that timed out on a busy machine puts it back in rotation soon.
+      HEALTH_CHECK_INTERVAL: '1',
     });
+    await eventually(
+      'the engine and Apertium in rotation',
+      async () => {
+        const { body } = await request(running.url).get('/api/services');
+        const services = body.services as Record<string, { status: string }>;
+        return services.whisper.status === 'up' && services.translation.status === 'up';
+      },
+      { timeoutMs: 20000 },
+    );
   });
   afterEach(() => {
     for (const socket of sockets.splice(0)) socket.close();

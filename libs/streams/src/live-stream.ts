@@ -1,4 +1,4 @@
-import type { TranscriptionResult } from '@app/engines';
+import { isRetryable, type TranscriptionResult } from '@app/engines';
 import { RealtimeError } from '@app/realtime';
 import type { StreamState, StreamStatusPayload, TranscriptFinalPayload } from '@app/results';
 import { SAMPLES_PER_MS, pcmWav } from './audio/pcm';
@@ -13,6 +13,12 @@ import { utteranceId } from './utterance-id';
 const PROMPT_CHARS = 400;
 /** Weight of the newest decode in the moving real-time factor. */
 const RTF_SMOOTHING = 0.2;
+/**
+ * A final whose decode fails is tried again after these pauses, with the same audio (decoding is
+ * idempotent): an engine restarting or a pool with every instance briefly out of rotation must not cost a
+ * caption. Only then is it an error naming the utterance.
+ */
+const FINAL_RETRY_DELAYS_MS = [250, 1000, 2000];
 /** Silence is fed to the segmenter in pieces of this many samples, so a long gap is no huge allocation. */
 const SILENCE_PIECE = 16000;
 
@@ -180,7 +186,7 @@ export class LiveStream {
     this.pendingFinals++;
     this.finalChain = this.finalChain.then(async () => {
       try {
-        const result = await this.parts.scheduler.final(this.id, () => this.decode(utterance, 'final'));
+        const result = await this.decodeFinal(utterance);
         // Noise that the engine heard as nothing is no utterance, unless an interim already showed it.
         if (result.text !== '' || interimShown) {
           this.publishFinal(utterance, result);
@@ -193,6 +199,18 @@ export class LiveStream {
         this.pendingFinals--;
       }
     });
+  }
+
+  private async decodeFinal(utterance: ClosedUtterance): Promise<TranscriptionResult> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.parts.scheduler.final(this.id, () => this.decode(utterance, 'final'));
+      } catch (error) {
+        const delay = FINAL_RETRY_DELAYS_MS[attempt];
+        if (delay === undefined || !isRetryable(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
   }
 
   private publishFinal(utterance: ClosedUtterance, result: TranscriptionResult): void {
