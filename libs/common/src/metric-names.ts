@@ -12,6 +12,7 @@ export const METRIC = {
   gatewayBreaker: 'orchestration_gateway_breaker_state',
   gatewayInFlight: 'orchestration_gateway_in_flight',
   backendUp: 'orchestration_backend_up',
+  backendInfo: 'orchestration_backend_info',
   healthCheckDuration: 'orchestration_health_check_duration_seconds',
   websocketConnections: 'orchestration_websocket_connections',
   websocketPeak: 'orchestration_websocket_connections_peak',

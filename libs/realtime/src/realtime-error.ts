@@ -13,7 +13,11 @@ export class RealtimeError extends Error {
   }
 
   static invalid(fields: FieldError[]): RealtimeError {
-    const message = `Invalid payload: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}`;
+    // class-validator's messages already start with the field's name ("text is required").
+    const described = fields.map((f) =>
+      f.message.startsWith(f.field) ? f.message : `${f.field}: ${f.message}`,
+    );
+    const message = `Invalid payload: ${described.join('; ')}`;
     return new RealtimeError('INVALID_PAYLOAD', message, {
       fields: fields.map(({ field, message: reason }) => ({ field, message: reason })),
     });

@@ -41,9 +41,8 @@ const BACKLOG_STATES = ['waiting', 'prioritized', 'active', 'delayed'] as const;
  *   stalled-job check (every `stalled_interval_ms`) puts the job back in the queue.
  * - ordering: a transcription whose predecessor in the session has not finished moves itself back to the
  *   delayed set instead of holding a worker slot, so waiting can never deadlock, and registers as the
- *   lane's waiter: the process that finishes the predecessor promotes it. Looking again every 20 ms
- *   instead cost a job fetch, a record read and a move per waiting chunk each time: about ten per chunk in
- *   the pipeline benchmark with more worker slots than sessions, and two workers slower than one.
+ *   lane's waiter: the process that finishes the predecessor promotes it (polling instead costs a job
+ *   fetch, a record read and a move per waiting chunk each time; see bench/README.md, Pipeline).
  */
 export class BullmqPipelineDriver implements PipelineDriver {
   readonly kind = 'bullmq';
