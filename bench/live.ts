@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     const meter = new CpuMeter(stack.processes);
     for (const mode of MODES) {
       meter.start();
-      const outcomes = await runToneStreams(stack.url, mode, speech, (line) =>
+      const outcomes = await runToneStreams([stack.url], mode, speech, (line) =>
         process.stderr.write(`${line}\n`),
       );
       const row = summarise(mode, outcomes, meter.stop());

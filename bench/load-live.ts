@@ -26,7 +26,7 @@ export async function runLiveLoad(options: LoadOptions, log: (line: string) => v
   try {
     const meter = new CpuMeter(stack?.processes ?? []);
     meter.start();
-    const outcomes = await runToneStreams(stack?.url ?? options.url, 'live', plans, log);
+    const outcomes = await runToneStreams([stack?.url ?? options.url], 'live', plans, log);
     const cpu = meter.stop();
     const held = outcomes.map((outcome) => outcome.retainedMs).sort((a, b) => a - b);
     return [

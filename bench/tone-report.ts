@@ -1,7 +1,8 @@
 import { cpus, loadavg } from 'node:os';
 import { LatencySamples } from './latency-stats';
 import { scoreStream } from './tone-scoring';
-import type { StreamMode, StreamOutcome } from './tone-streams';
+import type { StreamOutcome } from './tone-stream-client';
+import type { StreamMode } from './tone-streams';
 
 /** One mode's figures over all its streams. */
 export interface ModeRow {

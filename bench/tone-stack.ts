@@ -3,7 +3,7 @@ import { writeConfigFile } from '../test/support/config-file';
 import { makeToneScript, synthesizeToneSpeech } from '../test/support/tone-speech';
 import type { ProcessGroup } from './process-cpu';
 import { startToneEngineProcess, type ToneEngineProcess } from './tone-engine-process';
-import type { StreamPlan } from './tone-streams';
+import type { StreamPlan } from './tone-stream-client';
 
 /** Average tone-speech sentence: ~5.5 words of ~370 ms, 100 ms apart, and 850 ms to the next one. */
 const SENTENCE_MS = 3400;
