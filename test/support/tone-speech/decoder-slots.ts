@@ -7,6 +7,8 @@ export class DecoderSlots {
   private readonly waiting: (() => void)[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private generation = 0;
+  /** Slot-milliseconds spent decoding so far: divided by a stretch of time, the slots the load needed. */
+  busyMs = 0;
 
   constructor(
     private readonly slots: number,
