@@ -90,6 +90,8 @@ export class LiveToneClient implements ToneStreamClient {
       sample_rate: this.plan.speech.sampleRate,
       channels: 1,
       language: 'en',
+      // Captions only, as the chunked baseline: translation of finals is not what is measured here.
+      target_languages: [],
       interim_results: true,
     })) as {
       ok?: boolean;

@@ -22,16 +22,15 @@ export class DecoderSlots {
     if (this.busy < this.slots) this.busy++;
     else await new Promise<void>((resolve) => this.waiting.push(resolve));
     if (generation !== this.generation) return false;
+    const decodeMs = this.latency.baseMs + this.latency.rtf * audioMs;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(
-        () => {
-          this.timers.delete(timer);
-          resolve();
-        },
-        this.latency.baseMs + this.latency.rtf * audioMs,
-      );
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, decodeMs);
       this.timers.add(timer);
     });
+    this.busyMs += decodeMs;
     const next = this.waiting.shift();
     if (next) next();
     else this.busy--;
