@@ -25,6 +25,12 @@ describe('GET /api/health (in-process drivers)', () => {
     expect(response.body.status).toBe('healthy');
     expect(response.body.checks.event_loop.status).toBe('up');
     expect(response.body.checks.memory.status).toBe('up');
+    // The sampling resolution (20 ms) is not counted as delay: an idle loop reads about 0.2 ms on a quiet
+    // machine; the bound leaves room for the scheduling delay of a fully loaded one.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const idle = await request(running.url).get('/api/health').expect(200);
+    expect(idle.body.checks.event_loop).toMatchObject({ status: 'up', p50_ms: expect.any(Number) });
+    expect(idle.body.checks.event_loop.p50_ms).toBeLessThan(10);
     expect(response.body.checks.redis).toBeUndefined();
     expect(Object.keys(response.body.services).sort()).toEqual(['speaker', 'translation', 'whisper']);
   });

@@ -154,6 +154,16 @@ describe('loadConfig', () => {
       'livetranslate, openai, whisper-cpp',
     ],
     [
+      { WHISPER_SERVICE_URL: 'openai=http://gpu:8000|3,deepgram=http://cpu:8080' },
+      'WHISPER_SERVICE_URL (services.whisper.instances[1].kind)="deepgram"',
+      'livetranslate, openai, whisper-cpp',
+    ],
+    [
+      { TRANSLATION_SERVICE_URL: 'apertium=ftp://apy:2737' },
+      'TRANSLATION_SERVICE_URL (services.translation.instances[0].url)="ftp://apy:2737"',
+      'http(s) URL',
+    ],
+    [
       { TRANSLATION_SERVICE_KIND: 'openai' },
       'TRANSLATION_SERVICE_KIND (services.translation.kind)="openai"',
       'libretranslate, apertium',
@@ -162,6 +172,39 @@ describe('loadConfig', () => {
     const error = loadError(env);
     expect(error.message).toContain(named);
     expect(error.message).toContain(expected);
+  });
+
+  it('reads a mixed pool: kind= entries, bare URLs on the service kind, priority tiers from YAML', () => {
+    const fromEnv = load({ WHISPER_SERVICE_URL: 'openai=http://gpu:8000|3,http://cpu:8080' });
+    expect(fromEnv.services.whisper.instances).toEqual([
+      { url: 'http://gpu:8000', weight: 3, kind: 'openai' },
+      { url: 'http://cpu:8080', weight: 1 },
+    ]);
+    const fromYaml = load(
+      {},
+      [
+        'services:',
+        '  whisper:',
+        '    kind: openai',
+        '    instances:',
+        '      - { url: "http://gpu:8000", weight: 3 }',
+        '      - { url: "http://cpu:8080", kind: whisper-cpp, priority: 1 }',
+      ].join('\n'),
+    );
+    expect(fromYaml.services.whisper.instances).toEqual([
+      { url: 'http://gpu:8000', weight: 3 },
+      { url: 'http://cpu:8080', weight: 1, kind: 'whisper-cpp', priority: 1 },
+    ]);
+  });
+
+  it('refuses a YAML instance kind or priority naming its path', () => {
+    const yaml = (entry: string) => `services:\n  translation:\n    instances:\n      - ${entry}\n`;
+    expect(loadError({}, yaml('{ url: "http://t:1", kind: deepl }')).message).toContain(
+      'services.translation.instances[0].kind="deepl"',
+    );
+    expect(loadError({}, yaml('{ url: "http://t:1", priority: -1 }')).message).toContain(
+      'services.translation.instances[0].priority=-1',
+    );
   });
 
   it('names YAML keys in their dotted path when the file holds the bad value', () => {

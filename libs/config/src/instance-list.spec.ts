@@ -11,4 +11,20 @@ describe('parseInstanceList', () => {
   it('keeps a non-numeric weight as text so that validation can name it', () => {
     expect(parseInstanceList('http://a:1|x')).toEqual([{ url: 'http://a:1', weight: 'x' }]);
   });
+
+  it('reads a kind= prefix per entry and leaves bare URLs without one', () => {
+    expect(parseInstanceList('openai=http://gpu1:8000|3, whisper-cpp=http://cpu1:8080/ ,http://c:1')).toEqual(
+      [
+        { url: 'http://gpu1:8000', weight: 3, kind: 'openai' },
+        { url: 'http://cpu1:8080', weight: 1, kind: 'whisper-cpp' },
+        { url: 'http://c:1', weight: 1 },
+      ],
+    );
+  });
+
+  it('keeps an unknown kind as given so that validation can name it', () => {
+    expect(parseInstanceList('deepgram=http://a:1')).toEqual([
+      { url: 'http://a:1', weight: 1, kind: 'deepgram' },
+    ]);
+  });
 });

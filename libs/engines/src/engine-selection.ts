@@ -1,86 +1,91 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { DomainEvents } from '@app/common';
 import { ConfigStore, type ServiceName } from '@app/config';
-import { BACKEND_CLIENT, type BackendClient } from '@app/gateway';
+import { BACKEND_CLIENT, BACKEND_ROUTER, type BackendClient, type BackendRouter } from '@app/gateway';
 import { SettingsService } from '@app/settings';
-import { createAdapter } from './engine-catalogue';
-import type { SpeakerEngine, SpeechToTextEngine, TranslationEngine } from './engine.types';
-import { SourceDetectingTranslationEngine } from './translation/source-detecting-translation.engine';
+import { createAdapter, type ServiceEngines } from './engine-catalogue';
+import type { Engines } from './engine.types';
+import { CapabilityRegistry } from './pool/capability-registry';
+import { EnginePool } from './pool/engine-pool';
+import { PooledSpeakerEngine, PooledSpeechToTextEngine } from './pool/pooled-engines';
+import { PooledTranslationEngine } from './pool/pooled-translation.engine';
+
+/** English unless `services.translation.pivot_language` says otherwise. */
+const DEFAULT_PIVOT_LANGUAGE = 'en';
 
 /**
- * Holds the adapter currently selected for each service and swaps it when `services.<name>.kind` changes
- * at run time. Calls already running finish on the adapter they started with.
+ * The engines of each service as one pool whose instances may be of different kinds (`kind=` per instance,
+ * else `services.<name>.kind`): every call picks an instance and speaks to it through the adapter of that
+ * instance's kind, so a kind changed at run time applies from the next call. Adapters are built once per
+ * kind; `model` and `api_key` are read at each call.
  */
 @Injectable()
-export class EngineSelection implements OnModuleDestroy {
-  private readonly logger = new Logger('Engines');
-  private speechToTextEngine: SpeechToTextEngine;
-  private translationEngine: TranslationEngine;
-  private speakerEngine: SpeakerEngine;
+export class EngineSelection implements Engines, OnModuleDestroy {
+  readonly speechToText: PooledSpeechToTextEngine;
+  readonly translation: PooledTranslationEngine;
+  readonly speaker: PooledSpeakerEngine;
+  readonly capabilities: CapabilityRegistry;
+  private readonly adapters = new Map<string, unknown>();
   private readonly unsubscribe: () => void;
 
   constructor(
     @Inject(BACKEND_CLIENT) private readonly client: BackendClient,
+    @Inject(BACKEND_ROUTER) private readonly router: BackendRouter,
     private readonly config: ConfigStore,
-    private readonly settingsService: SettingsService,
+    settingsService: SettingsService,
     events: DomainEvents,
   ) {
-    this.select(['whisper', 'translation', 'speaker']);
-    this.unsubscribe = events.on('config.changed', ({ previous, current, changedSections }) => {
-      if (!changedSections.includes('services')) return;
-      const changed = (['whisper', 'translation', 'speaker'] as const).filter(
-        (name) => previous.services[name].kind !== current.services[name].kind,
-      );
-      if (changed.length === 0) return;
-      this.select(changed);
-      events.activity(
-        'info',
-        'engines',
-        `Engine adapters re-selected: ${changed.map((n) => `${n}=${current.services[n].kind}`).join(', ')}`,
-      );
+    const pools = {
+      whisper: this.pool('whisper'),
+      speaker: this.pool('speaker'),
+      translation: this.pool('translation'),
+    };
+    this.capabilities = new CapabilityRegistry(
+      {
+        whisper: {
+          languages: () => Promise.resolve([]),
+          models: async (instanceId, kind) => (await pools.whisper.adapter(kind).models(instanceId)).models,
+        },
+        speaker: { languages: () => Promise.resolve([]), models: () => Promise.resolve([]) },
+        translation: {
+          languages: (instanceId, kind) => pools.translation.adapter(kind).languages(instanceId),
+          models: () => Promise.resolve([]),
+        },
+      },
+      // A process without the health monitor (the pipeline worker) asks again after three intervals.
+      () => config.current.monitoring.healthCheckInterval * 3000,
+    );
+    this.speechToText = new PooledSpeechToTextEngine(pools.whisper);
+    this.speaker = new PooledSpeakerEngine(pools.speaker);
+    this.translation = new PooledTranslationEngine(
+      pools.translation,
+      this.capabilities,
+      () => config.current.services.translation.pivotLanguage ?? DEFAULT_PIVOT_LANGUAGE,
+      async () => (await settingsService.get()).default_source_language,
+    );
+    // Language pairs are refreshed with the health checks, whenever a check finds an instance serving.
+    // Models are asked when wanted (models()): routing does not depend on them.
+    this.unsubscribe = events.on('gateway.instance-checked', ({ service, instanceId, state }) => {
+      if (service !== 'translation') return;
+      const views = this.router.instances(service);
+      this.capabilities.retain(service, views);
+      const view = views.find((candidate) => candidate.id === instanceId);
+      if (view && state !== 'down') void this.capabilities.refresh(view);
     });
   }
 
-  get speechToText(): SpeechToTextEngine {
-    return this.speechToTextEngine;
+  private pool<S extends ServiceName>(service: S): EnginePool<ServiceEngines[S]> {
+    return new EnginePool(service, this.router, this.config, (kind) => this.adapter(service, kind));
   }
 
-  get translation(): TranslationEngine {
-    return this.translationEngine;
-  }
-
-  get speaker(): SpeakerEngine {
-    return this.speakerEngine;
-  }
-
-  private select(services: ServiceName[]): void {
-    const settings = (name: ServiceName) => () => this.config.current.services[name];
-    const kindOf = (name: ServiceName) => this.config.current.services[name].kind;
-    for (const name of services) {
-      switch (name) {
-        case 'whisper':
-          this.speechToTextEngine = createAdapter(name, kindOf(name), this.client, settings(name));
-          break;
-        case 'translation':
-          this.translationEngine = this.detectingSource(
-            createAdapter(name, kindOf(name), this.client, settings(name)),
-          );
-          break;
-        case 'speaker':
-          this.speakerEngine = createAdapter(name, kindOf(name), this.client, settings(name));
-          break;
-      }
-      this.logger.log(`${name} engine: ${kindOf(name)}`);
+  private adapter<S extends ServiceName>(service: S, kind: string): ServiceEngines[S] {
+    const key = `${service}/${kind}`;
+    let adapter = this.adapters.get(key) as ServiceEngines[S] | undefined;
+    if (!adapter) {
+      adapter = createAdapter(service, kind, this.client, () => this.config.current.services[service]);
+      this.adapters.set(key, adapter);
     }
-  }
-
-  /** An engine that cannot find the source language itself gets the orchestrator's identification. */
-  private detectingSource(engine: TranslationEngine): TranslationEngine {
-    if (engine.detectsSourceLanguage) return engine;
-    return new SourceDetectingTranslationEngine(
-      engine,
-      async () => (await this.settingsService.get()).default_source_language,
-    );
+    return adapter;
   }
 
   onModuleDestroy(): void {

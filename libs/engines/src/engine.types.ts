@@ -21,9 +21,19 @@ export interface TranscriptionOptions {
   /** ISO 639-1, or undefined for detection. */
   language?: string;
   model?: string;
+  /** Ask for word timestamps (engines that give them: openai, whisper-cpp). */
+  wordTimestamps?: boolean;
   sessionId?: string;
   requestId?: string;
   signal?: AbortSignal;
+  /** The instance to send to (set by the pool's router; adapters pass it on). */
+  instanceId?: string;
+}
+
+export interface TranscriptWord {
+  word: string;
+  start: number;
+  end: number;
 }
 
 export interface TranscriptionResult {
@@ -41,6 +51,8 @@ export interface TranscriptionResult {
   processingMs: number;
   /** The engine heard no speech (e.g. livetranslate's "[Audio unclear - please try again]"). */
   noSpeech: boolean;
+  /** Word timestamps, when asked for and the engine gives them. */
+  words?: TranscriptWord[];
 }
 
 export interface TranslationRequest {
@@ -51,6 +63,8 @@ export interface TranslationRequest {
   sessionId?: string;
   requestId?: string;
   signal?: AbortSignal;
+  /** The instance to send to (set by the pool's router; adapters pass it on). */
+  instanceId?: string;
 }
 
 /** How an unknown source language was settled for a translation. */
@@ -73,6 +87,8 @@ export interface TranslationResult {
   processingMs: number;
   /** Present when the request named no source language. */
   detectedLanguage?: SourceLanguageDetection;
+  /** The pivot language, when no engine served the pair directly and it went through that language. */
+  via?: string;
 }
 
 export interface LanguageInfo {
@@ -93,12 +109,15 @@ export interface DiarizationOptions {
   maxSpeakers?: number;
   requestId?: string;
   signal?: AbortSignal;
+  /** The instance to send to (set by the pool's router; adapters pass it on). */
+  instanceId?: string;
 }
 
 export interface SpeechToTextEngine {
   readonly kind: string;
   transcribe(audio: AudioInput, options: TranscriptionOptions): Promise<TranscriptionResult>;
-  models(): Promise<{ models: string[]; defaultModel?: string }>;
+  /** The models of one instance (`instanceId`), or of whichever instance the gateway picks. */
+  models(instanceId?: string): Promise<{ models: string[]; defaultModel?: string }>;
 }
 
 export interface TranslationEngine {
@@ -106,7 +125,8 @@ export interface TranslationEngine {
   /** Whether the engine finds the source language itself when asked with `auto`. */
   readonly detectsSourceLanguage: boolean;
   translate(request: TranslationRequest): Promise<TranslationResult>;
-  languages(): Promise<LanguageInfo[]>;
+  /** The languages of one instance (`instanceId`); the pooled engine's answer covers the whole pool. */
+  languages(instanceId?: string): Promise<LanguageInfo[]>;
 }
 
 export interface SpeakerEngine {

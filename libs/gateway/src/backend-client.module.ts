@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { BACKEND_CLIENT, BACKEND_REGISTRY } from './backend-client';
+import { BACKEND_CLIENT, BACKEND_REGISTRY, BACKEND_ROUTER } from './backend-client';
 import { BackendPool } from './backend-pool';
 import { GatewayClient } from './gateway-client';
 import { GatewayMetrics } from './gateway-metrics';
@@ -22,8 +22,16 @@ import { UpstreamTransport } from './upstream-transport';
     UpstreamDispatcher,
     GatewayClient,
     { provide: BACKEND_REGISTRY, useExisting: BackendPool },
+    { provide: BACKEND_ROUTER, useExisting: BackendPool },
     { provide: BACKEND_CLIENT, useExisting: GatewayClient },
   ],
-  exports: [BACKEND_CLIENT, BACKEND_REGISTRY, GatewayStats, UpstreamDispatcher, UpstreamTransport],
+  exports: [
+    BACKEND_CLIENT,
+    BACKEND_REGISTRY,
+    BACKEND_ROUTER,
+    GatewayStats,
+    UpstreamDispatcher,
+    UpstreamTransport,
+  ],
 })
 export class BackendClientModule {}

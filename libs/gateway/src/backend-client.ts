@@ -21,6 +21,11 @@ export interface BackendRequest {
   signal?: AbortSignal;
   /** Correlates the call with the request or event that caused it (sent as X-Request-Id). */
   requestId?: string;
+  /**
+   * Send to this instance only, through its breaker, bulkhead and timeout but with no retry: the engines'
+   * router picks instances itself (by kind and capability) and moves a failed call to another.
+   */
+  instanceId?: string;
 }
 
 /** A backend's answer, fully read. Any HTTP status resolves; transport failures reject. */
@@ -66,10 +71,20 @@ export interface BackendInstanceView {
   service: ServiceName;
   url: string;
   weight: number;
+  /** The engine kind it speaks. */
+  kind: string;
+  /** Its tier: 0 first; a higher tier only while every lower one is unavailable. */
+  priority: number;
   /** False when the health monitor marked it down; such an instance gets no traffic. */
   healthy: boolean;
   breaker: BreakerState;
   breakerChangedAt: string | null;
+}
+
+/** Which instances a call may go to, and which it has already tried. */
+export interface PickOptions {
+  eligible?: (instance: BackendInstanceView) => boolean;
+  tried?: ReadonlySet<string>;
 }
 
 /** The instance list, for the health monitor, which also feeds health back into routing. */
@@ -80,6 +95,20 @@ export interface BackendRegistry {
 
 export const BACKEND_REGISTRY = Symbol('BACKEND_REGISTRY');
 
+/** Instance choice for the engines' router, which picks by kind and capability and fails over itself. */
+export interface BackendRouter {
+  instances(service: ServiceName): BackendInstanceView[];
+  /**
+   * The next eligible instance: lowest tier first, by weight within it, untried ones preferred, those that
+   * asked to slow down last. Throws NoInstanceAvailableError when none may take a call.
+   */
+  pick(service: ServiceName, options?: PickOptions): BackendInstanceView;
+  /** A 429 with Retry-After: no new calls to the instance for that long while others can take them. */
+  slowDown(service: ServiceName, instanceId: string, forMs: number): void;
+}
+
+export const BACKEND_ROUTER = Symbol('BACKEND_ROUTER');
+
 export interface BreakerTransitionEvent {
   service: ServiceName;
   instanceId: string;
@@ -87,8 +116,16 @@ export interface BreakerTransitionEvent {
   previous: BreakerState;
 }
 
+/** A health check of one instance finished (told by the health monitor; capability discovery follows it). */
+export interface InstanceCheckedEvent {
+  service: ServiceName;
+  instanceId: string;
+  state: 'up' | 'degraded' | 'down';
+}
+
 declare module '@app/common' {
   interface DomainEventMap {
     'gateway.breaker': BreakerTransitionEvent;
+    'gateway.instance-checked': InstanceCheckedEvent;
   }
 }

@@ -36,6 +36,14 @@ export interface AttemptOptions {
   timeoutMs?: number;
 }
 
+/** Where an instance is and what it is, from its configuration entry. */
+export interface InstanceTarget {
+  url: string;
+  weight: number;
+  kind: string;
+  priority: number;
+}
+
 /**
  * One backend instance and its own policies, built once and kept for its lifetime, because a breaker or a
  * bulkhead only protects anything if every call to the instance goes through the same one.
@@ -43,11 +51,19 @@ export interface AttemptOptions {
  */
 export class BackendInstance implements WeightedCandidate {
   readonly id: string;
+  readonly url: string;
+  readonly weight: number;
+  /** The engine kind it speaks (a pool may mix kinds). */
+  readonly kind: string;
+  /** Its tier: lower tiers are served first. */
+  readonly priority: number;
   /** scheme://host:port, and the path prefix that every request path is appended to ('' for none). */
   readonly origin: string;
   readonly basePath: string;
   /** False when the health monitor marked it down. */
   healthy = true;
+  /** Until then (ms since epoch) the instance asked to be left alone (429 with Retry-After). */
+  private slowDownUntil = 0;
   private active = 0;
   private state: BreakerState = 'closed';
   private changedAt: Date | null = null;
@@ -61,12 +77,13 @@ export class BackendInstance implements WeightedCandidate {
   constructor(
     readonly service: ServiceName,
     index: number,
-    readonly url: string,
-    readonly weight: number,
+    target: InstanceTarget,
     readonly settings: InstancePolicySettings,
     onTransition: BreakerTransitionListener,
   ) {
     this.id = `${service}-${index}`;
+    ({ url: this.url, weight: this.weight, kind: this.kind, priority: this.priority } = target);
+    const url = this.url;
     const parsed = new URL(url);
     this.origin = parsed.origin;
     this.basePath = parsed.pathname.replace(/\/+$/, '');
@@ -97,6 +114,16 @@ export class BackendInstance implements WeightedCandidate {
   routable(now = Date.now()): boolean {
     if (!this.healthy) return false;
     return this.state !== 'open' || now - this.openedAt >= this.settings.halfOpenAfterMs;
+  }
+
+  /** Whether it asked to slow down (429) and the time it asked for has not passed. */
+  slowingDown(now = Date.now()): boolean {
+    return now < this.slowDownUntil;
+  }
+
+  /** Honours a 429's Retry-After: the instance gets no new calls for that long while others can take them. */
+  slowDown(forMs: number, now = Date.now()): void {
+    this.slowDownUntil = Math.max(this.slowDownUntil, now + forMs);
   }
 
   /** Counts a call as in flight at this instance until `release` (streamed bodies outlive `execute`). */
@@ -135,6 +162,8 @@ export class BackendInstance implements WeightedCandidate {
       service: this.service,
       url: this.url,
       weight: this.weight,
+      kind: this.kind,
+      priority: this.priority,
       healthy: this.healthy,
       breaker: this.state,
       breakerChangedAt: this.changedAt?.toISOString() ?? null,

@@ -4,16 +4,27 @@ import {
   ConfigStore,
   SERVICE_NAMES,
   engineKindFacts,
+  instanceKind,
   type OrchestrationConfig,
   type ServiceName,
   type ServicesSection,
 } from '@app/config';
-import type { BackendInstanceView, BackendRegistry, BreakerState } from './backend-client';
+import type {
+  BackendInstanceView,
+  BackendRegistry,
+  BackendRouter,
+  BreakerState,
+  PickOptions,
+} from './backend-client';
 import { BackendInstance } from './backend-instance';
 import { serviceRetry, type InstancePolicySettings } from './instance-policies';
 import { ServiceBackends } from './service-backends';
 
-function instanceSettings(config: OrchestrationConfig, service: ServiceName): InstancePolicySettings {
+function instanceSettings(
+  config: OrchestrationConfig,
+  service: ServiceName,
+  kind: string,
+): InstancePolicySettings {
   const { gateway } = config;
   const serviceConfig = config.services[service];
   return {
@@ -22,7 +33,7 @@ function instanceSettings(config: OrchestrationConfig, service: ServiceName): In
     halfOpenAfterMs: gateway.circuitBreakerResetTimeout * 1000,
     maxConcurrent:
       serviceConfig.maxConcurrentPerInstance ??
-      engineKindFacts(service, serviceConfig.kind).maxConcurrent ??
+      engineKindFacts(service, kind).maxConcurrent ??
       gateway.maxConcurrentPerInstance,
     maxQueue: gateway.maxQueuePerInstance,
   };
@@ -34,7 +45,7 @@ function instanceSettings(config: OrchestrationConfig, service: ServiceName): In
  * whose id and URL stay the same). Calls already under way finish on the policies they started with.
  */
 @Injectable()
-export class BackendPool implements BackendRegistry, OnModuleDestroy {
+export class BackendPool implements BackendRegistry, BackendRouter, OnModuleDestroy {
   private services: Record<ServiceName, ServiceBackends>;
   private readonly unsubscribe: () => void;
 
@@ -69,6 +80,17 @@ export class BackendPool implements BackendRegistry, OnModuleDestroy {
     if (instance) instance.healthy = healthy;
   }
 
+  pick(service: ServiceName, options: PickOptions = {}): BackendInstanceView {
+    const { eligible } = options;
+    return this.services[service]
+      .pick(options.tried ?? new Set(), eligible && ((instance) => eligible(instance.view())))
+      .view();
+  }
+
+  slowDown(service: ServiceName, instanceId: string, forMs: number): void {
+    this.services[service].find(instanceId)?.slowDown(forMs);
+  }
+
   onModuleDestroy(): void {
     this.unsubscribe();
     SERVICE_NAMES.forEach((name) => this.services[name].dispose());
@@ -85,14 +107,20 @@ export class BackendPool implements BackendRegistry, OnModuleDestroy {
       maxDelayMs: config.gateway.retryMaxDelayMs,
     };
     const build = (name: ServiceName): ServiceBackends => {
-      const settings = instanceSettings(config, name);
       const instances = services[name].instances.map((entry, index) => {
-        const instance = new BackendInstance(name, index, entry.url, entry.weight, settings, this.onBreaker);
+        const kind = instanceKind(services[name], entry);
+        const instance = new BackendInstance(
+          name,
+          index,
+          { url: entry.url, weight: entry.weight, kind, priority: entry.priority ?? 0 },
+          instanceSettings(config, name, kind),
+          this.onBreaker,
+        );
         const before = previous?.[name].find(instance.id);
-        if (before && before.url === instance.url) instance.healthy = before.healthy;
+        if (before && before.url === instance.url && before.kind === kind) instance.healthy = before.healthy;
         return instance;
       });
-      return new ServiceBackends(name, services[name].kind, instances, serviceRetry(retry));
+      return new ServiceBackends(name, instances, serviceRetry(retry));
     };
     return { whisper: build('whisper'), speaker: build('speaker'), translation: build('translation') };
   }

@@ -81,6 +81,7 @@ export class GatewayClient implements BackendClient {
     try {
       const delivered = await this.dispatcher.dispatch<ReadAnswer>(service, {
         retryable,
+        instanceId: request.instanceId,
         signal: request.signal,
         timeoutMs: request.timeoutMs,
         attempt: async (instance, signal) => {

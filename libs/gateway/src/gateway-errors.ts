@@ -5,15 +5,22 @@ import {
   IsolatedCircuitError,
   TaskCancelledError,
 } from 'cockatiel';
-import { ApiError, type GATEWAY_SUCCESS_OUTCOME } from '@app/common';
+import { ApiError, GATEWAY_SUCCESS_OUTCOME } from '@app/common';
 import type { ServiceName } from '@app/config';
 
 export type GatewayErrorCode =
   'BACKEND_UNAVAILABLE' | 'BACKEND_TIMEOUT' | 'CIRCUIT_OPEN' | 'BAD_GATEWAY' | 'OVERLOADED' | 'BAD_PATH';
 
 /** Label values of orchestration_gateway_requests_total{outcome}. */
-export type GatewayOutcome =
-  typeof GATEWAY_SUCCESS_OUTCOME | 'error' | 'timeout' | 'circuit_open' | 'overloaded' | 'bad_path';
+export const GATEWAY_OUTCOMES = [
+  GATEWAY_SUCCESS_OUTCOME,
+  'error',
+  'timeout',
+  'circuit_open',
+  'overloaded',
+  'bad_path',
+] as const;
+export type GatewayOutcome = (typeof GATEWAY_OUTCOMES)[number];
 
 /** No instance of the service may take the call: all down, or the healthy ones have open breakers. */
 export class NoInstanceAvailableError extends Error {

@@ -1,10 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Gauge, type Registry } from 'prom-client';
-import { BREAKER_STATES, BoundCounter, BoundHistogram, METRIC, METRICS_REGISTRY } from '@app/common';
-import type { ServiceName } from '@app/config';
+import {
+  BREAKER_STATES,
+  BoundCounter,
+  BoundHistogram,
+  DomainEvents,
+  METRIC,
+  METRICS_REGISTRY,
+} from '@app/common';
+import { SERVICE_NAMES, type ServiceName } from '@app/config';
 import type { BreakerState } from './backend-client';
 import { BackendPool } from './backend-pool';
-import type { GatewayOutcome } from './gateway-errors';
+import { GATEWAY_OUTCOMES, type GatewayOutcome } from './gateway-errors';
 
 /** `backend_instance` label of calls that never reached an instance (refused path, nothing available). */
 export const NO_INSTANCE = 'none';
@@ -23,7 +30,11 @@ export class GatewayMetrics {
   private readonly requests: BoundCounter<'service' | 'backend_instance' | 'outcome'>;
   private readonly duration: BoundHistogram<'service' | 'backend_instance'>;
 
-  constructor(@Inject(METRICS_REGISTRY) registry: Registry, pool: BackendPool) {
+  constructor(
+    @Inject(METRICS_REGISTRY) registry: Registry,
+    private readonly pool: BackendPool,
+    events: DomainEvents,
+  ) {
     this.requests = new BoundCounter({
       name: METRIC.gatewayRequests,
       help: 'Backend calls through the gateway, per attempt, by outcome',
@@ -64,6 +75,30 @@ export class GatewayMetrics {
         }
       },
     });
+    this.startAtZero();
+    // The pool is rebuilt with the configuration; new instances get their zero series too.
+    events.on('config.changed', () => this.startAtZero());
+  }
+
+  /**
+   * Every series whose labels are known in advance (each service, each instance and `none`, each outcome)
+   * exists from the start at 0, so Prometheus' increase() and rate() see the first call of each.
+   */
+  private startAtZero(): void {
+    for (const service of SERVICE_NAMES) {
+      const instances = [
+        NO_INSTANCE,
+        ...this.pool
+          .all()
+          .filter((i) => i.service === service)
+          .map((i) => i.id),
+      ];
+      for (const instance of instances) {
+        for (const outcome of GATEWAY_OUTCOMES) {
+          this.requests.series({ service, backend_instance: instance, outcome });
+        }
+      }
+    }
   }
 
   record(

@@ -108,7 +108,7 @@ export class GatewayStats {
         const inFlight = instances.reduce((sum, instance) => sum + instance.inFlight, 0);
         return {
           service,
-          kind: backends.kind,
+          kind: this.configStore.current.services[service].kind,
           ...callStats(tally, tally?.recent.summary(), inFlight),
           instances,
         };

@@ -11,21 +11,24 @@ const SETTINGS: InstancePolicySettings = {
   maxQueue: 0,
 };
 
-function backendsOf(weights: number[]): ServiceBackends {
+function backendsOf(weights: number[], priorities: number[] = []): ServiceBackends {
   const instances = weights.map(
     (weight, index) =>
       new BackendInstance(
         'translation',
         index,
-        `http://127.0.0.1:${5000 + index}`,
-        weight,
+        {
+          url: `http://127.0.0.1:${5000 + index}`,
+          weight,
+          kind: 'apertium',
+          priority: priorities[index] ?? 0,
+        },
         SETTINGS,
         () => undefined,
       ),
   );
   return new ServiceBackends(
     'translation',
-    'apertium',
     instances,
     serviceRetry({ retries: 0, baseDelayMs: 0, maxDelayMs: 0 }),
   );
@@ -57,5 +60,31 @@ describe('ServiceBackends.pick', () => {
     expect(() => backends.pick(new Set())).toThrow(new NoInstanceAvailableError('circuit_open'));
     backends.instances[0].healthy = false;
     expect(() => backends.pick(new Set())).toThrow(new NoInstanceAvailableError('unavailable'));
+  });
+
+  it('serves the lowest priority tier only, until every instance of it is down, open or already tried', async () => {
+    const backends = backendsOf([1, 5, 1], [0, 1, 0]);
+    const picks = () => new Set(Array.from({ length: 6 }, () => backends.pick(new Set()).id));
+    expect(picks()).toEqual(new Set(['translation-0', 'translation-2']));
+    expect(backends.pick(new Set(['translation-0', 'translation-2'])).id).toBe('translation-1');
+    backends.instances[0].healthy = false;
+    await openBreaker(backends.instances[2]);
+    expect(picks()).toEqual(new Set(['translation-1']));
+  });
+
+  it('picks only among eligible instances and names the reason when none is', () => {
+    const backends = backendsOf([5, 1]);
+    expect(backends.pick(new Set(), (instance) => instance.id === 'translation-1').id).toBe('translation-1');
+    expect(() => backends.pick(new Set(), () => false)).toThrow(NoInstanceAvailableError);
+  });
+
+  it('leaves an instance that asked to slow down alone while another can take the call', () => {
+    const backends = backendsOf([5, 1]);
+    backends.instances[0].slowDown(60_000);
+    expect(new Set(Array.from({ length: 6 }, () => backends.pick(new Set()).id))).toEqual(
+      new Set(['translation-1']),
+    );
+    backends.instances[1].healthy = false;
+    expect(backends.pick(new Set()).id).toBe('translation-0');
   });
 });

@@ -10,7 +10,6 @@ export class ServiceBackends {
 
   constructor(
     readonly service: ServiceName,
-    readonly kind: string,
     readonly instances: readonly BackendInstance[],
     readonly retry: RetryPolicy,
   ) {}
@@ -20,17 +19,30 @@ export class ServiceBackends {
   }
 
   /**
-   * The next instance by weight among those that may take a call, preferring ones this call has not tried
-   * yet, so a retry lands elsewhere when there is anywhere else. Throws when none may take it.
+   * The next instance among those that may take a call (and are eligible, when the caller says which
+   * are): untried ones before ones this call already tried, so a retry lands elsewhere when there is
+   * anywhere else; ones not asking to slow down before ones that are; then the lowest priority tier, and by
+   * weight within it. Throws when none may take it.
    */
-  pick(tried: ReadonlySet<string>): BackendInstance {
+  pick(tried: ReadonlySet<string>, eligible?: (instance: BackendInstance) => boolean): BackendInstance {
     const now = Date.now();
-    const routable = this.instances.filter((instance) => instance.routable(now));
-    const untried = tried.size === 0 ? routable : routable.filter((instance) => !tried.has(instance.id));
-    const chosen = this.balancer.pick(untried.length > 0 ? untried : routable);
+    const routable = this.instances.filter(
+      (instance) => instance.routable(now) && (!eligible || eligible(instance)),
+    );
+    const preferred = [
+      (instance: BackendInstance) => !tried.has(instance.id) && !instance.slowingDown(now),
+      (instance: BackendInstance) => !tried.has(instance.id),
+      (instance: BackendInstance) => !instance.slowingDown(now),
+    ]
+      .map((rule) => routable.filter(rule))
+      .find((candidates) => candidates.length > 0);
+    const candidates = preferred ?? routable;
+    const tier = Math.min(...candidates.map((instance) => instance.priority));
+    const chosen = this.balancer.pick(candidates.filter((instance) => instance.priority === tier));
     if (chosen) return chosen;
+    const pool = eligible ? this.instances.filter(eligible) : this.instances;
     throw new NoInstanceAvailableError(
-      this.instances.some((instance) => instance.healthy) ? 'circuit_open' : 'unavailable',
+      pool.some((instance) => instance.healthy) ? 'circuit_open' : 'unavailable',
     );
   }
 

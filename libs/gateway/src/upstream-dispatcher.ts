@@ -11,6 +11,8 @@ import { isFailedAnswer } from './instance-policies';
 export interface UpstreamCall<T extends { status: number }> {
   /** Whether the call may be repeated: idempotent method and a body that can be sent again. */
   retryable: boolean;
+  /** Only this instance, once (see BackendRequest.instanceId). */
+  instanceId?: string;
   signal?: AbortSignal;
   timeoutMs?: number;
   /** One attempt at the chosen instance; must honour the signal. */
@@ -50,6 +52,12 @@ export class UpstreamDispatcher {
   ): Promise<Delivered<T>> {
     const backends = this.pool.service(service);
     const tried = new Set<string>();
+    const pinned = (instanceId: string): BackendInstance => {
+      const instance = backends.find(instanceId);
+      // Gone with a configuration change since it was picked, or marked down since: the caller picks again.
+      if (!instance || !instance.routable()) throw new NoInstanceAvailableError('unavailable');
+      return instance;
+    };
     // A 5xx answer that the retry policy may replace; it is released when the next attempt starts.
     let replaceable: Delivered<T> | undefined;
     const attemptOnce = async (): Promise<Delivered<T>> => {
@@ -58,14 +66,16 @@ export class UpstreamDispatcher {
         replaceable.settle();
         replaceable = undefined;
       }
-      const instance = backends.pick(tried);
+      const instance = call.instanceId ? pinned(call.instanceId) : backends.pick(tried);
       tried.add(instance.id);
       const delivered = await this.attemptAt(service, instance, call);
       if (isFailedAnswer(delivered)) replaceable = delivered;
       return delivered;
     };
     try {
-      return call.retryable ? await backends.retry.execute(attemptOnce, call.signal) : await attemptOnce();
+      return call.retryable && !call.instanceId
+        ? await backends.retry.execute(attemptOnce, call.signal)
+        : await attemptOnce();
     } catch (error) {
       if (error instanceof NoInstanceAvailableError) this.stats.record(service, null, outcomeOf(error), null);
       throw error;

@@ -43,7 +43,13 @@ describe('UpstreamTransport', () => {
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;
-    instance = new BackendInstance('whisper', 0, `http://127.0.0.1:${port}`, 1, SETTINGS, () => undefined);
+    instance = new BackendInstance(
+      'whisper',
+      0,
+      { url: `http://127.0.0.1:${port}`, weight: 1, kind: 'openai', priority: 0 },
+      SETTINGS,
+      () => undefined,
+    );
   });
 
   beforeEach(() => {

@@ -165,9 +165,8 @@ describe('BackendHealthMonitor', () => {
   });
 
   it('falls back from /health to /v1/models for OpenAI-compatible servers and remembers it', async () => {
-    const { monitor, gateway, configStore } = setup();
-    configStore.update({ services: { whisper: { kind: 'openai' } } }, 'api');
-    gateway.addInstance('whisper', 'whisper-0');
+    const { monitor, gateway } = setup();
+    gateway.addInstance('whisper', 'whisper-0', 'openai');
     gateway.answer('whisper-0', async (path) => ({
       status: path === '/v1/models' ? 200 : 404,
       body: Buffer.from('{}'),
@@ -180,10 +179,9 @@ describe('BackendHealthMonitor', () => {
   });
 
   it('exports the gauge and histogram, and drops the series of a removed instance', async () => {
-    const { monitor, gateway, metricsRegistry, configStore } = setup();
-    configStore.update({ services: { whisper: { kind: 'whisper-cpp' } } }, 'api');
-    gateway.addInstance('whisper', 'whisper-0');
-    gateway.addInstance('whisper', 'whisper-1');
+    const { monitor, gateway, metricsRegistry } = setup();
+    gateway.addInstance('whisper', 'whisper-0', 'whisper-cpp');
+    gateway.addInstance('whisper', 'whisper-1', 'whisper-cpp');
     gateway.answerStatus('whisper-0', 503, { status: 'loading model' });
     gateway.refuse('whisper-1');
     await monitor.checkNow();

@@ -142,13 +142,14 @@ export class BackendHealthMonitor implements HealthMonitor, OnApplicationBootstr
   private async check(view: BackendInstanceView, record: InstanceRecord): Promise<void> {
     const { monitoring, services } = this.configStore.current;
     const settings = services[view.service];
+    // The instance's own kind: a pool may mix kinds, each probed at its own paths.
     // A probe never outlives its interval: a hanging backend is down within two intervals.
     const timeoutMs = Math.min(monitoring.healthCheckTimeout, monitoring.healthCheckInterval) * 1000;
     const target = {
       service: view.service,
       instanceId: view.id,
-      kind: settings.kind,
-      paths: healthEndpoints(view.service, settings.kind, settings.healthEndpoint),
+      kind: view.kind,
+      paths: healthEndpoints(view.service, view.kind, settings.healthEndpoint),
     };
     record.inFlight = true;
     const startedAt = performance.now();
@@ -179,8 +180,9 @@ export class BackendHealthMonitor implements HealthMonitor, OnApplicationBootstr
       now,
       windowMs,
     );
-    this.metrics.recordCheck(service, view.id, details.state, seconds);
+    this.metrics.recordCheck(service, view.id, view.kind, details.state, seconds);
     this.updateRouting(service, view.id, record);
+    this.events.emit('gateway.instance-checked', { service, instanceId: view.id, state: details.state });
     if (previous === record.status) return;
 
     const current = this.registry.instances(service).find((v) => v.id === view.id) ?? view;
@@ -259,6 +261,8 @@ export class BackendHealthMonitor implements HealthMonitor, OnApplicationBootstr
       lastError: record?.lastError ?? null,
       inRotation: view.healthy,
       weight: view.weight,
+      kind: view.kind,
+      priority: view.priority,
     };
   }
 }

@@ -15,6 +15,9 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 1
 export class HealthMetrics {
   private readonly backendUp: Gauge<'service' | 'backend_instance'>;
   private readonly checkDuration: Histogram<'service'>;
+  private readonly backendInfo: Gauge<'service' | 'backend_instance' | 'kind'>;
+  /** The kind last published per instance, so its info series can be removed when the kind changes. */
+  private readonly kinds = new Map<string, string>();
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     this.backendUp = new Gauge({
@@ -30,20 +33,38 @@ export class HealthMetrics {
       buckets: DURATION_BUCKETS,
       registers: [registry],
     });
+    this.backendInfo = new Gauge({
+      name: METRIC.backendInfo,
+      help: 'Always 1: the engine kind of each backend instance (pools may mix kinds)',
+      labelNames: ['service', 'backend_instance', 'kind'],
+      registers: [registry],
+    });
   }
 
   recordCheck(
     service: ServiceName,
     instance: string,
+    kind: string,
     status: Exclude<InstanceStatus, 'unknown'>,
     seconds: number,
   ): void {
     this.backendUp.set({ service, backend_instance: instance }, GAUGE_VALUE[status]);
+    const key = `${service}/${instance}`;
+    const previousKind = this.kinds.get(key);
+    if (previousKind !== kind) {
+      if (previousKind) this.backendInfo.remove({ service, backend_instance: instance, kind: previousKind });
+      this.backendInfo.set({ service, backend_instance: instance, kind }, 1);
+      this.kinds.set(key, kind);
+    }
     this.checkDuration.observe({ service }, seconds);
   }
 
   /** An instance that left the configuration must not linger as a stale series. */
   forget(service: ServiceName, instance: string): void {
     this.backendUp.remove({ service, backend_instance: instance });
+    const key = `${service}/${instance}`;
+    const kind = this.kinds.get(key);
+    if (kind) this.backendInfo.remove({ service, backend_instance: instance, kind });
+    this.kinds.delete(key);
   }
 }

@@ -19,6 +19,9 @@ export interface InstanceHealth {
   /** Whether the gateway routes traffic to it (false once marked down, until it recovers). */
   inRotation?: boolean;
   weight?: number;
+  /** The engine kind it speaks and its priority tier. */
+  kind?: string;
+  priority?: number;
 }
 
 export interface ServiceHealth {

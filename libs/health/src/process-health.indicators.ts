@@ -1,8 +1,8 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { RedisConnections } from '@app/storage';
+import { EventLoopDelay } from './event-loop-delay';
 
 /** Past this the process answers too late to be useful: a second of p99 event-loop delay. */
 const MAX_EVENT_LOOP_P99_MS = 1000;
@@ -13,24 +13,22 @@ const REDIS_PROBE_TIMEOUT_MS = 1000;
 /** Terminus indicators for the orchestrator's own process; they report, never throw. */
 @Injectable()
 export class ProcessHealthIndicators implements OnModuleDestroy {
-  private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 20 });
+  private readonly loopDelay = new EventLoopDelay();
 
   constructor(
     private readonly indicators: HealthIndicatorService,
     private readonly redis: RedisConnections,
   ) {
-    this.loopDelay.enable();
+    this.loopDelay.start();
   }
 
   onModuleDestroy(): void {
-    this.loopDelay.disable();
+    this.loopDelay.stop();
   }
 
   eventLoop(): HealthIndicatorResult {
-    const p99Ms = this.loopDelay.percentile(99) / 1e6;
-    const meanMs = this.loopDelay.mean / 1e6;
-    this.loopDelay.reset();
-    const details = { p99_ms: round(p99Ms), mean_ms: round(Number.isNaN(meanMs) ? 0 : meanMs) };
+    const { p50Ms, p99Ms, meanMs } = this.loopDelay.read();
+    const details = { p50_ms: round(p50Ms), p99_ms: round(p99Ms), mean_ms: round(meanMs) };
     const check = this.indicators.check('event_loop');
     return p99Ms > MAX_EVENT_LOOP_P99_MS ? check.down(details) : check.up(details);
   }

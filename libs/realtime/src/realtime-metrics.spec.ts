@@ -3,11 +3,15 @@ import { ConnectionRegistry } from './connection-registry';
 import { RealtimeMetrics } from './realtime-metrics';
 import { CLIENT_EVENTS, SERVER_EVENT_NAMES } from './realtime.events';
 
+/** The non-zero series of the messages counter in one direction, by event label. */
 async function messagesByEvent(registry: Registry, direction: string): Promise<Record<string, number>> {
   const metric = registry.getSingleMetric('orchestration_websocket_messages_total');
   const { values } = (await metric?.get()) ?? { values: [] };
   return Object.fromEntries(
-    values.filter((v) => v.labels.direction === direction).map((v) => [String(v.labels.event), v.value]),
+    values
+      // Series start at 0; only the counted ones matter here.
+      .filter((v) => v.labels.direction === direction && v.value > 0)
+      .map((v) => [String(v.labels.event), v.value]),
   );
 }
 

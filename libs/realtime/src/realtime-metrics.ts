@@ -2,10 +2,17 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { METRIC, METRICS_REGISTRY } from '@app/common';
 import { ConnectionRegistry } from './connection-registry';
-import { eventLabel } from './realtime.events';
+import { CLIENT_EVENTS, SERVER_EVENT_NAMES, eventLabel } from './realtime.events';
 
-export type RejectionReason =
-  'max_connections' | 'origin' | 'unauthorized' | 'rate_limited' | 'invalid_payload' | 'idle_timeout';
+export const REJECTION_REASONS = [
+  'max_connections',
+  'origin',
+  'unauthorized',
+  'rate_limited',
+  'invalid_payload',
+  'idle_timeout',
+] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
 /** The real-time metrics on the process registry; names in METRIC. */
 @Injectable()
@@ -42,6 +49,10 @@ export class RealtimeMetrics {
       labelNames: ['reason'],
       registers: [registry],
     });
+    // Every protocol event and reason starts at 0, so Prometheus' increase() sees the first of each.
+    for (const event of [...CLIENT_EVENTS, 'other']) this.messages.inc({ direction: 'in', event }, 0);
+    for (const event of SERVER_EVENT_NAMES) this.messages.inc({ direction: 'out', event }, 0);
+    for (const reason of REJECTION_REASONS) this.rejected.inc({ reason }, 0);
   }
 
   incoming(event: string): void {

@@ -47,6 +47,10 @@ export class HttpInstrumentation implements OnModuleInit {
 
   onModuleInit(): void {
     if (!this.config.metrics.enabled) return;
+    // Requests to no route (404s of scanners and typos) start at 0 per method, so increase() sees the first.
+    for (const method of [...KNOWN_METHODS, 'OTHER']) {
+      this.requests.series({ method, route: UNMATCHED_ROUTE, status: '404' });
+    }
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     fastify.addHook('onResponse', (request, reply, done) => {
       this.observe(request, reply);

@@ -23,6 +23,26 @@ export class ServiceInstanceConfig {
   @Min(1)
   @Max(1000)
   weight = 1;
+
+  /** This instance's engine kind when it differs from the service's `kind` (a mixed pool). */
+  @IsOptional()
+  @IsString()
+  kind?: string;
+
+  /**
+   * Tier: 0 is served first; an instance of a higher number gets calls only while every instance of the
+   * lower tiers is down or has an open breaker (or has already failed this call). Absent means 0.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  priority?: number;
+}
+
+/** The engine kind of one instance: its own `kind=`, else the service's. */
+export function instanceKind(service: BackendServiceConfig, instance: ServiceInstanceConfig): string {
+  return instance.kind ?? service.kind;
 }
 
 export class BackendServiceConfig {
@@ -54,6 +74,15 @@ export class BackendServiceConfig {
   @Min(1)
   maxConcurrentPerInstance?: number;
 
+  /**
+   * Translation only: the language a pair that no instance serves directly is translated through, when one
+   * instance serves source→pivot and one pivot→target (ISO 639-1; English when unset).
+   */
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z]{2,3}$/, { message: 'pivotLanguage must be an ISO 639-1 code such as en' })
+  pivotLanguage?: string;
+
   /** Model asked of speech-to-text engines that take one. */
   @IsOptional()
   @IsString()
@@ -74,13 +103,24 @@ export class ServicesSection {
   translation: BackendServiceConfig;
 }
 
-/** Kinds are checked here rather than with @IsIn because the allowed set depends on the service. */
+/**
+ * Kinds are checked here rather than with @IsIn because the allowed set depends on the service. An
+ * instance's own kind is checked too; an unknown service kind is not blamed again on its bare instances.
+ */
 export function engineKindErrors(
   services: ServicesSection,
 ): { field: string; message: string; value: string }[] {
-  return SERVICE_NAMES.filter((name) => !isEngineKind(name, services[name].kind)).map((name) => ({
-    field: `services.${name}.kind`,
-    value: services[name].kind,
-    message: `must be one of ${engineKindsOf(name).join(', ')}`,
-  }));
+  return SERVICE_NAMES.flatMap((name) => {
+    const message = `must be one of ${engineKindsOf(name).join(', ')}`;
+    const service = services[name];
+    const serviceError = isEngineKind(name, service.kind)
+      ? []
+      : [{ field: `services.${name}.kind`, value: service.kind, message }];
+    const instanceErrors = service.instances.flatMap((instance, index) =>
+      instance.kind === undefined || isEngineKind(name, instance.kind)
+        ? []
+        : [{ field: `services.${name}.instances[${index}].kind`, value: instance.kind, message }],
+    );
+    return [...serviceError, ...instanceErrors];
+  });
 }

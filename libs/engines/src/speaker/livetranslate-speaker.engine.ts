@@ -45,6 +45,7 @@ export class LivetranslateSpeakerEngine implements SpeakerEngine {
       idempotent: true,
       signal: options.signal,
       requestId: options.requestId,
+      instanceId: options.instanceId,
     });
     if (!Array.isArray(body.speakers)) throw malformedAnswer(this.kind, response, 'speakers');
     return body.speakers

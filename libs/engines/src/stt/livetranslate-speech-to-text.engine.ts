@@ -33,9 +33,10 @@ export class LivetranslateSpeechToTextEngine extends MultipartSpeechToTextEngine
     return raw.text.trim() === LIVETRANSLATE_NO_SPEECH_TEXT ? { ...raw, noSpeech: true } : raw;
   }
 
-  async models(): Promise<{ models: string[]; defaultModel?: string }> {
+  async models(instanceId?: string): Promise<{ models: string[]; defaultModel?: string }> {
     const { body } = await this.getJson<{ available_models?: unknown; default_model?: unknown }>(
       ENGINE_KINDS.whisper.livetranslate.discovery.models,
+      instanceId,
     );
     const models = Array.isArray(body.available_models) ? body.available_models.map(String) : [];
     return typeof body.default_model === 'string' ? { models, defaultModel: body.default_model } : { models };

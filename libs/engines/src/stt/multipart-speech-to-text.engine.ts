@@ -34,7 +34,7 @@ export abstract class MultipartSpeechToTextEngine implements SpeechToTextEngine 
   protected abstract describeCall(audio: AudioInput, options: TranscriptionOptions): TranscriptionCall;
   /** Undefined when the body lacks what the engine's contract promises (at least the text). */
   protected abstract readAnswer(body: unknown): RawTranscript | undefined;
-  abstract models(): Promise<{ models: string[]; defaultModel?: string }>;
+  abstract models(instanceId?: string): Promise<{ models: string[]; defaultModel?: string }>;
 
   async transcribe(audio: AudioInput, options: TranscriptionOptions): Promise<TranscriptionResult> {
     const call = this.describeCall(audio, options);
@@ -49,6 +49,7 @@ export abstract class MultipartSpeechToTextEngine implements SpeechToTextEngine 
       idempotent: true,
       signal: options.signal,
       requestId: options.requestId,
+      instanceId: options.instanceId,
     });
     if (!response.ok) throw engineFailure(this.kind, response);
     const raw = this.readAnswer(jsonBody<unknown>(this.kind, response));
@@ -61,8 +62,11 @@ export abstract class MultipartSpeechToTextEngine implements SpeechToTextEngine 
   }
 
   /** GET a JSON document from the speech-to-text service, failing like `transcribe` does. */
-  protected async getJson<T>(path: string): Promise<{ body: T; response: BackendResponse }> {
-    const response = await this.client.request('whisper', { method: 'GET', path });
+  protected async getJson<T>(
+    path: string,
+    instanceId?: string,
+  ): Promise<{ body: T; response: BackendResponse }> {
+    const response = await this.client.request('whisper', { method: 'GET', path, instanceId });
     if (!response.ok) throw engineFailure(this.kind, response);
     return { body: jsonBody<T>(this.kind, response), response };
   }

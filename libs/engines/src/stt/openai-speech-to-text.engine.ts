@@ -34,8 +34,11 @@ export class OpenAiSpeechToTextEngine extends MultipartSpeechToTextEngine {
     return readVerboseTranscript(body);
   }
 
-  async models(): Promise<{ models: string[]; defaultModel?: string }> {
-    const { body } = await this.getJson<{ data?: unknown }>(ENGINE_KINDS.whisper.openai.discovery.models);
+  async models(instanceId?: string): Promise<{ models: string[]; defaultModel?: string }> {
+    const { body } = await this.getJson<{ data?: unknown }>(
+      ENGINE_KINDS.whisper.openai.discovery.models,
+      instanceId,
+    );
     const models = Array.isArray(body.data)
       ? body.data
           .map((entry) => (entry as { id?: unknown }).id)

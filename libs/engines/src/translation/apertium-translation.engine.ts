@@ -65,6 +65,7 @@ export class ApertiumTranslationEngine implements TranslationEngine {
         idempotent: true,
         signal: request.signal,
         requestId: request.requestId,
+        instanceId: request.instanceId,
       },
     );
     const marked = body.responseData?.translatedText;
@@ -80,10 +81,11 @@ export class ApertiumTranslationEngine implements TranslationEngine {
     };
   }
 
-  async languages(): Promise<LanguageInfo[]> {
+  async languages(instanceId?: string): Promise<LanguageInfo[]> {
     const { body } = await callEngine<ApyPairsAnswer>(this.client, 'translation', this.kind, {
       method: 'GET',
       path: ENGINE_KINDS.translation.apertium.discovery.languages,
+      instanceId,
     });
     const targets = new Map<string, Set<string>>();
     for (const pair of body.responseData ?? []) {

@@ -46,6 +46,7 @@ export class LibreTranslateTranslationEngine implements TranslationEngine {
         idempotent: true,
         signal: request.signal,
         requestId: request.requestId,
+        instanceId: request.instanceId,
       },
     );
     if (typeof body.translatedText !== 'string') throw malformedAnswer(this.kind, response, 'translatedText');
@@ -73,10 +74,11 @@ export class LibreTranslateTranslationEngine implements TranslationEngine {
     };
   }
 
-  async languages(): Promise<LanguageInfo[]> {
+  async languages(instanceId?: string): Promise<LanguageInfo[]> {
     const { body } = await callEngine<unknown>(this.client, 'translation', this.kind, {
       method: 'GET',
       path: ENGINE_KINDS.translation.libretranslate.discovery.languages,
+      instanceId,
     });
     if (!Array.isArray(body)) return [];
     return body

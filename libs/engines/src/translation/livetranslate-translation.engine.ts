@@ -75,6 +75,7 @@ export class LivetranslateTranslationEngine implements TranslationEngine {
         idempotent: true,
         signal: request.signal,
         requestId: request.requestId,
+        instanceId: request.instanceId,
       });
     if (this.translatePath === '/translate') return call('/translate');
     try {
@@ -86,10 +87,11 @@ export class LivetranslateTranslationEngine implements TranslationEngine {
     }
   }
 
-  async languages(): Promise<LanguageInfo[]> {
+  async languages(instanceId?: string): Promise<LanguageInfo[]> {
     const { body } = await callEngine<{ languages?: unknown }>(this.client, 'translation', this.kind, {
       method: 'GET',
       path: ENGINE_KINDS.translation.livetranslate.discovery.languages,
+      instanceId,
     });
     if (!Array.isArray(body.languages)) return [];
     return body.languages

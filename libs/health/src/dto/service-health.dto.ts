@@ -16,6 +16,17 @@ export class InstanceHealthDto {
   @ApiProperty({ example: 1 })
   weight: number | null;
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'openai',
+    description: 'the engine kind it speaks (a pool may mix kinds)',
+  })
+  kind: string | null;
+
+  @ApiProperty({ example: 0, description: 'tier: 0 first; higher only while every lower one is unavailable' })
+  priority: number;
+
   @ApiProperty({ enum: INSTANCE_STATUSES, description: 'unknown until the first check' })
   status: InstanceStatus;
 
@@ -103,6 +114,8 @@ export function toInstanceHealthDto(instance: InstanceHealth): InstanceHealthDto
     instance_id: instance.instanceId,
     url: instance.url,
     weight: instance.weight ?? null,
+    kind: instance.kind ?? null,
+    priority: instance.priority ?? 0,
     status: instance.status,
     response_time_ms: instance.responseTimeMs,
     last_check: instance.lastCheck,

@@ -13,12 +13,15 @@ export class FakeGateway implements BackendRegistry, BackendClient {
   readonly healthChanges: { instanceId: string; healthy: boolean }[] = [];
   private readonly answers = new Map<string, ProbeAnswer>();
 
-  addInstance(service: ServiceName, id: string): BackendInstanceView {
+  /** The kind is the instance's own, as the gateway resolves it (the monitor probes by it). */
+  addInstance(service: ServiceName, id: string, kind = 'livetranslate'): BackendInstanceView {
     const view: BackendInstanceView = {
       id,
       service,
       url: `http://127.0.0.1/${id}`,
       weight: 1,
+      kind,
+      priority: 0,
       healthy: true,
       breaker: 'closed',
       breakerChangedAt: null,

@@ -85,6 +85,16 @@ function renderInstance(instance) {
     'div',
     { class: 'instance', 'data-instance': instance.instance_id, 'data-status': instance.status },
     el('span', { class: 'url', title: instance.instance_id }, instance.url),
+    instance.kind
+      ? el(
+          'span',
+          {
+            class: 'kind',
+            title: `Engine kind${instance.priority ? `, priority tier ${instance.priority}` : ''}`,
+          },
+          instance.priority ? `${instance.kind} · tier ${instance.priority}` : instance.kind,
+        )
+      : null,
     badge(instance.status ?? 'unknown', instance.status),
     el('span', { title: 'Response time of the last check' }, formatMs(instance.response_time_ms)),
     el(

@@ -1,18 +1,18 @@
-import { Redis } from 'ioredis';
-import type { KeyValueStore } from './key-value-store';
-import { MemoryKeyValueStore } from './memory-key-value-store';
-import { RedisKeyValueStore } from './redis-key-value-store';
+import type { KeyValueStore } from '../key-value-store';
 
-/** The same behaviour is required of both drivers. */
-function describeDriver(
-  name: string,
-  create: () => { store: KeyValueStore; close?: () => Promise<void> },
-): void {
+/** A driver under test, and how to let time pass for it (a fake clock, or real time for Redis). */
+export interface KeyValueStoreFixture {
+  create(): { store: KeyValueStore; close?: () => Promise<void> };
+  passTime(ms: number): Promise<void>;
+}
+
+/** The same behaviour is required of both drivers; each driver's spec runs this. */
+export function describeKeyValueStoreContract(name: string, fixture: KeyValueStoreFixture): void {
   describe(name, () => {
     let store: KeyValueStore;
     let close: (() => Promise<void>) | undefined;
     beforeEach(() => {
-      ({ store, close } = create());
+      ({ store, close } = fixture.create());
     });
     afterEach(async () => close?.());
 
@@ -32,7 +32,7 @@ function describeDriver(
     it('forgets a value after its time to live', async () => {
       await store.set('short', 'lived', 1);
       expect(await store.get('short')).toBe('lived');
-      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await fixture.passTime(1100);
       expect(await store.get('short')).toBeUndefined();
       expect(await store.keys('sh')).toEqual([]);
     });
@@ -44,18 +44,3 @@ function describeDriver(
     });
   });
 }
-
-describeDriver('MemoryKeyValueStore', () => ({ store: new MemoryKeyValueStore() }));
-
-describeDriver('RedisKeyValueStore', () => {
-  const redis = new Redis(process.env.TEST_REDIS_URL as string);
-  const prefix = `test:${process.pid}:${Math.random().toString(36).slice(2)}:`;
-  return {
-    store: new RedisKeyValueStore(redis, prefix),
-    close: async () => {
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-      await redis.quit();
-    },
-  };
-});

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { RedisSessionStore } from './redis-session-store';
-import { describeSessionStoreContract } from '../testing/session-store-contract';
+import { RedisSessionStore } from '@app/session';
+import { describeSessionStoreContract } from '../../libs/session/src/testing/session-store-contract';
 
 const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true });
 

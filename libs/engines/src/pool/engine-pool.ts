@@ -1,0 +1,81 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ConfigStore, ServiceName } from '@app/config';
+import { toGatewayApiError, type BackendInstanceView, type BackendRouter } from '@app/gateway';
+import { EngineError, isRetryable } from '../engine-error';
+
+/** How long an instance that said 429 without Retry-After is left alone. */
+const DEFAULT_SLOW_DOWN_MS = 1000;
+
+/** Seconds of a 429's Retry-After, when the engine sent one. */
+function retryAfterMs(error: unknown): number | undefined {
+  if (!(error instanceof EngineError) || error.code !== 'ENGINE_RATE_LIMITED') return undefined;
+  const seconds = Number(error.details.retry_after_seconds);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : DEFAULT_SLOW_DOWN_MS;
+}
+
+/**
+ * One service's instances as a pool of engines, whatever their kinds: each attempt picks an instance (its
+ * tier first, by weight, among the eligible ones, untried first) and calls it through the adapter of its
+ * kind. A failure worth another attempt (5xx, refused or reset connection, timeout, open breaker, 429)
+ * moves the call to another instance, of any kind that can do it; only when every eligible instance has
+ * been tried does it wait (exponential backoff, or the Retry-After an instance asked for) and try again.
+ * A 429 is slow-down, not failure: that instance gets no new calls for its Retry-After while others can
+ * take them (the breaker never counts it). Every transcription, translation and diarization is
+ * idempotent, so this is safe for all of them.
+ */
+export class EnginePool<E extends { kind: string }> {
+  constructor(
+    readonly service: ServiceName,
+    private readonly router: BackendRouter,
+    private readonly config: ConfigStore,
+    private readonly adapterOf: (kind: string) => E,
+  ) {}
+
+  instances(): BackendInstanceView[] {
+    return this.router.instances(this.service);
+  }
+
+  adapter(kind: string): E {
+    return this.adapterOf(kind);
+  }
+
+  async run<T>(
+    eligible: (instance: BackendInstanceView) => boolean,
+    attempt: (adapter: E, instance: BackendInstanceView) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    const { retries, retryBaseDelayMs, retryMaxDelayMs, timeout } = this.config.current.gateway;
+    const eligibleCount = this.instances().filter(eligible).length;
+    const tried = new Set<string>();
+    let failure: Error | undefined;
+    let waitMs = 0;
+    let repeats = 0;
+    // Every eligible instance once, plus the configured retries of instances already tried.
+    for (let attemptNo = 0; attemptNo < Math.max(1, eligibleCount + retries); attemptNo++) {
+      let instance: BackendInstanceView;
+      try {
+        instance = this.router.pick(this.service, { eligible, tried });
+      } catch (error) {
+        throw failure ?? toGatewayApiError(this.service, error);
+      }
+      if (tried.has(instance.id)) {
+        const backoff = Math.min(retryMaxDelayMs, retryBaseDelayMs * 2 ** repeats++);
+        await sleep(Math.min(Math.max(backoff, waitMs), timeout * 1000), undefined, { signal });
+        waitMs = 0;
+      }
+      tried.add(instance.id);
+      try {
+        return await attempt(this.adapterOf(instance.kind), instance);
+      } catch (error) {
+        failure = error instanceof Error ? error : new Error(String(error));
+        if (signal?.aborted || !isRetryable(error)) throw failure;
+        const slowDown = retryAfterMs(error);
+        if (slowDown !== undefined) {
+          this.router.slowDown(this.service, instance.id, slowDown);
+          waitMs = Math.max(waitMs, slowDown);
+        }
+      }
+    }
+    throw failure ?? new Error(`${this.service}: no attempt was made`);
+  }
+}
