@@ -16,13 +16,7 @@ const shared = {
   testEnvironment: 'node',
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false, tsconfig: 'tsconfig.jest.json' }],
-    // ESM-only dependencies that Node 20 loads through require(esm) but jest's module system cannot.
-    '^.+/node_modules/(content-disposition)/.+\\.js$': [
-      'ts-jest',
-      { diagnostics: false, tsconfig: { allowJs: true, isolatedModules: true, module: 'commonjs' } },
-    ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: Object.fromEntries(
     libs.map((name) => [`^@app/${name}(|/.*)$`, `<rootDir>/libs/${name}/src$1`]),

@@ -1,7 +1,13 @@
 import { Redis } from 'ioredis';
+import request from 'supertest';
 import { PIPELINE_STATE } from '../../libs/pipeline/src/pipeline.tokens';
 import type { PipelineState } from '../../libs/pipeline/src/state/pipeline-state';
 import { startApp, type RunningApp } from '../support/app-harness';
+import { writeConfigFile } from '../support/config-file';
+import { statusOf } from '../health/monitor-api';
+import { scrape } from '../support/prometheus-scrape';
+import { connectClient, emitWithAck, nextEvent } from '../support/socket-client';
+import { tone } from '../support/wav';
 import { startFakeEngine, type FakeEngineServer, type FakeHandler } from '../support/fake-engine-server';
 import {
   finishedJob,
@@ -111,6 +117,190 @@ export function describeHeldMemory(driver: string, redisUrl: () => Promise<strin
         state: false,
         redisKey: url ? false : null,
       });
+    });
+  });
+
+  describe(`admission in time (${driver} driver)`, () => {
+    let whisper: FakeEngineServer;
+    let running: RunningApp;
+    let config: { path: string; remove(): void };
+    let engineDown = false;
+
+    /** Health checks and work both fail while the engine is down, as with a crashed model server. */
+    const whisperReply: FakeHandler = (r) =>
+      engineDown
+        ? { status: 503, json: { error: 'model not loaded' } }
+        : livetranslateWhisperReply(r, 'Good morning, my friend');
+
+    beforeAll(async () => {
+      whisper = await startFakeEngine(whisperReply);
+      config = writeConfigFile({
+        // A failed attempt waits 5 s for its retry: the queue keeps a job while the engine is down.
+        pipeline: {
+          attempts: 2,
+          backoff_ms: 5000,
+          admission_queue_depth: 0,
+          admission_queue_age_seconds: 60,
+        },
+        monitoring: { health_check_interval: 0.25, health_check_timeout: 0.2 },
+        gateway: { retries: 0, circuit_breaker_threshold: 1000 },
+        rate_limit: { proxy: 0, api: 0 },
+      });
+      running = await startApp({
+        REDIS_URL: await redisUrl(),
+        CONFIG_FILE: config.path,
+        WHISPER_SERVICE_URL: whisper.url,
+        TRANSLATION_SERVICE_URL: process.env.TEST_APERTIUM_URL,
+        TRANSLATION_SERVICE_KIND: 'apertium',
+      });
+    });
+    afterAll(async () => {
+      engineDown = false;
+      await running.close();
+      await whisper.close();
+      config.remove();
+    });
+
+    /** Until the monitor has marked the engine (its one instance) `status`. */
+    const untilWhisper = (status: 'up' | 'down') => statusOf(running.url, 'whisper', 'whisper-0', status);
+
+    it('refuses new jobs with 503 BACKEND_UNAVAILABLE while the engine is down with a backlog, on REST and Socket.IO, and accepts again once it recovers', async () => {
+      const fields = (chunk: string) => ({
+        session_id: `${driver}-admission`,
+        chunk_id: chunk,
+        target_languages: '',
+      });
+      engineDown = true;
+      await untilWhisper('down');
+
+      // The queue is empty: a short outage costs nothing, the job is accepted and waits for its retry.
+      const first = await submitWav(running.url, spokenWav(), fields('a'));
+      expect(first.status).toBe(202);
+
+      // Now the stage holds a job that can only fail: new ones are refused at once.
+      const refused = await request(running.url)
+        .post('/api/pipeline/jobs')
+        .attach('file', spokenWav(), { filename: 'chunk.wav', contentType: 'audio/wav' })
+        .field(fields('b'));
+      expect(refused.status).toBe(503);
+      expect(refused.headers['retry-after']).toBe('1');
+      expect(refused.body.error).toMatchObject({
+        code: 'BACKEND_UNAVAILABLE',
+        service: 'whisper',
+        retry_after_seconds: 1,
+      });
+
+      const { socket } = await connectClient(running.url);
+      try {
+        const errorEvent = nextEvent(socket, 'error');
+        const ack = await emitWithAck<{ ok: boolean; error: Record<string, unknown> }>(
+          socket,
+          'transcription_stream',
+          { audio_data: spokenWav(), format: 'wav', chunk_id: 'socket-b', target_languages: [] },
+        );
+        expect(ack).toMatchObject({
+          ok: false,
+          error: { code: 'BACKEND_UNAVAILABLE', event: 'transcription_stream' },
+        });
+        expect(await errorEvent).toMatchObject({
+          code: 'BACKEND_UNAVAILABLE',
+          event: 'transcription_stream',
+          retry_after_seconds: 1,
+        });
+
+        engineDown = false;
+        await untilWhisper('up');
+        // Another session: not queued behind the first chunk's retry.
+        const accepted = await submitWav(running.url, spokenWav(), {
+          ...fields('c'),
+          session_id: `${driver}-after`,
+        });
+        expect(accepted.status).toBe(202);
+        expect((await finishedJob(running.url, accepted.body.job_id)).state).toBe('completed');
+        const streamed = await emitWithAck<{ text?: string }>(socket, 'transcription_stream', {
+          audio_data: spokenWav(),
+          format: 'wav',
+          chunk_id: 'socket-c',
+          target_languages: [],
+        });
+        expect(streamed.text).toBe('Good morning, my friend');
+      } finally {
+        socket.close();
+      }
+      const metrics = await scrape(running.url);
+      expect(
+        metrics.value('orchestration_pipeline_jobs_refused_total', { code: 'BACKEND_UNAVAILABLE' }),
+      ).toBe(2);
+    });
+  });
+
+  describe(`byte budget (${driver} driver)`, () => {
+    let whisper: FakeEngineServer;
+    let running: RunningApp;
+    const adminToken = 'budget-admin-token';
+    /** A long transcript makes each finished record about 40 KB, so a few dozen fill a small budget. */
+    const longText = 'word '.repeat(8000);
+
+    beforeAll(async () => {
+      whisper = await startFakeWhisper(longText);
+      running = await startApp({
+        REDIS_URL: await redisUrl(),
+        ADMIN_TOKEN: adminToken,
+        CONFIG_FILE: pipelineConfigFile({ backoff_ms: 20, attempts: 1, concurrency: 4 }),
+        WHISPER_SERVICE_URL: whisper.url,
+      });
+    });
+    afterAll(async () => {
+      await running.close();
+      await whisper.close();
+    });
+
+    it('evicts the oldest finished records near the budget and refuses new jobs with 503 PIPELINE_FULL at it', async () => {
+      // The budget counts what the store holds: in Redis that starts with what Redis already uses.
+      const before = await scrape(running.url);
+      const budget = before.value('orchestration_pipeline_held_bytes') + 2_000_000;
+      await request(running.url)
+        .post('/api/config')
+        .set({ Authorization: `Bearer ${adminToken}` })
+        .send({ pipeline: { max_held_bytes: budget } })
+        .expect(200);
+
+      // Finished jobs, one after the other: about 40 KB each, 60 of them are beyond the budget.
+      const finished: string[] = [];
+      for (let i = 0; i < 60; i++) {
+        const submitted = await submitWav(running.url, tone(0.2, 0.3), { target_languages: '' });
+        expect(submitted.status).toBe(202);
+        await finishedJob(running.url, submitted.body.job_id);
+        finished.push(submitted.body.job_id);
+      }
+      const statuses = await Promise.all(
+        finished.map(async (id) => (await request(running.url).get(`/api/pipeline/jobs/${id}`)).status),
+      );
+      // The oldest went first: every evicted job is older than every kept one.
+      const firstKept = statuses.indexOf(200);
+      expect(firstKept).toBeGreaterThan(0);
+      expect(statuses.slice(0, firstKept).every((s) => s === 404)).toBe(true);
+      expect(statuses.slice(firstKept).every((s) => s === 200)).toBe(true);
+      const afterEviction = await scrape(running.url);
+      expect(afterEviction.value('orchestration_pipeline_records_evicted_total')).toBe(firstKept);
+      expect(afterEviction.value('orchestration_pipeline_held_bytes')).toBeLessThanOrEqual(budget);
+      expect(afterEviction.value('orchestration_pipeline_max_held_bytes')).toBe(budget);
+
+      // Jobs in flight are never evicted: with the engine holding them, large uploads fill the budget.
+      whisper.handle((r) => ({ ...livetranslateWhisperReply(r, 'held'), delayMs: 3000 }));
+      let refused: request.Response | undefined;
+      for (let i = 0; i < 40 && !refused; i++) {
+        const response = await request(running.url)
+          .post('/api/pipeline/jobs')
+          .attach('file', tone(6, 0.3), { filename: 'chunk.wav', contentType: 'audio/wav' })
+          .field({ target_languages: '' });
+        if (response.status === 503) refused = response;
+        else expect(response.status).toBe(202);
+      }
+      expect(refused?.headers['retry-after']).toBe('5');
+      expect(refused?.body.error).toMatchObject({ code: 'PIPELINE_FULL', retry_after_seconds: 5 });
+      const full = await scrape(running.url);
+      expect(full.value('orchestration_pipeline_jobs_refused_total', { code: 'PIPELINE_FULL' })).toBe(1);
     });
   });
 }

@@ -44,9 +44,9 @@ describe('docker/Dockerfile', () => {
   const stages = instructions.filter((line) => line.startsWith('FROM '));
   const runtime = instructions.slice(instructions.lastIndexOf(stages[stages.length - 1]));
 
-  it('builds in one stage and runs in another, from pinned slim Node images', () => {
+  it('builds in one stage and runs in another, from slim images of the current Node LTS', () => {
     expect(stages).toHaveLength(2);
-    for (const from of stages) expect(from).toMatch(/^FROM node:20-[a-z]+-slim AS \w+$/);
+    for (const from of stages) expect(from).toMatch(/^FROM node:24-[a-z]+-slim AS \w+$/);
     expect(instructions).toContain('RUN npm ci --no-audit --no-fund --ignore-scripts');
     expect(instructions.some((line) => /npm prune --omit=dev/.test(line))).toBe(true);
   });

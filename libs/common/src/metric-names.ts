@@ -12,6 +12,7 @@ export const METRIC = {
   gatewayBreaker: 'orchestration_gateway_breaker_state',
   gatewayInFlight: 'orchestration_gateway_in_flight',
   backendUp: 'orchestration_backend_up',
+  backendInfo: 'orchestration_backend_info',
   healthCheckDuration: 'orchestration_health_check_duration_seconds',
   websocketConnections: 'orchestration_websocket_connections',
   websocketPeak: 'orchestration_websocket_connections_peak',
@@ -21,6 +22,10 @@ export const METRIC = {
   pipelineJobs: 'orchestration_pipeline_jobs_total',
   pipelineStageDuration: 'orchestration_pipeline_stage_duration_seconds',
   pipelineQueueDepth: 'orchestration_pipeline_queue_depth',
+  pipelineHeldBytes: 'orchestration_pipeline_held_bytes',
+  pipelineMaxHeldBytes: 'orchestration_pipeline_max_held_bytes',
+  pipelineJobsRefused: 'orchestration_pipeline_jobs_refused_total',
+  pipelineRecordsEvicted: 'orchestration_pipeline_records_evicted_total',
 } as const;
 
 /** The gateway's `outcome` label value for an answered call; every other outcome is a failure. */

@@ -34,7 +34,7 @@ export class HealthMetrics {
       registers: [registry],
     });
     this.backendInfo = new Gauge({
-      name: 'orchestration_backend_info',
+      name: METRIC.backendInfo,
       help: 'Always 1: the engine kind of each backend instance (pools may mix kinds)',
       labelNames: ['service', 'backend_instance', 'kind'],
       registers: [registry],

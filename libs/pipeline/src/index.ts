@@ -5,3 +5,4 @@ export * from './audio/audio-format';
 export * from './audio/voice-activity';
 export * from './audio/wav-header';
 export { pipelineJobId } from './pipeline.service';
+export * from './admission/admission.types';

@@ -1,5 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { METRIC, SCRAPE_DEADLINE_MS, withDeadline } from '@app/common';
+import { REFUSAL_CODES, type RefusalCode } from './admission/admission.types';
+import type { BudgetReading } from './admission/held-bytes-budget';
 import { PIPELINE_STAGES } from './pipeline-names';
 import { emptyOutcomes, type StageOutcome } from './state/pipeline-state';
 
@@ -13,8 +15,10 @@ export interface QueueDepth {
 export class PipelineMetrics {
   private readonly jobs: Counter<'stage' | 'outcome'>;
   private readonly duration: Histogram<'stage'>;
+  private readonly refusals: Counter<'code'>;
+  private readonly evictions: Counter;
 
-  constructor(registry: Registry, depths: () => Promise<QueueDepth[]>) {
+  constructor(registry: Registry, depths: () => Promise<QueueDepth[]>, budget: () => Promise<BudgetReading>) {
     this.jobs = new Counter({
       name: METRIC.pipelineJobs,
       help: 'Pipeline stage jobs by outcome (completed, failed, retried, skipped)',
@@ -46,6 +50,47 @@ export class PipelineMetrics {
         }
       },
     });
+
+    this.refusals = new Counter({
+      name: METRIC.pipelineJobsRefused,
+      help: 'New pipeline jobs refused: no healthy backend with a backlog, or the byte budget reached',
+      labelNames: ['code'],
+      registers: [registry],
+    });
+    for (const code of REFUSAL_CODES) this.refusals.inc({ code }, 0);
+    this.evictions = new Counter({
+      name: METRIC.pipelineRecordsEvicted,
+      help: 'Finished job records evicted before their retention ended, to stay within the byte budget',
+      registers: [registry],
+    });
+    // With Redis both gauges share one INFO memory reading (RedisPipelineState keeps it for 250 ms).
+    const measure = () => withDeadline(budget(), SCRAPE_DEADLINE_MS, 'held bytes').catch(() => undefined);
+    new Gauge({
+      name: METRIC.pipelineHeldBytes,
+      help: 'Bytes the pipeline holds: job records and audio in process memory, or Redis used_memory',
+      registers: [registry],
+      async collect() {
+        const current = await measure();
+        if (current) this.set(current.heldBytes);
+      },
+    });
+    new Gauge({
+      name: METRIC.pipelineMaxHeldBytes,
+      help: 'The byte budget (pipeline.max_held_bytes, or sized from the machine or Redis maxmemory)',
+      registers: [registry],
+      async collect() {
+        const current = await measure();
+        if (current) this.set(current.limitBytes);
+      },
+    });
+  }
+
+  refused(code: RefusalCode): void {
+    this.refusals.inc({ code });
+  }
+
+  evicted(records: number): void {
+    this.evictions.inc(records);
   }
 
   outcome(stage: string, outcome: StageOutcome, seconds?: number): void {

@@ -1,3 +1,5 @@
+import type { ServiceName } from '@app/config';
+
 /**
  * Every queue and stage of the pipeline, in one place. Each stage has one queue (BullMQ) or one lane
  * (in-process), and the drivers refuse to start when a stage has no handler.
@@ -9,6 +11,13 @@ export enum PipelineStage {
 }
 
 export const PIPELINE_STAGES: readonly PipelineStage[] = Object.values(PipelineStage);
+
+/** The backend service each stage calls; admission refuses jobs whose stages' services are down. */
+export const STAGE_SERVICE = {
+  [PipelineStage.Transcription]: 'whisper',
+  [PipelineStage.Translation]: 'translation',
+  [PipelineStage.Diarization]: 'speaker',
+} as const satisfies Record<PipelineStage, ServiceName>;
 
 /** The BullMQ job name of each stage's jobs (one job type per queue). */
 export const STAGE_JOB_NAME: Record<PipelineStage, string> = {

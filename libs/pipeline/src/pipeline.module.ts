@@ -3,6 +3,9 @@ import type { Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@app/common';
 import { BOOT_CONFIG, ConfigStore, type OrchestrationConfig } from '@app/config';
 import { RedisConnections } from '@app/storage';
+import { ADMISSION } from './admission/admission.types';
+import { HeldBytesBudget, readBudget } from './admission/held-bytes-budget';
+import { PipelineAdmission } from './admission/pipeline-admission';
 import { BullmqPipelineDriver } from './drivers/bullmq-driver';
 import { InProcessPipelineDriver } from './drivers/in-process-driver';
 import type { PipelineDriver } from './drivers/pipeline-driver';
@@ -11,7 +14,13 @@ import { PipelineController } from './pipeline.controller';
 import { PipelineJobs } from './pipeline.service';
 import { PipelineRunner } from './pipeline-runner';
 import { PipelineStages } from './pipeline-stages';
-import { PIPELINE_DRIVER, PIPELINE_METRICS, PIPELINE_RUNS_WORKERS, PIPELINE_STATE } from './pipeline.tokens';
+import {
+  PIPELINE_BUDGET,
+  PIPELINE_DRIVER,
+  PIPELINE_METRICS,
+  PIPELINE_RUNS_WORKERS,
+  PIPELINE_STATE,
+} from './pipeline.tokens';
 import { PIPELINE } from './pipeline.types';
 
 export interface PipelineModuleOptions {
@@ -52,16 +61,32 @@ export class PipelineModule {
         },
         {
           provide: PIPELINE_METRICS,
-          inject: [METRICS_REGISTRY, PIPELINE_DRIVER],
-          useFactory: (registry: Registry, driver: PipelineDriver) =>
-            new PipelineMetrics(registry, () => driver.depths()),
+          inject: [METRICS_REGISTRY, PIPELINE_DRIVER, ConfigStore],
+          useFactory: (registry: Registry, driver: PipelineDriver, config: ConfigStore) =>
+            new PipelineMetrics(
+              registry,
+              () => driver.depths(),
+              () => readBudget(driver.state, config.current.pipeline),
+            ),
         },
+        {
+          provide: PIPELINE_BUDGET,
+          inject: [PIPELINE_DRIVER, ConfigStore, PIPELINE_METRICS],
+          useFactory: (driver: PipelineDriver, config: ConfigStore, metrics: PipelineMetrics) =>
+            new HeldBytesBudget(
+              driver.state,
+              () => config.current.pipeline,
+              (records) => metrics.evicted(records),
+            ),
+        },
+        PipelineAdmission,
+        { provide: ADMISSION, useExisting: PipelineAdmission },
         PipelineStages,
         PipelineJobs,
         { provide: PIPELINE, useExisting: PipelineJobs },
         PipelineRunner,
       ],
-      exports: [PIPELINE],
+      exports: [PIPELINE, ADMISSION],
     };
   }
 }

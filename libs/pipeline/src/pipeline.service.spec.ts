@@ -1,4 +1,5 @@
 import type { ConfigStore } from '@app/config';
+import type { AdmissionControl } from './admission/admission.types';
 import type { PipelineDriver } from './drivers/pipeline-driver';
 import { PipelineJobs } from './pipeline.service';
 import { MemoryPipelineState } from './state/memory-pipeline-state';
@@ -29,7 +30,11 @@ async function jobs(): Promise<{ pipeline: PipelineJobs; state: MemoryPipelineSt
     Buffer.from('a'),
     { [FIELD.stagePrefix + 'transcription']: stageStatus('queued', 0) },
   );
-  return { pipeline: new PipelineJobs({ state } as unknown as PipelineDriver, true, config), state };
+  const admitAll = { admit: async () => undefined } as unknown as AdmissionControl;
+  return {
+    pipeline: new PipelineJobs({ state } as unknown as PipelineDriver, true, admitAll, config),
+    state,
+  };
 }
 
 const transcript = {

@@ -3,10 +3,12 @@ import { createHash } from 'node:crypto';
 import { ApiError } from '@app/common';
 import { ConfigStore } from '@app/config';
 import { chunkFailure, transcriptionResult } from '@app/results';
+import { ADMISSION, type AdmissionControl } from './admission/admission.types';
 import { detectAudio } from './audio/audio-format';
+import { audioTooLong } from './audio/wav-header';
 import { backoffDelay, type PipelineDriver } from './drivers/pipeline-driver';
 import { jobView } from './job-view';
-import { PIPELINE_STAGES, PipelineStage } from './pipeline-names';
+import { PIPELINE_STAGES, PipelineStage, STAGE_SERVICE } from './pipeline-names';
 import { ORDER_WAIT_LIMIT_MS } from './pipeline-stages';
 import { PIPELINE_DRIVER, PIPELINE_RUNS_WORKERS } from './pipeline.tokens';
 import type {
@@ -49,19 +51,14 @@ export class PipelineJobs implements PipelineService {
   constructor(
     @Inject(PIPELINE_DRIVER) private readonly driver: PipelineDriver,
     @Inject(PIPELINE_RUNS_WORKERS) private readonly runsWorkers: boolean,
+    @Inject(ADMISSION) private readonly admission: AdmissionControl,
     private readonly config: ConfigStore,
   ) {
     this.finishNotices = new FinishNotices(driver.state);
   }
 
   async submit(chunk: AudioChunkSubmission): Promise<PipelineSubmitResult> {
-    if (chunk.audio.length > this.config.current.pipeline.maxAudioBytes) {
-      throw new ApiError(
-        HttpStatus.PAYLOAD_TOO_LARGE,
-        'AUDIO_TOO_LARGE',
-        `The audio exceeds ${this.config.current.pipeline.maxAudioBytes} bytes`,
-      );
-    }
+    this.checkAudioLimits(chunk.audio);
     const detected = detectAudio(chunk.audio);
     const targetLanguages = [...new Set(chunk.targetLanguages.map((l) => l.trim()).filter(Boolean))];
     if (targetLanguages.length > MAX_TARGET_LANGUAGES) {
@@ -71,6 +68,15 @@ export class PipelineJobs implements PipelineService {
         `At most ${MAX_TARGET_LANGUAGES} target languages`,
       );
     }
+    const stages = [
+      PipelineStage.Transcription,
+      ...(targetLanguages.length > 0 ? [PipelineStage.Translation] : []),
+      ...(chunk.diarize ? [PipelineStage.Diarization] : []),
+    ];
+    await this.admission.admit({
+      services: stages.map((stage) => STAGE_SERVICE[stage]),
+      heldBytes: chunk.audio.length,
+    });
     const jobId = pipelineJobId(chunk);
     const lane = chunk.sessionId
       ? `s:${chunk.sessionId}`
@@ -103,6 +109,30 @@ export class PipelineJobs implements PipelineService {
     if (!created) return { jobId, created: false };
     await this.driver.enqueue(PipelineStage.Transcription, { pipelineJobId: jobId }, { jobId, lane });
     return { jobId, created: true };
+  }
+
+  /**
+   * The pipeline's audio limits (pipeline.max_audio_bytes, and for WAV pipeline.max_audio_seconds from the
+   * header), checked here for every submission, whichever route it came by.
+   */
+  private checkAudioLimits(audio: Buffer): void {
+    const { maxAudioBytes, maxAudioSeconds } = this.config.current.pipeline;
+    if (audio.length > maxAudioBytes) {
+      throw new ApiError(
+        HttpStatus.PAYLOAD_TOO_LARGE,
+        'AUDIO_TOO_LARGE',
+        `The audio exceeds ${maxAudioBytes} bytes`,
+      );
+    }
+    const tooLong = audioTooLong(audio, maxAudioSeconds);
+    if (tooLong) {
+      throw new ApiError(
+        HttpStatus.PAYLOAD_TOO_LARGE,
+        'AUDIO_TOO_LONG',
+        `${tooLong.message} (pipeline.max_audio_seconds)`,
+        { duration_seconds: tooLong.durationSeconds, limit_seconds: tooLong.limitSeconds },
+      );
+    }
   }
 
   /**

@@ -13,7 +13,11 @@ export class RealtimeError extends Error {
   }
 
   static invalid(fields: FieldError[]): RealtimeError {
-    const message = `Invalid payload: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}`;
+    // class-validator's messages already start with the field's name ("text is required").
+    const described = fields.map((f) =>
+      f.message.startsWith(f.field) ? f.message : `${f.field}: ${f.message}`,
+    );
+    const message = `Invalid payload: ${described.join('; ')}`;
     return new RealtimeError('INVALID_PAYLOAD', message, {
       fields: fields.map(({ field, message: reason }) => ({ field, message: reason })),
     });
@@ -21,8 +25,8 @@ export class RealtimeError extends Error {
 }
 
 /**
- * The wire form of any failure. ApiErrors (from the gateway client and the engines) keep their code, so a
- * client sees CIRCUIT_OPEN or BACKEND_TIMEOUT as a REST caller would; anything else is an internal error
+ * The wire form of any failure. ApiErrors (from the gateway client, the engines and the pipeline's admission)
+ * keep their code and details, so a client sees CIRCUIT_OPEN or BACKEND_UNAVAILABLE as a REST caller would; anything else is an internal error
  * whose details stay in the log.
  */
 export function toWireError(error: unknown, event: string, requestId?: string): WireError {
@@ -31,7 +35,8 @@ export function toWireError(error: unknown, event: string, requestId?: string): 
     return { code: error.code, message: error.message, ...base, ...error.details };
   }
   if (error instanceof ApiError) {
-    return { code: error.code, message: error.message, ...base };
+    // Details are client-facing (e.g. retry_after_seconds of a 503), as in the REST error body.
+    return { code: error.code, message: error.message, ...base, ...error.details };
   }
   return { code: 'INTERNAL_ERROR', message: 'The event could not be processed', ...base };
 }

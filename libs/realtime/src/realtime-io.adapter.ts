@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Server, ServerOptions } from 'socket.io';
 import { ConfigStore } from '@app/config';
 import { socketIoRedisKey } from '@app/results';
@@ -15,6 +15,7 @@ import {
 import { RedisConnections } from '@app/storage';
 import { clientAddress, trustFor } from './client-address';
 import { RealtimeMetrics } from './realtime-metrics';
+import { answerStrayUpgrades } from './stray-upgrade';
 
 /** Room for the base64 expansion of a full-size chunk plus the event's other fields. */
 const PACKET_OVERHEAD_BYTES = 64 * 1024;
@@ -75,6 +76,8 @@ export class RealtimeIoAdapter extends IoAdapter {
         }),
       );
     }
+    const httpServer = this.httpServer as HttpServer | undefined;
+    if (httpServer) answerStrayUpgrades(httpServer, server.path());
     this.server = server;
     return server;
   }

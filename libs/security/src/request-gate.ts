@@ -60,7 +60,7 @@ export class RequestGate implements OnModuleInit {
       );
     }
     const routeClass = classifyRoute(request.method, url);
-    if (routeClass === 'exempt') return undefined;
+    if (routeClass === 'exempt') return this.notFound(request, reply);
 
     const verdict =
       routeClass === 'proxy'
@@ -106,7 +106,20 @@ export class RequestGate implements OnModuleInit {
         new ApiError(HttpStatus.FORBIDDEN, 'FORBIDDEN', 'The API key is not valid'),
       );
     }
-    return undefined;
+    return this.notFound(request, reply);
+  }
+
+  /**
+   * A request for no route is answered 404 here, before its body is parsed: otherwise an empty or broken
+   * JSON body on an unknown route would be answered 400 by the body parser, as if the route existed.
+   */
+  private notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {
+    if (!request.is404) return undefined;
+    return this.refuse(
+      request,
+      reply,
+      new ApiError(HttpStatus.NOT_FOUND, 'NOT_FOUND', `Cannot ${request.method} ${request.url}`),
+    );
   }
 
   private async countRequest(

@@ -1,4 +1,7 @@
-import { IsBoolean, IsInt, IsNumber, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsNumber, Max, Min, ValidateIf } from 'class-validator';
+
+/** The smallest explicit `max_held_bytes`: below it not even one large upload fits. */
+const MIN_HELD_BYTES = 1024 * 1024;
 
 export class PipelineSection {
   /** Jobs one worker runs at once, per stage. */
@@ -62,4 +65,30 @@ export class PipelineSection {
   @IsInt()
   @Min(1)
   maxAudioSeconds = 600;
+
+  /**
+   * Bytes the pipeline may hold: audio and records of jobs in flight and retained (with Redis: everything
+   * Redis holds, its `used_memory`). 0 sizes it from the machine: a quarter of its memory (of the cgroup
+   * limit in a container), or 90% of Redis's `maxmemory` when Redis has one. From 90% of it the oldest
+   * finished records are evicted; at it new jobs are refused with 503 PIPELINE_FULL.
+   */
+  @IsInt()
+  @ValidateIf((_, value) => value !== 0)
+  @Min(MIN_HELD_BYTES, {
+    message: `maxHeldBytes must be 0 (sized from the machine) or at least ${MIN_HELD_BYTES}`,
+  })
+  maxHeldBytes = 0;
+
+  /**
+   * Admission in time: while a stage's service has no healthy instance, new jobs that need it are refused
+   * (503 BACKEND_UNAVAILABLE) once the stage holds more than this many unfinished jobs...
+   */
+  @IsInt()
+  @Min(0)
+  admissionQueueDepth = 8;
+
+  /** ...or once its oldest unfinished job has waited longer than this many seconds. */
+  @IsNumber()
+  @Min(0)
+  admissionQueueAgeSeconds = 5;
 }

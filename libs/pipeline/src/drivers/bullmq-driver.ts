@@ -12,6 +12,7 @@ import {
   followUpJobId,
   type EnqueueOptions,
   type PipelineDriver,
+  type StageBacklog,
 } from './pipeline-driver';
 import type { StageExecutor } from '../stage-execution';
 
@@ -25,6 +26,9 @@ const ORDER_RECHECK_MS = 5000;
 
 const COUNTED_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
 
+/** Job states that are work still to do. */
+const BACKLOG_STATES = ['waiting', 'prioritized', 'active', 'delayed'] as const;
+
 /**
  * One BullMQ queue per stage, shared by every orchestrator and worker process on the same Redis. Stage jobs
  * carry only the pipeline job id; the audio sits in Redis under its own key with a TTL.
@@ -37,9 +41,8 @@ const COUNTED_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] a
  *   stalled-job check (every `stalled_interval_ms`) puts the job back in the queue.
  * - ordering: a transcription whose predecessor in the session has not finished moves itself back to the
  *   delayed set instead of holding a worker slot, so waiting can never deadlock, and registers as the
- *   lane's waiter: the process that finishes the predecessor promotes it. Looking again every 20 ms
- *   instead cost a job fetch, a record read and a move per waiting chunk each time: about ten per chunk in
- *   the pipeline benchmark with more worker slots than sessions, and two workers slower than one.
+ *   lane's waiter: the process that finishes the predecessor promotes it (polling instead costs a job
+ *   fetch, a record read and a move per waiting chunk each time; see bench/README.md, Pipeline).
  */
 export class BullmqPipelineDriver implements PipelineDriver {
   readonly kind = 'bullmq';
@@ -175,6 +178,18 @@ export class BullmqPipelineDriver implements PipelineDriver {
     return counts.flatMap(({ stage, counts: byState }) =>
       COUNTED_STATES.map((state) => ({ stage, state, count: byState[state] ?? 0 })),
     );
+  }
+
+  async backlog(stage: PipelineStage): Promise<StageBacklog> {
+    const queue = this.queues[stage];
+    const [counts, oldest] = await Promise.all([
+      queue.getJobCounts(...BACKLOG_STATES),
+      // The oldest job of each state (one each); their creation times bound the backlog's age.
+      queue.getJobs([...BACKLOG_STATES], 0, 0, true),
+    ]);
+    const jobs = BACKLOG_STATES.reduce((sum, state) => sum + (counts[state] ?? 0), 0);
+    const created = oldest.filter(Boolean).map((job) => job.timestamp);
+    return { jobs, oldestAgeMs: created.length > 0 ? Math.max(0, Date.now() - Math.min(...created)) : 0 };
   }
 
   /** Workers finish their current jobs first; the Redis connections are closed by RedisConnections. */

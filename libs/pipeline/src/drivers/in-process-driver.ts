@@ -11,6 +11,7 @@ import {
   followUpJobId,
   type EnqueueOptions,
   type PipelineDriver,
+  type StageBacklog,
 } from './pipeline-driver';
 import type { StageExecutor } from '../stage-execution';
 
@@ -53,7 +54,8 @@ export class InProcessPipelineDriver implements PipelineDriver {
   private readonly slots: Record<PipelineStage, StageSlots>;
   private readonly lanes = new Map<string, Promise<void>>();
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly seen = new Set<string>();
+  /** Stage jobs enqueued and not finished, with when they were enqueued (oldest first). */
+  private readonly pending: Record<PipelineStage, Map<string, number>>;
   private readonly delayed: Record<string, number> = {};
   private executor?: StageExecutor;
   private closed = false;
@@ -66,6 +68,11 @@ export class InProcessPipelineDriver implements PipelineDriver {
       [PipelineStage.Translation]: new StageSlots(limit),
       [PipelineStage.Diarization]: new StageSlots(limit),
     };
+    this.pending = {
+      [PipelineStage.Transcription]: new Map(),
+      [PipelineStage.Translation]: new Map(),
+      [PipelineStage.Diarization]: new Map(),
+    };
   }
 
   async startWorkers(executor: StageExecutor): Promise<void> {
@@ -74,9 +81,10 @@ export class InProcessPipelineDriver implements PipelineDriver {
   }
 
   async enqueue(stage: PipelineStage, data: StageJobData, options: EnqueueOptions): Promise<void> {
-    if (this.seen.has(options.jobId)) return;
-    this.seen.add(options.jobId);
-    const run = () => this.runWithRetries(stage, data).finally(() => this.seen.delete(options.jobId));
+    const pending = this.pending[stage];
+    if (pending.has(options.jobId)) return;
+    pending.set(options.jobId, Date.now());
+    const run = () => this.runWithRetries(stage, data).finally(() => pending.delete(options.jobId));
     let done: Promise<void>;
     if (options.lane) {
       const lane = options.lane;
@@ -123,6 +131,13 @@ export class InProcessPipelineDriver implements PipelineDriver {
       { stage, state: 'active', count: this.slots[stage].active },
       { stage, state: 'delayed', count: this.delayed[stage] ?? 0 },
     ]);
+  }
+
+  /** Counts the jobs chained behind their session's earlier chunks too, which no slot queue holds. */
+  async backlog(stage: PipelineStage): Promise<StageBacklog> {
+    const pending = this.pending[stage];
+    const oldest = pending.values().next();
+    return { jobs: pending.size, oldestAgeMs: oldest.done ? 0 : Date.now() - oldest.value };
   }
 
   /** Lets running jobs finish (bounded by the caller's shutdown grace); no new attempt starts. */

@@ -11,6 +11,13 @@ export interface EnqueueOptions {
   lane?: string;
 }
 
+/** The stage jobs not finished yet (waiting, running, or delayed for a retry or their turn). */
+export interface StageBacklog {
+  jobs: number;
+  /** How long the oldest of them has been in the queue; 0 when there is none. */
+  oldestAgeMs: number;
+}
+
 /** Runs stage jobs: in this process, or on BullMQ queues shared by every orchestrator and worker process. */
 export interface PipelineDriver {
   readonly kind: 'in-process' | 'bullmq';
@@ -18,6 +25,7 @@ export interface PipelineDriver {
   enqueue(stage: PipelineStage, data: StageJobData, options: EnqueueOptions): Promise<void>;
   startWorkers(executor: StageExecutor): Promise<void>;
   depths(): Promise<QueueDepth[]>;
+  backlog(stage: PipelineStage): Promise<StageBacklog>;
   close(): Promise<void>;
 }
 

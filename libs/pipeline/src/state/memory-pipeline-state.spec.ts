@@ -48,6 +48,37 @@ describe('MemoryPipelineState', () => {
     expect(await state.advanceOffset('s:a', 0)).toBe(3.5);
   });
 
+  it('counts the bytes it holds and lets them go with the audio and the record', async () => {
+    const state = new MemoryPipelineState(() => 60);
+    const empty = (await state.memory()).heldBytes;
+    await state.create(meta('j1'), Buffer.alloc(10_000), { 'stage:transcription': { state: 'queued' } });
+    const held = (await state.memory()).heldBytes;
+    expect(held - empty).toBeGreaterThan(10_000);
+    await state.deleteAudio('j1');
+    expect((await state.memory()).heldBytes).toBe(held - 10_000);
+    await state.update('j1', { 'stage:transcription': { state: 'failed' } });
+    expect(await state.evictFinished(10)).toBe(1);
+    expect((await state.memory()).heldBytes).toBe(empty);
+  });
+
+  it('evicts finished records only, the oldest finished first', async () => {
+    const state = new MemoryPipelineState(() => 60);
+    for (const id of ['a', 'b', 'c']) {
+      await state.create(meta(id, `s:${id}`), Buffer.from(id), {
+        'stage:transcription': { state: 'queued' },
+      });
+    }
+    await state.update('c', { 'stage:transcription': { state: 'completed' } });
+    await state.update('a', { 'stage:transcription': { state: 'failed' } });
+    expect(await state.evictFinished(1)).toBe(1);
+    expect(await state.get('c')).toBeUndefined();
+    expect(await state.get('a')).toBeDefined();
+    expect(await state.evictFinished(5)).toBe(1);
+    expect(await state.get('a')).toBeUndefined();
+    // b is still in flight.
+    expect(await state.get('b')).toBeDefined();
+  });
+
   it('forgets records after the retention time', async () => {
     let now = 0;
     const state = new MemoryPipelineState(

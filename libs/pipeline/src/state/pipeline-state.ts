@@ -1,4 +1,4 @@
-import type { PipelineJobMeta, PipelineJobRecord } from './pipeline-job-record';
+import type { PipelineJobMeta, PipelineJobRecord, StageState } from './pipeline-job-record';
 
 /** Fields of a job record; each stage writes only its own, so concurrent stages never overwrite each other. */
 export type RecordFields = Record<string, unknown>;
@@ -45,6 +45,28 @@ export interface PipelineState {
 
   countOutcome(stage: string, outcome: StageOutcome): Promise<void>;
   outcomes(): Promise<OutcomeCounts>;
+
+  /** What holds the pipeline's state now, measured as the budget (`pipeline.max_held_bytes`) counts it. */
+  memory(): Promise<HeldMemory>;
+  /**
+   * Forgets up to `count` finished records (every stage completed, failed or skipped), the oldest finished
+   * first, with their audio; returns how many went. Jobs in flight are never evicted.
+   */
+  evictFinished(count: number): Promise<number>;
+}
+
+export interface HeldMemory {
+  /** In process: records and audio, counted as they are stored. In Redis: its `used_memory`. */
+  heldBytes: number;
+  /** Where the store itself stops (Redis `maxmemory`); undefined when it has no limit of its own. */
+  storeLimitBytes?: number;
+}
+
+/** Stage states that do not change any more: a job is finished once every stage has one. */
+export const FINAL_STAGE_STATES: readonly StageState[] = ['completed', 'failed', 'skipped'];
+
+export function isFinalStageState(state: unknown): boolean {
+  return FINAL_STAGE_STATES.includes(state as StageState);
 }
 
 export type FinishListener = (jobId: string | undefined) => void;

@@ -2,9 +2,11 @@ import type { Redis } from 'ioredis';
 import type { PipelineJobMeta, PipelineJobRecord } from './pipeline-job-record';
 import {
   FIELD,
+  FINAL_STAGE_STATES,
   assembleRecord,
   emptyOutcomes,
   type FinishListener,
+  type HeldMemory,
   type OutcomeCounts,
   type PipelineState,
   type RecordFields,
@@ -44,6 +46,35 @@ local waiter = redis.call('HGET', KEYS[3], tostring(w + 1))
 if waiter then redis.call('HDEL', KEYS[3], tostring(w + 1)) end
 return waiter`;
 
+/**
+ * Writes fields of an existing record (one that expired or was evicted is not brought back without a TTL),
+ * and keeps the finished index: once every stage status is final, the job enters the sorted set of finished
+ * jobs scored by when it finished, which is the eviction order; entries older than the retention go.
+ * KEYS: job hash, finished set. ARGV: now (ms), retention (ms), job id, then field/value pairs.
+ */
+const UPDATE_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local stageWritten = false
+for i = 4, #ARGV, 2 do
+  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+  if string.sub(ARGV[i], 1, ${FIELD.stagePrefix.length}) == '${FIELD.stagePrefix}' then stageWritten = true end
+end
+if not stageWritten then return 1 end
+local final = {${FINAL_STAGE_STATES.map((state) => `['${state}'] = true`).join(', ')}}
+local fields = redis.call('HGETALL', KEYS[1])
+for i = 1, #fields, 2 do
+  if string.sub(fields[i], 1, ${FIELD.stagePrefix.length}) == '${FIELD.stagePrefix}' and not final[cjson.decode(fields[i + 1]).state] then
+    redis.call('ZREM', KEYS[2], ARGV[3])
+    return 1
+  end
+end
+redis.call('ZADD', KEYS[2], ARGV[1], ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]))
+return 1`;
+
+/** How long one `INFO memory` reading answers for every submission: a burst of jobs shares one. */
+const MEMORY_READING_MS = 250;
+
 /** Shared by the orchestrator and every worker process; all keys live under `<prefix>pipeline:`. */
 export class RedisPipelineState implements PipelineState {
   private readonly finishListeners = new Set<FinishListener>();
@@ -61,6 +92,8 @@ export class RedisPipelineState implements PipelineState {
     private readonly onTurn: (stageJobId: string) => Promise<void> = async () => undefined,
     private readonly subscriber?: () => Redis,
   ) {}
+
+  private reading?: { at: number; value: Promise<HeldMemory> };
 
   private key(...parts: string[]): string {
     return `${this.prefix}pipeline:${parts.join(':')}`;
@@ -90,7 +123,17 @@ export class RedisPipelineState implements PipelineState {
 
   async update(jobId: string, fields: RecordFields): Promise<void> {
     const pairs = Object.entries(fields).flatMap(([k, v]) => [k, JSON.stringify(v)]);
-    if (pairs.length > 0) await this.redis.hset(this.key('job', jobId), ...pairs);
+    if (pairs.length === 0) return;
+    await this.redis.eval(
+      UPDATE_SCRIPT,
+      2,
+      this.key('job', jobId),
+      this.key('finished'),
+      Date.now(),
+      this.retentionSeconds() * 1000,
+      jobId,
+      ...pairs,
+    );
   }
 
   async get(jobId: string): Promise<PipelineJobRecord | undefined> {
@@ -183,6 +226,32 @@ export class RedisPipelineState implements PipelineState {
     return Number(after) - seconds;
   }
 
+  /** Redis's own figures: what it uses for everything it holds (sessions and queues too), and its limit. */
+  memory(): Promise<HeldMemory> {
+    const now = Date.now();
+    if (!this.reading || now - this.reading.at > MEMORY_READING_MS) {
+      const pending = this.redis.info('memory').then(parseMemoryInfo);
+      this.reading = { at: now, value: pending };
+      // A failed reading is not kept: the next caller asks again.
+      pending.catch(() => {
+        if (this.reading?.value === pending) this.reading = undefined;
+      });
+    }
+    return this.reading.value;
+  }
+
+  async evictFinished(count: number): Promise<number> {
+    const ids = await this.redis.zrange(this.key('finished'), '0', String(count - 1));
+    if (ids.length === 0) return 0;
+    const batch = this.redis.multi();
+    for (const id of ids) batch.del(this.key('job', id), this.key('audio', id));
+    batch.zrem(this.key('finished'), ...ids);
+    const results = (await batch.exec()) as [Error | null, number][];
+    this.reading = undefined;
+    // Records that expired by themselves meanwhile do not count as evicted.
+    return results.slice(0, ids.length).filter(([, removed]) => removed > 0).length;
+  }
+
   async countOutcome(stage: string, outcome: StageOutcome): Promise<void> {
     const batch = this.redis.multi().hincrby(this.key('outcomes'), `${stage}:${outcome}`, 1);
     if (stage === 'transcription' && outcome === 'completed') {
@@ -212,4 +281,11 @@ export class RedisPipelineState implements PipelineState {
       completedLastMinute: Math.round(Number(current ?? 0) + Number(previous ?? 0) * (1 - elapsedShare)),
     };
   }
+}
+
+/** `INFO memory` lines as `name:value`; `maxmemory:0` means no limit. */
+export function parseMemoryInfo(info: string): HeldMemory {
+  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+  const limit = field('maxmemory');
+  return { heldBytes: field('used_memory'), ...(limit > 0 ? { storeLimitBytes: limit } : {}) };
 }

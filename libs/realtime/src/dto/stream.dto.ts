@@ -74,7 +74,7 @@ export class SpeakerStreamDto extends AudioChunkDto {
 
 export class TranslationStreamDto {
   @IsString()
-  @MinLength(1)
+  @MinLength(1, { message: 'text must not be empty' })
   @MaxLength(MAX_TRANSLATION_TEXT)
   text: string;
 
