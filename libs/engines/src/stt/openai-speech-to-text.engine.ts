@@ -26,7 +26,8 @@ export class OpenAiSpeechToTextEngine extends MultipartSpeechToTextEngine {
       response_format: 'verbose_json',
     });
     if (options.wordTimestamps) {
-      // Both granularities: asking for words alone drops the segments the confidence is derived from.
+      // Both granularities (word timestamps need verbose_json, asked for anyway): asking for words alone
+      // drops the segments the confidence is derived from.
       form.append('timestamp_granularities[]', 'segment');
       form.append('timestamp_granularities[]', 'word');
     }

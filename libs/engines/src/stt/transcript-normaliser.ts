@@ -19,11 +19,12 @@ export interface RawTranscript {
   language?: string;
   duration?: number;
   segments: WhisperSegment[];
-  words?: TranscriptWord[];
   /** A confidence the engine states itself, used only when the segments carry no scores. */
   statedConfidence?: number;
   /** The engine said in its own way that it heard nothing. */
   noSpeech?: boolean;
+  /** Word timestamps (OpenAI `words`, whisper.cpp `segments[].words`), when the engine gave them. */
+  words?: TranscriptWord[];
 }
 
 /**
@@ -84,12 +85,6 @@ function normaliseSegment(segment: WhisperSegment): TranscriptSegment {
   return normalised;
 }
 
-/** Whisper-family words carry their leading space (` hello`); times may come as strings from some servers. */
-function normaliseWord(word: TranscriptWord): TranscriptWord {
-  const start = Number(word.start);
-  return { word: word.word.trim(), start, end: Math.max(start, Number(word.end)) };
-}
-
 /**
  * The one result shape of every speech-to-text adapter. The language falls back to the requested one, then
  * to `und` (ISO 639 "undetermined"), so downstream stages always get a code.
@@ -101,7 +96,6 @@ export function normaliseTranscript(
   const text = raw.text.trim();
   const noSpeech = raw.noSpeech === true || text === '' || allSilent(raw.segments);
   const segments = noSpeech ? [] : raw.segments.map(normaliseSegment).filter((s) => s.text !== '');
-  const words = noSpeech ? [] : (raw.words ?? []).map(normaliseWord).filter((w) => w.word !== '');
   const lastEnd = segments.length > 0 ? segments[segments.length - 1].end : undefined;
   const duration = typeof raw.duration === 'number' && raw.duration > 0 ? raw.duration : lastEnd;
   const requested = explicitLanguage(context.requestedLanguage);
@@ -114,11 +108,11 @@ export function normaliseTranscript(
     text: noSpeech ? '' : text,
     language,
     segments,
-    ...(raw.words ? { words } : {}),
     confidence,
     backend: context.backend,
     ...(duration !== undefined ? { duration } : {}),
     processingMs: context.processingMs,
     noSpeech,
+    ...(!noSpeech && raw.words && raw.words.length > 0 ? { words: raw.words } : {}),
   };
 }

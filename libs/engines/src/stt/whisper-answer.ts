@@ -8,8 +8,18 @@ export interface VerboseTranscriptBody {
   duration?: unknown;
   segments?: unknown;
   confidence?: unknown;
-  /** OpenAI, when asked with timestamp_granularities[]=word. */
   words?: unknown;
+}
+
+/** `[{ word, start, end }]` with the leading space whisper.cpp puts on each word trimmed. */
+function readWords(value: unknown): TranscriptWord[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(isRecord).flatMap((w) => {
+    const start = numberOrUndefined(w.start);
+    const end = numberOrUndefined(w.end);
+    const word = typeof w.word === 'string' ? w.word.trim() : '';
+    return word && start !== undefined && end !== undefined ? [{ word, start, end }] : [];
+  });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -18,28 +28,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function numberOrUndefined(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-function readWords(list: unknown): TranscriptWord[] {
-  if (!Array.isArray(list)) return [];
-  return list.filter(isRecord).flatMap((w) => {
-    const start = numberOrUndefined(w.start);
-    const end = numberOrUndefined(w.end);
-    return typeof w.word === 'string' && start !== undefined && end !== undefined
-      ? [{ word: w.word, start, end }]
-      : [];
-  });
-}
-
-/**
- * Word timings: OpenAI's top-level `words`, else whisper.cpp's per-segment `words`; undefined when the body
- * has neither, so callers can tell "no timings" from "no words".
- */
-function readAllWords(body: VerboseTranscriptBody): TranscriptWord[] | undefined {
-  if (Array.isArray(body.words)) return readWords(body.words);
-  const segments = Array.isArray(body.segments) ? body.segments.filter(isRecord) : [];
-  if (!segments.some((s) => Array.isArray(s.words))) return undefined;
-  return segments.flatMap((s) => readWords(s.words));
 }
 
 /** Reads a verbose_json-like body defensively; undefined when it has no text at all. */
@@ -55,12 +43,18 @@ export function readVerboseTranscript(body: unknown): RawTranscript | undefined 
         speaker: typeof s.speaker === 'string' || typeof s.speaker === 'number' ? s.speaker : undefined,
       }))
     : [];
+  // OpenAI-compatible servers list words at the top; whisper.cpp inside each segment.
+  const words = Array.isArray(body.words)
+    ? readWords(body.words)
+    : Array.isArray(body.segments)
+      ? body.segments.filter(isRecord).flatMap((segment) => readWords(segment.words))
+      : [];
   return {
+    ...(words.length > 0 ? { words } : {}),
     text: body.text,
     language: typeof body.language === 'string' && body.language !== '' ? body.language : undefined,
     duration: numberOrUndefined(body.duration),
     segments,
-    words: readAllWords(body),
     statedConfidence: numberOrUndefined(body.confidence),
   };
 }
