@@ -10,7 +10,7 @@ import { PipelineModule } from '@app/pipeline';
 import { RealtimeModule } from '@app/realtime';
 import { SecurityModule } from '@app/security';
 import { SessionModule } from '@app/session';
-import { SettingsApiModule, SettingsModule } from '@app/settings';
+import { SettingsHttpModule, SettingsModule } from '@app/settings';
 import { StorageModule } from '@app/storage';
 
 @Module({})
@@ -24,7 +24,7 @@ export class AppModule {
         StorageModule,
         SecurityModule,
         SettingsModule,
-        SettingsApiModule,
+        SettingsHttpModule,
         BackendClientModule,
         GatewayHttpModule,
         EnginesModule,

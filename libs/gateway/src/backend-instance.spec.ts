@@ -27,9 +27,10 @@ function instanceWith(settings: Partial<InstancePolicySettings> = {}) {
 const answer = (status: number) => () => Promise.resolve({ status });
 const refused = () =>
   Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('BackendInstance', () => {
+  afterEach(() => jest.useRealTimers());
+
   it('derives its id, origin and base path from the configuration', () => {
     const { instance } = instanceWith();
     expect([instance.id, instance.origin, instance.basePath]).toEqual([
@@ -64,9 +65,11 @@ describe('BackendInstance', () => {
   });
 
   it('lets one probe through after the reset delay; its success closes the breaker', async () => {
+    // The breaker reads Date.now(): its reset delay passes on jest's clock, not in real time.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
     const { instance, transitions } = instanceWith();
     for (let i = 0; i < 3; i++) await instance.execute(refused).catch(() => undefined);
-    await sleep(SETTINGS.halfOpenAfterMs + 10);
+    jest.advanceTimersByTime(SETTINGS.halfOpenAfterMs + 10);
     expect(instance.routable()).toBe(true);
     await expect(instance.execute(answer(200))).resolves.toEqual({ status: 200 });
     expect(instance.breakerState).toBe('closed');
@@ -74,9 +77,11 @@ describe('BackendInstance', () => {
   });
 
   it('re-opens when the half-open probe fails', async () => {
+    // The breaker reads Date.now(): its reset delay passes on jest's clock, not in real time.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
     const { instance, transitions } = instanceWith();
     for (let i = 0; i < 3; i++) await instance.execute(answer(500));
-    await sleep(SETTINGS.halfOpenAfterMs + 10);
+    jest.advanceTimersByTime(SETTINGS.halfOpenAfterMs + 10);
     await instance.execute(answer(502));
     expect(instance.breakerState).toBe('open');
     expect(transitions).toEqual(['closed→open', 'open→half_open', 'half_open→open']);

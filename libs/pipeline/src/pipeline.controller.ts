@@ -5,9 +5,7 @@ import { validateSync } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { ApiError, ValidationFailedError, flattenValidationErrors } from '@app/common';
-import { ConfigStore } from '@app/config';
 import { SettingsService } from '@app/settings';
-import { audioTooLong } from './audio/wav-header';
 import { PipelineJobDto } from './pipeline-job.dto';
 import { PipelineJobs } from './pipeline.service';
 import { PIPELINE } from './pipeline.types';
@@ -77,7 +75,6 @@ export class PipelineController {
   constructor(
     @Inject(PIPELINE) private readonly jobs: PipelineJobs,
     private readonly settings: SettingsService,
-    private readonly config: ConfigStore,
   ) {}
 
   @Post('jobs')
@@ -95,15 +92,6 @@ export class PipelineController {
         HttpStatus.BAD_REQUEST,
         'NO_AUDIO',
         'No audio: send a multipart "file" or JSON "audio_data"',
-      );
-    }
-    const tooLong = audioTooLong(upload.audio, this.config.current.pipeline.maxAudioSeconds);
-    if (tooLong) {
-      throw new ApiError(
-        HttpStatus.PAYLOAD_TOO_LARGE,
-        'AUDIO_TOO_LONG',
-        `${tooLong.message} (pipeline.max_audio_seconds)`,
-        { duration_seconds: tooLong.durationSeconds, limit_seconds: tooLong.limitSeconds },
       );
     }
     const settings = await this.settings.get();

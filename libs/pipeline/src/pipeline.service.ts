@@ -5,6 +5,7 @@ import { ConfigStore } from '@app/config';
 import { chunkFailure, transcriptionResult } from '@app/results';
 import { ADMISSION, type AdmissionControl } from './admission/admission.types';
 import { detectAudio } from './audio/audio-format';
+import { audioTooLong } from './audio/wav-header';
 import { backoffDelay, type PipelineDriver } from './drivers/pipeline-driver';
 import { jobView } from './job-view';
 import { PIPELINE_STAGES, PipelineStage, STAGE_SERVICE } from './pipeline-names';
@@ -57,13 +58,7 @@ export class PipelineJobs implements PipelineService {
   }
 
   async submit(chunk: AudioChunkSubmission): Promise<PipelineSubmitResult> {
-    if (chunk.audio.length > this.config.current.pipeline.maxAudioBytes) {
-      throw new ApiError(
-        HttpStatus.PAYLOAD_TOO_LARGE,
-        'AUDIO_TOO_LARGE',
-        `The audio exceeds ${this.config.current.pipeline.maxAudioBytes} bytes`,
-      );
-    }
+    this.checkAudioLimits(chunk.audio);
     const detected = detectAudio(chunk.audio);
     const targetLanguages = [...new Set(chunk.targetLanguages.map((l) => l.trim()).filter(Boolean))];
     if (targetLanguages.length > MAX_TARGET_LANGUAGES) {
@@ -114,6 +109,30 @@ export class PipelineJobs implements PipelineService {
     if (!created) return { jobId, created: false };
     await this.driver.enqueue(PipelineStage.Transcription, { pipelineJobId: jobId }, { jobId, lane });
     return { jobId, created: true };
+  }
+
+  /**
+   * The pipeline's audio limits (pipeline.max_audio_bytes, and for WAV pipeline.max_audio_seconds from the
+   * header), checked here for every submission, whichever route it came by.
+   */
+  private checkAudioLimits(audio: Buffer): void {
+    const { maxAudioBytes, maxAudioSeconds } = this.config.current.pipeline;
+    if (audio.length > maxAudioBytes) {
+      throw new ApiError(
+        HttpStatus.PAYLOAD_TOO_LARGE,
+        'AUDIO_TOO_LARGE',
+        `The audio exceeds ${maxAudioBytes} bytes`,
+      );
+    }
+    const tooLong = audioTooLong(audio, maxAudioSeconds);
+    if (tooLong) {
+      throw new ApiError(
+        HttpStatus.PAYLOAD_TOO_LARGE,
+        'AUDIO_TOO_LONG',
+        `${tooLong.message} (pipeline.max_audio_seconds)`,
+        { duration_seconds: tooLong.durationSeconds, limit_seconds: tooLong.limitSeconds },
+      );
+    }
   }
 
   /**

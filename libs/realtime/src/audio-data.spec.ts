@@ -1,8 +1,12 @@
 import { tone } from '../../../test/support/wav';
-import { checkChunkDuration, decodeAudioData } from './audio-data';
+import { decodeAudioChunk } from './audio-data';
 import { RealtimeError } from './realtime-error';
 
-describe('decodeAudioData', () => {
+/** Size limits alone: no duration cap in the way. */
+const decodeAudioData = (value: unknown, maxBytes: number) =>
+  decodeAudioChunk(value, { maxBytes, maxSeconds: Number.POSITIVE_INFINITY });
+
+describe('decodeAudioChunk: size and encoding', () => {
   it('takes binary as it is and base64 decoded', () => {
     expect(decodeAudioData(Buffer.from([1, 2, 3]), 10)).toEqual(Buffer.from([1, 2, 3]));
     expect(decodeAudioData(new Uint8Array([4, 5]), 10)).toEqual(Buffer.from([4, 5]));
@@ -33,14 +37,18 @@ describe('decodeAudioData', () => {
   });
 });
 
-describe('checkChunkDuration', () => {
+/** Duration limits alone: no size cap in the way. */
+const checkChunkDuration = (value: unknown, maxSeconds: number) =>
+  decodeAudioChunk(value, { maxBytes: Number.MAX_SAFE_INTEGER, maxSeconds });
+
+describe('decodeAudioChunk: duration of a WAV chunk', () => {
   const threeSeconds = tone(3, 0.5);
 
   it('refuses a WAV chunk over the cap, binary or base64, naming its duration and the cap', () => {
     for (const audioData of [threeSeconds, threeSeconds.toString('base64')]) {
       let error: unknown;
       try {
-        checkChunkDuration({ audio_data: audioData }, 2);
+        checkChunkDuration(audioData, 2);
       } catch (thrown) {
         error = thrown;
       }
@@ -56,15 +64,18 @@ describe('checkChunkDuration', () => {
   it('measures a base64 chunk whose header states no size from its encoded length', () => {
     const streaming = Buffer.from(threeSeconds);
     streaming.writeUInt32LE(0xffffffff, 40);
-    expect(() => checkChunkDuration({ audio_data: streaming.toString('base64') }, 2)).toThrow(
-      'The audio lasts 3 s',
-    );
+    expect(() => checkChunkDuration(streaming.toString('base64'), 2)).toThrow('The audio lasts 3 s');
   });
 
-  it('lets through chunks within the cap, other formats and payloads the decoder will refuse', () => {
-    expect(() => checkChunkDuration({ audio_data: threeSeconds }, 3)).not.toThrow();
-    expect(() => checkChunkDuration({ audio_data: Buffer.from('OggS-not-measurable') }, 1)).not.toThrow();
-    expect(() => checkChunkDuration({ audio_data: 42 }, 1)).not.toThrow();
-    expect(() => checkChunkDuration(undefined, 1)).not.toThrow();
+  it('lets through chunks within the cap and formats it cannot measure', () => {
+    expect(checkChunkDuration(threeSeconds, 3).equals(threeSeconds)).toBe(true);
+    expect(checkChunkDuration(threeSeconds.toString('base64'), 3).equals(threeSeconds)).toBe(true);
+    expect(() => checkChunkDuration(Buffer.from('OggS-not-measurable'), 1)).not.toThrow();
+  });
+
+  it('checks the size before the duration, so an oversized chunk is refused undecoded', () => {
+    expect(() => decodeAudioChunk(threeSeconds.toString('base64'), { maxBytes: 100, maxSeconds: 1 })).toThrow(
+      expect.objectContaining({ code: 'PAYLOAD_TOO_LARGE' }),
+    );
   });
 });

@@ -12,7 +12,6 @@ import { BOOT_CONFIG, ConfigStore, type OrchestrationConfig } from '@app/config'
 import { resultRooms, sessionRoom } from '@app/results';
 import { clientAddress, trustFor, type TrustFunction } from './client-address';
 import type { ClientContext, ClientEventHandler, EventOutcome, RealtimeSocket } from './client-context';
-import { checkChunkDuration } from './audio-data';
 import { ConnectionRegistry } from './connection-registry';
 import { RealtimeError, toWireError } from './realtime-error';
 import { RealtimeMetrics } from './realtime-metrics';
@@ -62,22 +61,9 @@ export class RealtimeGateway
       subscribe: (context, payload) => subscriptions.subscribe(context, payload),
       unsubscribe: (context, payload) => subscriptions.unsubscribe(context, payload),
       service_message: (context, payload) => serviceMessages.handle(context, payload),
-      transcription_stream: this.durationChecked((context, payload) =>
-        streams.transcription(context, payload),
-      ),
-      speaker_stream: this.durationChecked((context, payload) => streams.speakerStream(context, payload)),
+      transcription_stream: (context, payload) => streams.transcription(context, payload),
+      speaker_stream: (context, payload) => streams.speakerStream(context, payload),
       translation_stream: (context, payload) => streams.translationStream(context, payload),
-    };
-  }
-
-  /**
-   * Audio events refuse a chunk longer than websocket.max_chunk_seconds before their handler queues it; read
-   * per event, so a reloaded configuration applies to the next chunk.
-   */
-  private durationChecked(handler: ClientEventHandler): ClientEventHandler {
-    return async (context, payload) => {
-      checkChunkDuration(payload, this.config.current.websocket.maxChunkSeconds);
-      return handler(context, payload);
     };
   }
 

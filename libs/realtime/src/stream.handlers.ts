@@ -6,7 +6,7 @@ import { PIPELINE, type PipelineService } from '@app/pipeline';
 import { speakerResult, speakersEntry, translationEntry, translationResult } from '@app/results';
 import { SESSION_STORE, type SessionStore } from '@app/session';
 import { SettingsService } from '@app/settings';
-import { decodeAudioData } from './audio-data';
+import { decodeAudioChunk } from './audio-data';
 import type { ClientContext, EventOutcome } from './client-context';
 import {
   SpeakerStreamDto,
@@ -149,7 +149,9 @@ export class StreamHandlers {
         fields: [{ field: 'audio_data', message: 'is required' }],
       });
     }
-    const data = decodeAudioData(audioData, this.config.current.websocket.maxChunkBytes);
+    // Read per event, so a reloaded configuration applies to the next chunk.
+    const { maxChunkBytes, maxChunkSeconds } = this.config.current.websocket;
+    const data = decodeAudioChunk(audioData, { maxBytes: maxChunkBytes, maxSeconds: maxChunkSeconds });
     return {
       fields,
       audio: {
