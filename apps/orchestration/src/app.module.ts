@@ -3,7 +3,7 @@ import { AnalyticsModule } from '@app/analytics';
 import { CommonModule } from '@app/common';
 import { OrchestrationConfigModule, type ConfigSource, type OrchestrationConfig } from '@app/config';
 import { DashboardModule } from '@app/dashboard';
-import { EnginesModule } from '@app/engines';
+import { EngineApiModule, EnginesModule } from '@app/engines';
 import { BackendClientModule, GatewayHttpModule } from '@app/gateway';
 import { HealthModule } from '@app/health';
 import { PipelineModule } from '@app/pipeline';
@@ -28,6 +28,7 @@ export class AppModule {
         BackendClientModule,
         GatewayHttpModule,
         EnginesModule,
+        EngineApiModule,
         HealthModule,
         SessionModule,
         RealtimeModule,

@@ -141,9 +141,29 @@ export interface SpeakerEngine {
  * The adapter selected for each service right now. `services.<name>.kind` can change at run time, so read the
  * engine at the call (`engines.translation.translate(...)`) rather than keeping it.
  */
+/** A pair the translation pool can translate, as GET /api/languages and the refusal of an unserved pair list it. */
+export interface AvailablePair {
+  source: string;
+  target: string;
+  /** The pivot language when no instance serves the pair directly. */
+  via?: string;
+}
+
+/** What the translation pool serves, over all its instances. */
+export interface PoolLanguages {
+  pivotLanguage: string;
+  languages: LanguageInfo[];
+  pairs: AvailablePair[];
+}
+
+/** Translation over a pool of instances, which can also say what the whole pool serves. */
+export interface TranslationPool extends TranslationEngine {
+  catalogue(): Promise<PoolLanguages>;
+}
+
 export interface Engines {
   readonly speechToText: SpeechToTextEngine;
-  readonly translation: TranslationEngine;
+  readonly translation: TranslationPool;
   readonly speaker: SpeakerEngine;
 }
 

@@ -23,6 +23,8 @@ export class OpenAiSpeechToTextEngine extends MultipartSpeechToTextEngine {
         model: modelFor(this.kind, settings, options),
         language: explicitLanguage(options.language),
         response_format: 'verbose_json',
+        // Word timestamps need verbose_json, which is asked for anyway.
+        'timestamp_granularities[]': options.wordTimestamps ? 'word' : undefined,
       }),
       headers: engineCredential(this.kind, settings.apiKey).headers,
     };
