@@ -68,6 +68,7 @@ export const ENV_BINDINGS: { variable: string; path: string; parse: Parse }[] = 
     path: 'metrics.enabled',
     parse: (raw) => (/^(true|1)$/i.test(raw.trim()) ? true : /^(false|0)$/i.test(raw.trim()) ? false : raw),
   },
+  { variable: 'WHISPER_MODEL', path: 'services.whisper.model', parse: asText },
   { variable: 'TRANSLATION_PIVOT_LANGUAGE', path: 'services.translation.pivotLanguage', parse: asText },
   ...SERVICE_NAMES.flatMap((name) => [
     {

@@ -20,7 +20,10 @@ export interface TranscriptSegment {
 export interface TranscriptionOptions {
   /** ISO 639-1, or undefined for detection. */
   language?: string;
+  /** A model this call asks for by name, over the configured one (see stt/model-choice.ts). */
   model?: string;
+  /** The platform's model name from the settings (`default_whisper_model`): for the platform's service only. */
+  platformModel?: string;
   /** Ask for word timestamps (engines that give them: openai, whisper-cpp). */
   wordTimestamps?: boolean;
   sessionId?: string;

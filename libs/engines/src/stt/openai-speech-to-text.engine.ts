@@ -3,11 +3,9 @@ import { engineCredential } from '@app/gateway';
 import { audioForm } from '../audio-form';
 import type { AudioInput, TranscriptionOptions } from '../engine.types';
 import { MultipartSpeechToTextEngine, type TranscriptionCall } from './multipart-speech-to-text.engine';
+import { modelFor } from './model-choice';
 import { explicitLanguage, type RawTranscript } from './transcript-normaliser';
 import { readVerboseTranscript } from './whisper-answer';
-
-/** `model` is required by the API; servers that host one model (speaches, LocalAI) accept any name. */
-const DEFAULT_MODEL = 'whisper-1';
 
 /**
  * OpenAI-compatible servers (faster-whisper servers such as speaches, LocalAI, vLLM):
@@ -22,7 +20,7 @@ export class OpenAiSpeechToTextEngine extends MultipartSpeechToTextEngine {
     return {
       path: '/v1/audio/transcriptions',
       form: audioForm(audio, 'file', {
-        model: options.model ?? settings.model ?? DEFAULT_MODEL,
+        model: modelFor(this.kind, settings, options),
         language: explicitLanguage(options.language),
         response_format: 'verbose_json',
         // Word timestamps need verbose_json, which is asked for anyway.
@@ -46,7 +44,7 @@ export class OpenAiSpeechToTextEngine extends MultipartSpeechToTextEngine {
           .map((entry) => (entry as { id?: unknown }).id)
           .filter((id): id is string => typeof id === 'string')
       : [];
-    const configured = this.settings().model;
-    return configured ? { models, defaultModel: configured } : { models };
+    const asked = modelFor(this.kind, this.settings(), { instanceId });
+    return asked ? { models, defaultModel: asked } : { models };
   }
 }

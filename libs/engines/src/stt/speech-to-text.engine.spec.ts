@@ -159,9 +159,9 @@ describe('speech-to-text adapters against their contracts (CONTRACTS §4, §5)',
       expect(server.requests[0].headers.authorization).toBeUndefined();
     });
 
-    it('lists models from GET /v1/models', async () => {
+    it('lists models from GET /v1/models, with the one it asks for as the default', async () => {
       server.handle(() => ({ json: { object: 'list', data: [{ id: 'whisper-1', object: 'model' }] } }));
-      await expect(engine().models()).resolves.toEqual({ models: ['whisper-1'] });
+      await expect(engine().models()).resolves.toEqual({ models: ['whisper-1'], defaultModel: 'whisper-1' });
     });
   });
 
