@@ -3,15 +3,16 @@ import { AnalyticsModule } from '@app/analytics';
 import { CommonModule } from '@app/common';
 import { OrchestrationConfigModule, type ConfigSource, type OrchestrationConfig } from '@app/config';
 import { DashboardModule } from '@app/dashboard';
-import { EnginesModule } from '@app/engines';
+import { EngineApiModule, EnginesModule } from '@app/engines';
 import { BackendClientModule, GatewayHttpModule } from '@app/gateway';
 import { HealthModule } from '@app/health';
 import { PipelineModule } from '@app/pipeline';
 import { RealtimeModule } from '@app/realtime';
 import { SecurityModule } from '@app/security';
 import { SessionModule } from '@app/session';
-import { SettingsApiModule, SettingsModule } from '@app/settings';
+import { SettingsHttpModule, SettingsModule } from '@app/settings';
 import { StorageModule } from '@app/storage';
+import { StreamsModule } from '@app/streams';
 
 @Module({})
 export class AppModule {
@@ -24,13 +25,15 @@ export class AppModule {
         StorageModule,
         SecurityModule,
         SettingsModule,
-        SettingsApiModule,
+        SettingsHttpModule,
         BackendClientModule,
         GatewayHttpModule,
         EnginesModule,
+        EngineApiModule,
         HealthModule,
         SessionModule,
         RealtimeModule,
+        StreamsModule,
         PipelineModule.forRoot({ role: 'orchestrator' }),
         AnalyticsModule,
         DashboardModule,

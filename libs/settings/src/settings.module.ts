@@ -15,4 +15,4 @@ export class SettingsModule {}
 @Module({
   controllers: [ConfigController, SettingsController],
 })
-export class SettingsApiModule {}
+export class SettingsHttpModule {}
