@@ -32,7 +32,7 @@ describe('dashboard live captions in a browser', () => {
 
   function speechFile(seed: number, sentences: number): { speech: ToneSpeech; wav: string } {
     const script = makeToneScript({ seed, sentences, wordsPerSentence: [3, 5] });
-    const speech = synthesizeToneSpeech(script, { seed, leadMs: 1000, tailMs: 1500 });
+    const speech = synthesizeToneSpeech(script, { seed, leadMs: 2000, tailMs: 1500 });
     const wav = join(tmpdir(), `lt-live-captions-${process.pid}-${seed}.wav`);
     writeFileSync(wav, toneSpeechWav(speech));
     return { speech, wav };

@@ -25,7 +25,7 @@ interface CapturedFrames {
  */
 describe('dashboard microphone capture', () => {
   const script = makeToneScript({ seed: 17, sentences: 2, wordsPerSentence: [4, 5] });
-  const speech = synthesizeToneSpeech(script, { seed: 17, leadMs: 1000, tailMs: 500 });
+  const speech = synthesizeToneSpeech(script, { seed: 17, leadMs: 2000, tailMs: 500 });
   const wav = join(tmpdir(), `lt-capture-${process.pid}.wav`);
   let app: RunningApp;
 
