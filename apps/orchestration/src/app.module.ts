@@ -12,6 +12,7 @@ import { SecurityModule } from '@app/security';
 import { SessionModule } from '@app/session';
 import { SettingsHttpModule, SettingsModule } from '@app/settings';
 import { StorageModule } from '@app/storage';
+import { StreamsModule } from '@app/streams';
 
 @Module({})
 export class AppModule {
@@ -32,6 +33,7 @@ export class AppModule {
         HealthModule,
         SessionModule,
         RealtimeModule,
+        StreamsModule,
         PipelineModule.forRoot({ role: 'orchestrator' }),
         AnalyticsModule,
         DashboardModule,

@@ -22,6 +22,8 @@ export interface TranscriptionOptions {
   language?: string;
   /** A model this call asks for by name, over the configured one (see stt/model-choice.ts). */
   model?: string;
+  /** Text that came just before this audio (a live stream's previous final), for engines that take one. */
+  prompt?: string;
   /** The platform's model name from the settings (`default_whisper_model`): for the platform's service only. */
   platformModel?: string;
   /** Ask for word timestamps (engines that give them: openai, whisper-cpp). */
@@ -33,6 +35,7 @@ export interface TranscriptionOptions {
   instanceId?: string;
 }
 
+/** A word with its times in seconds from the start of the audio sent. */
 export interface TranscriptWord {
   word: string;
   start: number;
@@ -44,6 +47,8 @@ export interface TranscriptionResult {
   /** ISO 639-1. */
   language: string;
   segments: TranscriptSegment[];
+  /** Word timestamps, when asked for and the engine gives them (OpenAI `words`, whisper.cpp `segments[].words`). */
+  words?: TranscriptWord[];
   /** 0..1, derived where the engine gives none (see README). */
   confidence: number;
   /** Engine kind and instance, e.g. `openai@whisper-0`. */
@@ -54,8 +59,6 @@ export interface TranscriptionResult {
   processingMs: number;
   /** The engine heard no speech (e.g. livetranslate's "[Audio unclear - please try again]"). */
   noSpeech: boolean;
-  /** Word timestamps, when asked for and the engine gives them. */
-  words?: TranscriptWord[];
 }
 
 export interface TranslationRequest {

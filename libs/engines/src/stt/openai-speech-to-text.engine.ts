@@ -17,15 +17,21 @@ export class OpenAiSpeechToTextEngine extends MultipartSpeechToTextEngine {
 
   protected describeCall(audio: AudioInput, options: TranscriptionOptions): TranscriptionCall {
     const settings = this.settings();
+    const form = audioForm(audio, 'file', {
+      model: modelFor(this.kind, settings, options),
+      language: explicitLanguage(options.language),
+      prompt: options.prompt,
+      response_format: 'verbose_json',
+    });
+    if (options.wordTimestamps) {
+      // Both granularities (word timestamps need verbose_json, asked for anyway): asking for words alone
+      // drops the segments the confidence is derived from.
+      form.append('timestamp_granularities[]', 'segment');
+      form.append('timestamp_granularities[]', 'word');
+    }
     return {
       path: '/v1/audio/transcriptions',
-      form: audioForm(audio, 'file', {
-        model: modelFor(this.kind, settings, options),
-        language: explicitLanguage(options.language),
-        response_format: 'verbose_json',
-        // Word timestamps need verbose_json, which is asked for anyway.
-        'timestamp_granularities[]': options.wordTimestamps ? 'word' : undefined,
-      }),
+      form,
       headers: engineCredential(this.kind, settings.apiKey).headers,
     };
   }
