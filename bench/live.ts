@@ -7,14 +7,21 @@
  * (live: first interim or final holding it; chunked: the chunk's result), when a sentence is final after
  * it ends, and the orchestrator's CPU per stream.
  *
- *   npm run bench:live -- [--streams 20] [--duration 60] [--modes chunked-3s,chunked-1s,live]
+ * Issue 16's scenarios run after the paths, each on a fresh orchestrator (and Redis for `resume`): live
+ * streams on engines oversubscribed two to one (half the decoder slots the live path kept busy), one of two
+ * engines killed every 30 s and restarted 10 s later, and every client dropping once and resuming on the
+ * other of two instances sharing Redis.
+ *
+ *   npm run bench:live -- [--streams 20] [--duration 60] [--modes chunked-3s,chunked-1s,live|none]
+ *     [--scenarios oversubscribed,engine-kill,resume] [--oversubscribed-minutes 5]
  *     [--engines 1] [--slots 0 (auto)] [--base-ms 30] [--rtf 0.05]
  */
 import { cpus, loadavg } from 'node:os';
 import { CpuMeter } from './process-cpu';
 import { startToneStack, tonePlans } from './tone-stack';
-import { modeTable, summarise, type ModeRow } from './tone-report';
-import { STREAM_MODES, runToneStreams, type StreamMode } from './tone-streams';
+import { SCENARIOS, runScenario } from './live-scenarios';
+import { modeTable, pressureTable, summarise, type ModeRow } from './tone-report';
+import { STREAM_MODES, runToneStreams } from './tone-streams';
 
 function option(name: string, fallback: number, min: number, max: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -24,55 +31,90 @@ function option(name: string, fallback: number, min: number, max: number): numbe
   return value;
 }
 
-function modesOption(): StreamMode[] {
-  const index = process.argv.indexOf('--modes');
-  if (index < 0) return [...STREAM_MODES];
-  const modes = (process.argv[index + 1] ?? '').split(',');
-  const unknown = modes.filter((mode) => !(STREAM_MODES as readonly string[]).includes(mode));
+/** A comma-separated subset of `choices` (`none` for none). */
+function listOption<T extends string>(name: string, choices: readonly T[], fallback: readonly T[]): T[] {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index < 0) return [...fallback];
+  const values = (process.argv[index + 1] ?? '').split(',').filter((value) => value !== 'none');
+  const unknown = values.filter((value) => !(choices as readonly string[]).includes(value));
   if (unknown.length > 0)
-    throw new Error(`--modes takes ${STREAM_MODES.join(',')}; not ${unknown.join(',')}`);
-  return modes as StreamMode[];
+    throw new Error(`--${name} takes ${choices.join(',')} or none; not ${unknown.join(',')}`);
+  return values as T[];
 }
 
 /** Bounds that keep a run finite on a shared machine. */
 const STREAMS = option('streams', 20, 1, 200);
 const DURATION_S = option('duration', 60, 5, 600);
-const MODES = modesOption();
+const MODES = listOption('modes', STREAM_MODES, STREAM_MODES);
+const SCENARIO_LIST = listOption('scenarios', SCENARIOS, []);
+/** Issue 16 asks for five minutes of oversubscription. */
+const OVERSUBSCRIBED_MINUTES = option('oversubscribed-minutes', 5, 1, 10);
 const ENGINES = option('engines', 1, 1, 4);
 const BASE_MS = option('base-ms', 30, 0, 5000);
 const RTF = option('rtf', 0.05, 0, 2);
 /** Decoder slots per engine; by default enough that the engine is never what the streams wait for. */
 const SLOTS = option('slots', 0, 0, 1000) || Math.max(4, Math.ceil((STREAMS * 2) / ENGINES));
 
-async function main(): Promise<void> {
-  const loadBefore = loadavg()[0];
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** The paths of issue 15 on one orchestrator, one after the other; and the slots the live path kept busy. */
+async function measurePaths(): Promise<{ rows: ModeRow[]; demandSlots?: number }> {
   const speech = tonePlans(STREAMS, DURATION_S);
-  const spoken = speech[0].speech.durationMs / 1000;
-  process.stderr.write(
-    `${STREAMS} streams of ~${spoken.toFixed(0)} s tone speech; engines: ${ENGINES} × ${SLOTS} slots, ${BASE_MS} ms + ${RTF} × audio\n`,
-  );
   const stack = await startToneStack(STREAMS, { engines: ENGINES, slots: SLOTS, baseMs: BASE_MS, rtf: RTF });
   const rows: ModeRow[] = [];
+  let demandSlots: number | undefined;
   try {
     const meter = new CpuMeter(stack.processes);
     for (const mode of MODES) {
+      const busyBefore = (await stack.engines.stats()).reduce((sum, engine) => sum + engine.busyMs, 0);
+      const started = performance.now();
       meter.start();
-      const outcomes = await runToneStreams(stack.url, mode, speech, (line) =>
-        process.stderr.write(`${line}\n`),
-      );
+      const outcomes = await runToneStreams(stack.urls, mode, speech, log);
       const row = summarise(mode, outcomes, meter.stop());
+      const busy = (await stack.engines.stats()).reduce((sum, engine) => sum + engine.busyMs, 0) - busyBefore;
+      if (mode === 'live') demandSlots = busy / (performance.now() - started);
       rows.push(row);
-      process.stderr.write(`${modeTable([row])}\n`);
+      log(modeTable([row]));
     }
   } finally {
     await stack.stop();
+  }
+  return { rows, demandSlots };
+}
+
+async function main(): Promise<void> {
+  const loadBefore = loadavg()[0];
+  const spoken = tonePlans(1, DURATION_S)[0].speech.durationMs / 1000;
+  log(
+    `${STREAMS} streams of ~${spoken.toFixed(0)} s tone speech; engines: ${ENGINES} × ${SLOTS} slots, ${BASE_MS} ms + ${RTF} × audio`,
+  );
+  const { rows, demandSlots } =
+    MODES.length > 0 ? await measurePaths() : { rows: [], demandSlots: undefined };
+  const scenarioRows: ModeRow[] = [];
+  for (const scenario of SCENARIO_LIST) {
+    if (scenario === 'oversubscribed' && demandSlots === undefined)
+      throw new Error(
+        'the oversubscribed scenario needs the live mode in the same run (its measured demand)',
+      );
+    const row = await runScenario(scenario, {
+      streams: STREAMS,
+      durationS: scenario === 'oversubscribed' ? OVERSUBSCRIBED_MINUTES * 60 : DURATION_S,
+      engine: { slots: SLOTS, baseMs: BASE_MS, rtf: RTF },
+      demandSlots: demandSlots ?? 0,
+      log,
+    });
+    scenarioRows.push(row);
+    log(pressureTable([row]));
   }
   const loadAfter = loadavg()[0];
   process.stdout.write(
     [
       `Live captions: ${STREAMS} concurrent streams of ${spoken.toFixed(0)} s tone speech each, sent in real time; engine ${ENGINES} × ${SLOTS} slots, ${BASE_MS} ms + ${RTF} × audio; ${new Date().toISOString()}`,
-      '',
-      modeTable(rows),
+      ...(rows.length > 0 ? ['', modeTable(rows)] : []),
+      ...(demandSlots !== undefined
+        ? [`Decoder slots the live streams kept busy: ${demandSlots.toFixed(2)}.`]
+        : []),
+      ...(scenarioRows.length > 0 ? ['', pressureTable(scenarioRows)] : []),
       `Machine: ${cpus().length} cores, load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after.`,
     ].join('\n') + '\n',
   );

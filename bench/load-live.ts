@@ -21,12 +21,12 @@ export async function runLiveLoad(options: LoadOptions, log: (line: string) => v
       baseMs: 30,
       rtf: 0.05,
     });
-    log(`started an orchestrator at ${stack.url} with a tone-speech engine`);
+    log(`started an orchestrator at ${stack.urls[0]} with a tone-speech engine`);
   }
   try {
     const meter = new CpuMeter(stack?.processes ?? []);
     meter.start();
-    const outcomes = await runToneStreams(stack?.url ?? options.url, 'live', plans, log);
+    const outcomes = await runToneStreams(stack?.urls ?? [options.url], 'live', plans, log);
     const cpu = meter.stop();
     const held = outcomes.map((outcome) => outcome.retainedMs).sort((a, b) => a - b);
     return [

@@ -9,14 +9,17 @@ import {
   type ToneSpeechEngine,
 } from '../test/support/tone-speech';
 
-type Command = { command: 'kill' | 'restart'; index: number } | { command: 'calls' };
+type Command = { command: 'kill' | 'restart'; index: number } | { command: 'stats' };
+
+/** Per engine: transcription calls received and slot-milliseconds spent decoding. */
+export type EngineStats = { calls: number; busyMs: number }[];
 
 export interface ToneEngineProcess {
   urls: string[];
   pid: number;
   kill(index: number): Promise<void>;
   restart(index: number): Promise<void>;
-  calls(): Promise<number[]>;
+  stats(): Promise<EngineStats>;
   stop(): Promise<void>;
 }
 
@@ -45,7 +48,7 @@ export async function startToneEngineProcess(
     pid: child.pid ?? 0,
     kill: (index) => ask({ command: 'kill', index }),
     restart: (index) => ask({ command: 'restart', index }),
-    calls: () => ask({ command: 'calls' }),
+    stats: () => ask({ command: 'stats' }),
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -60,7 +63,8 @@ async function serve(count: number, options: ToneEngineOptions): Promise<void> {
   for (let i = 0; i < count; i++) engines.push(await startToneSpeechEngine(options));
   process.on('message', (message: Command) => {
     void (async () => {
-      if (message.command === 'calls') return process.send?.(engines.map((engine) => engine.calls));
+      if (message.command === 'stats')
+        return process.send?.(engines.map(({ calls, busyMs }) => ({ calls, busyMs })));
       if (message.command === 'kill') engines[message.index].kill();
       else await engines[message.index].restart();
       process.send?.({});

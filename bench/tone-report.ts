@@ -1,11 +1,12 @@
 import { cpus, loadavg } from 'node:os';
 import { LatencySamples } from './latency-stats';
 import { scoreStream } from './tone-scoring';
-import type { StreamMode, StreamOutcome } from './tone-streams';
+import type { StreamOutcome } from './tone-stream-client';
 
 /** One mode's figures over all its streams. */
 export interface ModeRow {
-  mode: StreamMode;
+  /** A path (StreamMode) or an issue-16 scenario. */
+  mode: string;
   streams: number;
   wordErrorRate: number;
   shown: ReturnType<LatencySamples['summary']>;
@@ -13,7 +14,16 @@ export interface ModeRow {
   sentencesMissing: number;
   errors: Record<string, number>;
   repeatedFinals: number;
+  replayedFinals: number;
+  resumes: number;
   retainedMs: number;
+  /** Sentence-final delays of sentences that ended in the first and in the last minute of speech. */
+  finalFirstMinute: ReturnType<LatencySamples['summary']>;
+  finalLastMinute: ReturnType<LatencySamples['summary']>;
+  /** Sums over streams of the largest `shed_interim` each reported; the largest lag; degraded reports. */
+  shedInterim: number;
+  maxLagMs: number;
+  degradedReports: number;
   /** Percent of one core, over the mode's whole run. */
   orchestratorCpu: number;
   engineCpu: number;
@@ -24,21 +34,30 @@ export interface ModeRow {
 }
 
 /** The figures of one mode, from every stream's outcome. */
-export function summarise(mode: StreamMode, outcomes: StreamOutcome[], cpu: Record<string, number>): ModeRow {
+export function summarise(mode: string, outcomes: StreamOutcome[], cpu: Record<string, number>): ModeRow {
   const shown = new LatencySamples();
   const final = new LatencySamples();
+  const firstMinute = new LatencySamples();
+  const lastMinute = new LatencySamples();
+  const spokenMs = Math.max(...outcomes.map((o) => o.plan.speech.durationMs));
   const lateness = new LatencySamples();
   let words = 0;
   let edits = 0;
   let sentencesMissing = 0;
   const errors: Record<string, number> = {};
+  const sum = (figure: (outcome: StreamOutcome) => number) =>
+    outcomes.reduce((total, o) => total + figure(o), 0);
   for (const outcome of outcomes) {
     const score = scoreStream(outcome.plan.speech, outcome.shown, outcome.finalWords);
     words += score.referenceWords;
     edits += score.edits;
     sentencesMissing += score.sentencesMissing;
     score.shownDelays.forEach((ms) => shown.add(ms));
-    score.finalDelays.forEach((ms) => final.add(ms));
+    for (const { endMs, delayMs } of score.finalDelays) {
+      final.add(delayMs);
+      if (endMs < 60_000) firstMinute.add(delayMs);
+      if (endMs >= spokenMs - 60_000) lastMinute.add(delayMs);
+    }
     outcome.sendLateness.forEach((ms) => lateness.add(ms));
     for (const code of outcome.errors) errors[code] = (errors[code] ?? 0) + 1;
   }
@@ -50,7 +69,14 @@ export function summarise(mode: StreamMode, outcomes: StreamOutcome[], cpu: Reco
     final: final.summary(),
     sentencesMissing,
     errors,
-    repeatedFinals: outcomes.reduce((sum, o) => sum + o.repeatedFinals, 0),
+    repeatedFinals: sum((o) => o.repeatedFinals),
+    replayedFinals: sum((o) => o.replayedFinals),
+    resumes: sum((o) => o.resumes),
+    finalFirstMinute: firstMinute.summary(),
+    finalLastMinute: lastMinute.summary(),
+    shedInterim: sum((o) => o.status.shedInterim),
+    maxLagMs: Math.max(...outcomes.map((o) => o.status.maxLagMs)),
+    degradedReports: sum((o) => o.status.degradedReports),
     retainedMs: Math.max(...outcomes.map((o) => o.retainedMs)),
     orchestratorCpu: cpu.orchestrator,
     engineCpu: cpu.engine,
@@ -119,5 +145,29 @@ export function modeTable(rows: ModeRow[]): string {
     '',
     `CPU over each mode's run, % of one core: ${cpu.join('; ')}.`,
     `Client send lateness p95: ${rows.map((r) => `${r.mode} ${r.sendLatenessP95} ms`).join(', ')}.`,
+  ].join('\n');
+}
+
+/** Issue 16's scenarios: finals under pressure, engine failures and resumes. */
+export function pressureTable(rows: ModeRow[]): string {
+  return [
+    '| scenario | streams | finals word error rate | sentences never final | sentence final p50 / p95 (s) | final p95 first / last minute (s) | interim decodes shed | max lag (s) | repeated / replayed finals, resumes | errors | load avg |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|',
+    ...rows.map(
+      (row) =>
+        `| ${[
+          row.mode,
+          row.streams,
+          `${(row.wordErrorRate * 100).toFixed(1)}%`,
+          row.sentencesMissing,
+          `${seconds(row.final.p50)} / ${seconds(row.final.p95)}`,
+          `${seconds(row.finalFirstMinute.p95)} / ${seconds(row.finalLastMinute.p95)}`,
+          row.shedInterim,
+          seconds(row.maxLagMs),
+          `${row.repeatedFinals} / ${row.replayedFinals}, ${row.resumes}`,
+          Object.keys(row.errors).length === 0 ? 'none' : JSON.stringify(row.errors),
+          row.load.toFixed(1),
+        ].join(' | ')} |`,
+    ),
   ].join('\n');
 }

@@ -19,8 +19,8 @@ export interface StreamScore {
   edits: number;
   /** Per word shown correctly: ms from the end of the word to the first text showing it. */
   shownDelays: number[];
-  /** Per sentence: ms from its last word's end to the first final covering that moment. */
-  finalDelays: number[];
+  /** Per sentence: when it ended (stream ms), and ms from then to the first final covering that moment. */
+  finalDelays: { endMs: number; delayMs: number }[];
   /** Sentences no final covered. */
   sentencesMissing: number;
 }
@@ -53,13 +53,13 @@ export function scoreStream(speech: ToneSpeech, shown: ShownText[], finalWords: 
     }
   }
   const finals = shown.filter((text) => text.final).sort((a, b) => a.atMs - b.atMs);
-  const finalDelays: number[] = [];
+  const finalDelays: StreamScore['finalDelays'] = [];
   let sentencesMissing = 0;
   for (const sentence of speech.sentences) {
     const covering = finals.find(
       (text) => text.fromMs <= sentence.endMs && text.toMs >= sentence.endMs - WINDOW_SLACK_MS,
     );
-    if (covering) finalDelays.push(covering.atMs - sentence.endMs);
+    if (covering) finalDelays.push({ endMs: sentence.endMs, delayMs: covering.atMs - sentence.endMs });
     else sentencesMissing++;
   }
   return {

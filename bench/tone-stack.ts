@@ -3,7 +3,7 @@ import { writeConfigFile } from '../test/support/config-file';
 import { makeToneScript, synthesizeToneSpeech } from '../test/support/tone-speech';
 import type { ProcessGroup } from './process-cpu';
 import { startToneEngineProcess, type ToneEngineProcess } from './tone-engine-process';
-import type { StreamPlan } from './tone-streams';
+import type { StreamPlan } from './tone-stream-client';
 
 /** Average tone-speech sentence: ~5.5 words of ~370 ms, 100 ms apart, and 850 ms to the next one. */
 const SENTENCE_MS = 3400;
@@ -31,7 +31,8 @@ export interface ToneEngineSettings {
 }
 
 export interface ToneStack {
-  url: string;
+  /** One per orchestrator instance. */
+  urls: string[];
   engines: ToneEngineProcess;
   /** The orchestrator, the engines and this process, for a CpuMeter. */
   processes: ProcessGroup[];
@@ -42,36 +43,46 @@ export interface ToneStack {
  * The built orchestrator (`node dist/...`, as production runs it) in its own process, with tone-speech
  * engines in another as its speech-to-text service and the energy detector for its live streams.
  */
-export async function startToneStack(clients: number, settings: ToneEngineSettings): Promise<ToneStack> {
+export async function startToneStack(
+  clients: number,
+  settings: ToneEngineSettings,
+  /** Several instances share one Redis (REDIS_URL): sessions, finals and resumes span them. */
+  cluster: { instances: number; redisUrl?: string } = { instances: 1 },
+): Promise<ToneStack> {
   const { engines: count, ...engine } = settings;
   const engines = await startToneEngineProcess(count, { kind: 'openai', ...engine });
   // The chunked path runs through the pipeline: enough concurrent jobs that it does not queue behind itself.
   const config = writeConfigFile({ pipeline: { concurrency: Math.max(4, clients) } });
-  const app = await spawnBuiltApp({
-    CONFIG_FILE: config.path,
-    WHISPER_SERVICE_URL: engines.urls.join(','),
-    WHISPER_SERVICE_KIND: 'openai',
-    STREAM_VAD: 'energy',
-    // Many clients from one loopback address is the benchmark, not an attack.
-    RATE_LIMIT_WEBSOCKET: '0',
-    WEBSOCKET_MAX_CONNECTIONS: String(clients + 100),
-  });
+  const apps = await Promise.all(
+    Array.from({ length: cluster.instances }, () =>
+      spawnBuiltApp({
+        CONFIG_FILE: config.path,
+        WHISPER_SERVICE_URL: engines.urls.join(','),
+        WHISPER_SERVICE_KIND: 'openai',
+        STREAM_VAD: 'energy',
+        // Many clients from one loopback address is the benchmark, not an attack.
+        RATE_LIMIT_WEBSOCKET: '0',
+        WEBSOCKET_MAX_CONNECTIONS: String(clients + 100),
+        ...(cluster.redisUrl ? { REDIS_URL: cluster.redisUrl } : {}),
+      }),
+    ),
+  );
   const stop = async () => {
-    await killBuiltApp(app);
+    await Promise.all(apps.map(killBuiltApp));
     await engines.stop();
     config.remove();
   };
   try {
-    await waitUntilLive(app, 60_000);
+    await Promise.all(apps.map((app) => waitUntilLive(app, 60_000)));
   } catch (error) {
     await stop();
     throw error;
   }
   return {
-    url: app.url,
+    urls: apps.map((app) => app.url),
     engines,
     processes: [
-      { name: 'orchestrator', pids: () => [app.child.pid ?? 0], tree: false },
+      { name: 'orchestrator', pids: () => apps.map((app) => app.child.pid ?? 0), tree: false },
       { name: 'engine', pids: () => [engines.pid], tree: false },
       { name: 'clients', pids: () => [process.pid], tree: false },
     ],

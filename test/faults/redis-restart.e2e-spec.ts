@@ -65,23 +65,33 @@ describe('fault: Redis restarted under load', () => {
       jobIds.push(submitted.body.job_id);
     }
 
+    // The restart is timed on the load's clock, as it happened on this (busy) machine, and the load runs
+    // until 2 s after it however long the restart took.
+    const origin = performance.now();
+    let faultOver: () => void = () => undefined;
     const reads = runLoad({
       url: `${orchestrator.url}/api/sessions/fault-session`,
       concurrency: 4,
-      durationMs: 4000,
+      durationMs: 15_000,
       maxRequests: 4000,
       deadlineMs: REQUEST_DEADLINE_MS,
+      origin,
+      until: new Promise<void>((resolve) => (faultOver = resolve)),
     });
     await delay(500);
     await crash(redis);
     await delay(700);
     redis = await startRedis('fault-redis', redis.port);
-    const restartedAt = 1200;
+    const restartedAt = performance.now() - origin;
+    await delay(2000);
+    faultOver();
     const samples = await reads;
 
     // No read hung: each was answered, if late, once Redis was back; after the restart all succeed.
     expect(samples.filter((s) => s.failure)).toEqual([]);
-    expect(samples.filter((s) => s.startedAt > restartedAt + 1000).every((s) => s.status === 200)).toBe(true);
+    const tail = samples.filter((s) => s.startedAt > restartedAt + 1000);
+    expect(tail.length).toBeGreaterThan(0);
+    expect(tail.every((s) => s.status === 200)).toBe(true);
     const health = (await (await fetch(`${orchestrator.url}/api/health`)).json()) as {
       checks: { redis: { status: string } };
     };

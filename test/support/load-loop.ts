@@ -17,11 +17,18 @@ export interface LoadOptions {
   init?: () => RequestInit;
   /** Parallel clients, each sending its next request when the previous one ended. */
   concurrency: number;
-  /** The loop ends at whichever comes first. */
+  /** The loop ends at whichever comes first (with `until`, when given). */
   durationMs: number;
   maxRequests: number;
   /** A request still unanswered after this long counts as hung and is aborted. */
   deadlineMs: number;
+  /**
+   * The `performance.now()` reading that `startedAt` counts from (default: when the loop starts), so a test
+   * can time its own events (a kill, a restart) on the same clock as the samples.
+   */
+  origin?: number;
+  /** Ends the loop early once it settles: a fault test runs its load until the fault and a margin are over. */
+  until?: Promise<unknown>;
 }
 
 /**
@@ -30,10 +37,12 @@ export interface LoadOptions {
  */
 export async function runLoad(options: LoadOptions): Promise<LoadSample[]> {
   const samples: LoadSample[] = [];
-  const started = performance.now();
+  const started = options.origin ?? performance.now();
   let sent = 0;
+  let ended = false;
+  void options.until?.finally(() => (ended = true));
   const client = async (): Promise<void> => {
-    while (performance.now() - started < options.durationMs && sent < options.maxRequests) {
+    while (!ended && performance.now() - started < options.durationMs && sent < options.maxRequests) {
       sent += 1;
       const begin = performance.now();
       const sample: LoadSample = { status: 0, ms: 0, startedAt: begin - started };

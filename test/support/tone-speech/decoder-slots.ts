@@ -7,6 +7,8 @@ export class DecoderSlots {
   private readonly waiting: (() => void)[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private generation = 0;
+  /** Slot-milliseconds spent decoding so far: divided by a stretch of time, the slots the load needed. */
+  busyMs = 0;
 
   constructor(
     private readonly slots: number,
@@ -20,16 +22,15 @@ export class DecoderSlots {
     if (this.busy < this.slots) this.busy++;
     else await new Promise<void>((resolve) => this.waiting.push(resolve));
     if (generation !== this.generation) return false;
+    const decodeMs = this.latency.baseMs + this.latency.rtf * audioMs;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(
-        () => {
-          this.timers.delete(timer);
-          resolve();
-        },
-        this.latency.baseMs + this.latency.rtf * audioMs,
-      );
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, decodeMs);
       this.timers.add(timer);
     });
+    this.busyMs += decodeMs;
     const next = this.waiting.shift();
     if (next) next();
     else this.busy--;

@@ -22,6 +22,8 @@ export interface ToneSpeechEngine {
   kind: ToneEngineKind;
   /** Transcription requests received (answered or not). */
   readonly calls: number;
+  /** Slot-milliseconds spent decoding: over a stretch of time, how many decoder slots the load kept busy. */
+  readonly busyMs: number;
   stop(): Promise<void>;
   /** Drops the server and every open connection at once, like a crash. */
   kill(): void;
@@ -148,6 +150,9 @@ export async function startToneSpeechEngine(options: ToneEngineOptions): Promise
     kind,
     get calls() {
       return calls;
+    },
+    get busyMs() {
+      return decoder.busyMs;
     },
     kill,
     stop: async () => {

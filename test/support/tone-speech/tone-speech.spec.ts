@@ -204,6 +204,7 @@ describe('the tone-speech engine', () => {
       }),
     );
     expect(finished).toEqual([0, 1, 2]);
+    expect(engine.busyMs).toBe(450);
   });
 
   it('drops calls in progress when killed, and answers again on the same port after restart', async () => {

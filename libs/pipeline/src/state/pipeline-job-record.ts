@@ -1,4 +1,5 @@
-import type { SpeakerSegment, TranscriptSegment, TranslationResult } from '@app/engines';
+import type { SpeakerSegment, TranslationResult } from '@app/engines';
+import type { TranscriptSource } from '@app/results';
 import { PipelineStage, type StageJobData } from '../pipeline-names';
 
 /** A stage's progress; `skipped` when it had nothing to do (silence, or the transcription failed). */
@@ -33,14 +34,8 @@ export interface PipelineJobMeta {
   createdAt: string;
 }
 
-export interface TranscriptRecord {
-  text: string;
-  language: string;
-  segments: TranscriptSegment[];
-  confidence: number;
-  backend: string;
-  audioLevelDb: number | null;
-  speechDetected: boolean;
+/** What `transcription_result` is built from, plus where the chunk sits in the session and what it cost. */
+export interface TranscriptRecord extends TranscriptSource {
   /** Seconds from the session's start. */
   offset: number;
   duration?: number;

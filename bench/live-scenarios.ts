@@ -1,0 +1,108 @@
+import { startRedis } from '../test/support/test-services';
+import { CpuMeter } from './process-cpu';
+import { summarise, type ModeRow } from './tone-report';
+import { startToneStack, tonePlans, type ToneEngineSettings } from './tone-stack';
+import type { LiveClientOptions } from './live-tone-client';
+import type { StreamPlan } from './tone-stream-client';
+import { runToneStreams } from './tone-streams';
+
+/** Issue 16's benchmark scenarios, each on a fresh orchestrator and engines. */
+export const SCENARIOS = ['oversubscribed', 'engine-kill', 'resume'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+export interface ScenarioSettings {
+  streams: number;
+  /** Seconds of speech per stream. */
+  durationS: number;
+  engine: Omit<ToneEngineSettings, 'engines'>;
+  /** Decoder slots the live streams kept busy with ample capacity (measured): the 2:1 scenario gets half. */
+  demandSlots: number;
+  log: (line: string) => void;
+}
+
+/** How often one of the two engines is killed, and how long it stays down. */
+const KILL_EVERY_MS = 30_000;
+const DOWN_MS = 10_000;
+
+async function liveRun(
+  label: string,
+  settings: ScenarioSettings,
+  engine: ToneEngineSettings,
+  cluster: { instances: number; redisUrl?: string } = { instances: 1 },
+  during: (stack: Awaited<ReturnType<typeof startToneStack>>) => () => void = () => () => undefined,
+  clientOptions: (plan: StreamPlan) => LiveClientOptions = () => ({}),
+): Promise<ModeRow> {
+  const plans = tonePlans(settings.streams, settings.durationS);
+  const stack = await startToneStack(settings.streams, engine, cluster);
+  try {
+    const meter = new CpuMeter(stack.processes);
+    meter.start();
+    const stopDuring = during(stack);
+    const outcomes = await runToneStreams(stack.urls, 'live', plans, settings.log, clientOptions).finally(
+      stopDuring,
+    );
+    return summarise(label, outcomes, meter.stop());
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** Kills engine 0, 1, 0, ... every 30 s and restarts it 10 s later. */
+function killEngines(
+  stack: Awaited<ReturnType<typeof startToneStack>>,
+  log: (line: string) => void,
+): () => void {
+  let round = 0;
+  const timers = new Set<NodeJS.Timeout>();
+  const every = setInterval(() => {
+    const index = round++ % stack.engines.urls.length;
+    log(`engine ${index} killed`);
+    void stack.engines.kill(index);
+    const restart = setTimeout(() => {
+      timers.delete(restart);
+      void stack.engines.restart(index).then(() => log(`engine ${index} restarted`));
+    }, DOWN_MS);
+    timers.add(restart);
+  }, KILL_EVERY_MS);
+  return () => {
+    clearInterval(every);
+    for (const timer of timers) clearTimeout(timer);
+  };
+}
+
+export async function runScenario(scenario: Scenario, settings: ScenarioSettings): Promise<ModeRow> {
+  switch (scenario) {
+    case 'oversubscribed': {
+      const slots = Math.max(1, Math.round(settings.demandSlots / 2));
+      settings.log(
+        `oversubscribed: ${slots} decoder slots for a measured demand of ${settings.demandSlots.toFixed(1)}`,
+      );
+      return liveRun(`oversubscribed 2:1 (${slots} slots)`, settings, {
+        ...settings.engine,
+        engines: 1,
+        slots,
+      });
+    }
+    case 'engine-kill':
+      return liveRun(
+        'one of two engines killed every 30 s',
+        settings,
+        { ...settings.engine, engines: 2 },
+        undefined,
+        (stack) => killEngines(stack, settings.log),
+      );
+    case 'resume': {
+      const redis = await startRedis('bench-live');
+      try {
+        return await liveRun(
+          'resume',
+          settings,
+          { ...settings.engine, engines: 1 },
+          { instances: 2, redisUrl: redis.url },
+        );
+      } finally {
+        await redis.stop();
+      }
+    }
+  }
+}
