@@ -16,7 +16,13 @@ const shared = {
   testEnvironment: 'node',
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false, tsconfig: 'tsconfig.jest.json' }],
+    // An ESM-only dependency that Node 20 loads through require(esm) but jest's module system cannot.
+    '^.+/node_modules/@ozymandiasthegreat/vad/.+\\.js$': [
+      'ts-jest',
+      { diagnostics: false, tsconfig: { allowJs: true, isolatedModules: true, module: 'commonjs' } },
+    ],
   },
+  transformIgnorePatterns: ['/node_modules/(?!@ozymandiasthegreat/vad/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: Object.fromEntries(
     libs.map((name) => [`^@app/${name}(|/.*)$`, `<rootDir>/libs/${name}/src$1`]),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningApp } from '../support/app-harness';
 import { startApp } from '../support/app-harness';
-import { launchBrowser, type TestBrowser } from '../support/browser';
+import { screenshotPath, withBrowser } from '../support/browser';
 import {
   decodeToneSpeech,
   makeToneScript,
@@ -20,17 +20,18 @@ interface CapturedFrames {
 /**
  * The dashboard's AudioWorklet capture, in Chromium with its fake capture device playing a tone-speech WAV:
  * what the page would stream is 16 kHz PCM in 100 ms frames with contiguous offsets, and it still decodes
- * to the words that were played, at their spacing.
+ * to the words that were played, at their spacing. And the microphone problems people meet, each shown
+ * with what to do.
  */
 describe('dashboard microphone capture', () => {
   const script = makeToneScript({ seed: 17, sentences: 2, wordsPerSentence: [4, 5] });
-  const speech = synthesizeToneSpeech(script, { seed: 17, leadMs: 1000, tailMs: 500 });
+  const speech = synthesizeToneSpeech(script, { seed: 17, leadMs: 2000, tailMs: 500 });
   const wav = join(tmpdir(), `lt-capture-${process.pid}.wav`);
   let app: RunningApp;
 
   beforeAll(async () => {
     writeFileSync(wav, toneSpeechWav(speech));
-    // No engine is needed: the page only captures here, it sends nothing.
+    // No engine is needed: the page only captures, or fails before it sends anything.
     app = await startApp({
       WHISPER_SERVICE_URL: 'http://127.0.0.1:9',
       TRANSLATION_SERVICE_URL: 'http://127.0.0.1:9',
@@ -40,18 +41,6 @@ describe('dashboard microphone capture', () => {
   afterAll(async () => {
     await app?.close();
   });
-
-  async function withBrowser<T>(
-    options: Parameters<typeof launchBrowser>[0],
-    run: (browser: TestBrowser) => Promise<T>,
-  ): Promise<T> {
-    const browser = await launchBrowser(options);
-    try {
-      return await run(browser);
-    } finally {
-      await browser.close();
-    }
-  }
 
   it('frames the microphone as contiguous 100 ms 16 kHz PCM that decodes to the words played', async () => {
     const captured = await withBrowser({ microphoneFile: wav }, async (browser) => {
@@ -96,5 +85,34 @@ describe('dashboard microphone capture', () => {
     const shift = heard[0].start * 1000 - speech.words[0].startMs;
     for (const [i, word] of heard.entries())
       expect(Math.abs(word.start * 1000 - speech.words[i].startMs - shift)).toBeLessThan(50);
+  });
+
+  it.each([
+    {
+      problem: 'refused',
+      options: { denyMicrophone: true },
+      kind: 'denied',
+      says: /not allowed to use the microphone.*Allow microphone access/,
+      screenshot: 'captions-microphone-denied.png',
+    },
+    {
+      problem: 'absent',
+      options: {},
+      kind: 'absent',
+      says: /No microphone was found.*Connect a microphone/,
+      screenshot: 'captions-microphone-absent.png',
+    },
+  ])('says what to do when the microphone is $problem', async ({ options, kind, says, screenshot }) => {
+    await withBrowser(options, async (browser) => {
+      const { page } = await browser.open(`${app.url}/`);
+      page.setDefaultTimeout(15000);
+      await page.locator('#connection-indicator[data-state="connected"]').waitFor();
+      await page.locator('#record-button').click();
+      const problem = page.locator(`#caption-problem[data-kind="${kind}"]`);
+      await problem.waitFor();
+      expect(await problem.textContent()).toMatch(says);
+      await expect(page.locator('#record-button').getAttribute('aria-pressed')).resolves.toBe('false');
+      await page.locator('#live-captions').screenshot({ path: screenshotPath(screenshot) });
+    });
   });
 });

@@ -83,6 +83,8 @@ describe('backend health monitor (1 s interval, real loopback backends, real Ape
       instance_id: 'translation-0',
       url: process.env.TEST_APERTIUM_URL,
       weight: 1,
+      kind: 'apertium',
+      priority: 0,
       status: 'up',
       response_time_ms: expect.any(Number),
       last_check: expect.any(String),

@@ -60,8 +60,14 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<TestB
     executablePath: CHROMIUM,
     headless: true,
     args: browserArgs(options),
-    permissions:
-      (options.fakeMicrophone || options.microphoneFile) && !options.denyMicrophone ? ['microphone'] : [],
+    // The clipboard too, so a test can read back what a Copy button wrote.
+    permissions: [
+      'clipboard-read',
+      'clipboard-write',
+      ...((options.fakeMicrophone || options.microphoneFile) && !options.denyMicrophone
+        ? ['microphone']
+        : []),
+    ],
     viewport: { width: 1400, height: 900 },
   });
   return {
@@ -89,6 +95,19 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<TestB
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs `run` with a browser of its own, closed afterwards whatever happens. */
+export async function withBrowser<T>(
+  options: BrowserOptions,
+  run: (browser: TestBrowser) => Promise<T>,
+): Promise<T> {
+  const browser = await launchBrowser(options);
+  try {
+    return await run(browser);
+  } finally {
+    await browser.close();
+  }
 }
 
 const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');

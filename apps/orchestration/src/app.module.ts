@@ -3,7 +3,7 @@ import { AnalyticsModule } from '@app/analytics';
 import { CommonModule } from '@app/common';
 import { OrchestrationConfigModule, type ConfigSource, type OrchestrationConfig } from '@app/config';
 import { DashboardModule } from '@app/dashboard';
-import { EnginesModule } from '@app/engines';
+import { EngineApiModule, EnginesModule } from '@app/engines';
 import { BackendClientModule, GatewayHttpModule } from '@app/gateway';
 import { HealthModule } from '@app/health';
 import { PipelineModule } from '@app/pipeline';
@@ -12,6 +12,7 @@ import { SecurityModule } from '@app/security';
 import { SessionModule } from '@app/session';
 import { SettingsHttpModule, SettingsModule } from '@app/settings';
 import { StorageModule } from '@app/storage';
+import { StreamsModule } from '@app/streams';
 
 @Module({})
 export class AppModule {
@@ -28,9 +29,11 @@ export class AppModule {
         BackendClientModule,
         GatewayHttpModule,
         EnginesModule,
+        EngineApiModule,
         HealthModule,
         SessionModule,
         RealtimeModule,
+        StreamsModule,
         PipelineModule.forRoot({ role: 'orchestrator' }),
         AnalyticsModule,
         DashboardModule,

@@ -10,3 +10,4 @@ export * from './logger';
 export * from './deadline';
 export * from './graceful-exit';
 export * from './bound-metrics';
+export * from './multipart-upload';

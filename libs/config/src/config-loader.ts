@@ -61,6 +61,7 @@ export const ENV_BINDINGS: { variable: string; path: string; parse: Parse }[] = 
   { variable: 'RATE_LIMIT_API', path: 'rateLimit.api', parse: asNumber },
   { variable: 'RATE_LIMIT_WEBSOCKET', path: 'rateLimit.websocketConnections', parse: asNumber },
   { variable: 'REDIS_KEY_PREFIX', path: 'redis.keyPrefix', parse: asText },
+  { variable: 'STREAM_VAD', path: 'streams.vad', parse: (raw) => raw.trim().toLowerCase() },
   { variable: 'PIPELINE_MAX_HELD_BYTES', path: 'pipeline.maxHeldBytes', parse: asNumber },
   // Anything but a recognised switch word stays text, so validation names the variable and the value.
   {
@@ -68,6 +69,7 @@ export const ENV_BINDINGS: { variable: string; path: string; parse: Parse }[] = 
     path: 'metrics.enabled',
     parse: (raw) => (/^(true|1)$/i.test(raw.trim()) ? true : /^(false|0)$/i.test(raw.trim()) ? false : raw),
   },
+  { variable: 'WHISPER_MODEL', path: 'services.whisper.model', parse: asText },
   { variable: 'TRANSLATION_PIVOT_LANGUAGE', path: 'services.translation.pivotLanguage', parse: asText },
   ...SERVICE_NAMES.flatMap((name) => [
     {

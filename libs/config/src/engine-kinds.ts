@@ -19,6 +19,12 @@ export interface EngineKindFacts {
   maxConcurrent?: number;
   /** Where an instance says what it can do: language pairs (translation) or models (speech-to-text). */
   discovery: { languages?: string; models?: string };
+  /**
+   * How a speech-to-text kind is told the model, and which it is asked for when none is configured:
+   * `field` (a form field, required), `path` (a path segment of the platform's own service, which alone
+   * takes the platform's model names from the settings), `none` (the server hosts one model).
+   */
+  model?: { sentAs: 'field' | 'path' | 'none'; default?: string };
 }
 
 /**
@@ -29,9 +35,18 @@ export interface EngineKindFacts {
  */
 export const ENGINE_KINDS = {
   whisper: {
-    livetranslate: { healthPaths: ['/health'], discovery: { models: '/models' } },
-    // OpenAI-compatible servers do not all serve /health; /v1/models is the one route they share.
-    openai: { healthPaths: ['/health', '/v1/models'], discovery: { models: '/v1/models' } },
+    livetranslate: {
+      healthPaths: ['/health'],
+      discovery: { models: '/models' },
+      model: { sentAs: 'path' },
+    },
+    // OpenAI-compatible servers do not all serve /health; /v1/models is the one route they share. `model`
+    // is required; single-model servers (speaches, LocalAI) accept any name, OpenAI itself `whisper-1`.
+    openai: {
+      healthPaths: ['/health', '/v1/models'],
+      discovery: { models: '/v1/models' },
+      model: { sentAs: 'field', default: 'whisper-1' },
+    },
     // whisper.cpp transcribes one request at a time (more only queue inside it) and has no model list:
     // it hosts the model it was started with.
     'whisper-cpp': {
@@ -39,6 +54,7 @@ export const ENGINE_KINDS = {
       degradedAnswers: [{ status: 503, bodyStatus: 'loading model' }],
       maxConcurrent: 1,
       discovery: {},
+      model: { sentAs: 'none' },
     },
   },
   speaker: {

@@ -20,7 +20,12 @@ export interface TranscriptSegment {
 export interface TranscriptionOptions {
   /** ISO 639-1, or undefined for detection. */
   language?: string;
+  /** A model this call asks for by name, over the configured one (see stt/model-choice.ts). */
   model?: string;
+  /** Text that came just before this audio (a live stream's previous final), for engines that take one. */
+  prompt?: string;
+  /** The platform's model name from the settings (`default_whisper_model`): for the platform's service only. */
+  platformModel?: string;
   /** Ask for word timestamps (engines that give them: openai, whisper-cpp). */
   wordTimestamps?: boolean;
   sessionId?: string;
@@ -30,6 +35,7 @@ export interface TranscriptionOptions {
   instanceId?: string;
 }
 
+/** A word with its times in seconds from the start of the audio sent. */
 export interface TranscriptWord {
   word: string;
   start: number;
@@ -41,6 +47,8 @@ export interface TranscriptionResult {
   /** ISO 639-1. */
   language: string;
   segments: TranscriptSegment[];
+  /** Word timestamps, when asked for and the engine gives them (OpenAI `words`, whisper.cpp `segments[].words`). */
+  words?: TranscriptWord[];
   /** 0..1, derived where the engine gives none (see README). */
   confidence: number;
   /** Engine kind and instance, e.g. `openai@whisper-0`. */
@@ -51,8 +59,6 @@ export interface TranscriptionResult {
   processingMs: number;
   /** The engine heard no speech (e.g. livetranslate's "[Audio unclear - please try again]"). */
   noSpeech: boolean;
-  /** Word timestamps, when asked for and the engine gives them. */
-  words?: TranscriptWord[];
 }
 
 export interface TranslationRequest {
@@ -138,9 +144,29 @@ export interface SpeakerEngine {
  * The adapter selected for each service right now. `services.<name>.kind` can change at run time, so read the
  * engine at the call (`engines.translation.translate(...)`) rather than keeping it.
  */
+/** A pair the translation pool can translate, as GET /api/languages and the refusal of an unserved pair list it. */
+export interface AvailablePair {
+  source: string;
+  target: string;
+  /** The pivot language when no instance serves the pair directly. */
+  via?: string;
+}
+
+/** What the translation pool serves, over all its instances. */
+export interface PoolLanguages {
+  pivotLanguage: string;
+  languages: LanguageInfo[];
+  pairs: AvailablePair[];
+}
+
+/** Translation over a pool of instances, which can also say what the whole pool serves. */
+export interface TranslationPool extends TranslationEngine {
+  catalogue(): Promise<PoolLanguages>;
+}
+
 export interface Engines {
   readonly speechToText: SpeechToTextEngine;
-  readonly translation: TranslationEngine;
+  readonly translation: TranslationPool;
   readonly speaker: SpeakerEngine;
 }
 

@@ -4,3 +4,4 @@ export * from './confidence';
 export * from './language-codes';
 export * from './engines.module';
 export { LIVETRANSLATE_NO_SPEECH_TEXT } from './stt/livetranslate-speech-to-text.engine';
+export * from './api/engine-api.module';

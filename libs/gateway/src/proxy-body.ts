@@ -44,18 +44,18 @@ export function isJsonContent(contentType: string | undefined): boolean {
   return type === 'application/json' || type.endsWith('+json');
 }
 
-/**
- * Reads a (limited) JSON body whole and sets one member of its top-level object, for engines that take
- * their key inside the request (LibreTranslate's `api_key`). A body that is not a JSON object is passed
- * on unchanged, for the engine to refuse in its own words.
- */
-export async function withJsonField(
-  body: LimitedBody,
-  field: { name: string; value: string },
-): Promise<Buffer> {
+/** Reads a (limited) body whole, for engines whose key goes inside a JSON body. */
+export async function readWhole(body: LimitedBody): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of body as AsyncIterable<Buffer>) chunks.push(chunk);
-  const bytes = Buffer.concat(chunks);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Sets one member of a JSON body's top-level object (LibreTranslate's `api_key`). A body that is not a JSON
+ * object is passed on unchanged, for the engine to refuse in its own words.
+ */
+export function withJsonField(bytes: Buffer, field: { name: string; value: string }): Buffer {
   let parsed: unknown;
   try {
     parsed = JSON.parse(bytes.toString('utf8'));

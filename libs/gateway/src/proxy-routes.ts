@@ -4,11 +4,18 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 
 import type { Socket } from 'node:net';
 import { Readable, finished } from 'node:stream';
 import { HttpExceptionFilter, type ApiError } from '@app/common';
-import { ConfigStore, SERVICE_NAMES, type ServiceName } from '@app/config';
+import { ConfigStore, SERVICE_NAMES, instanceKind, type ServiceName } from '@app/config';
 import { badPathError, toGatewayApiError } from './gateway-errors';
 import { GatewayStats } from './gateway-stats';
 import { engineCredential } from './engine-credentials';
-import { LimitedBody, isJsonContent, payloadTooLarge, withJsonField, withQueryField } from './proxy-body';
+import {
+  LimitedBody,
+  isJsonContent,
+  payloadTooLarge,
+  readWhole,
+  withJsonField,
+  withQueryField,
+} from './proxy-body';
 import { proxyPath } from './proxy-path';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './proxy-headers';
 import { UpstreamDispatcher } from './upstream-dispatcher';
@@ -101,8 +108,7 @@ export class ProxyRoutes implements OnModuleInit {
     }
     const config = this.configStore.current;
     const engine = config.services[service];
-    const credential = engineCredential(engine.kind, engine.apiKey);
-    const headers = upstreamRequestHeaders(
+    const baseHeaders = upstreamRequestHeaders(
       request.headers,
       {
         clientIp: request.ip,
@@ -110,32 +116,43 @@ export class ProxyRoutes implements OnModuleInit {
         host: request.headers.host,
         requestId: String(request.id),
       },
-      {
-        dropClientCredentials: config.security.apiKeys.length > 0,
-        engineHeaders: credential.headers,
-      },
+      { dropClientCredentials: config.security.apiKeys.length > 0, engineHeaders: {} },
     );
-    let target = path.target;
     let body: LimitedBody | Buffer | undefined = withBody
       ? request.raw.pipe(new LimitedBody(bodyLimit))
       : undefined;
-    if (credential.field) {
-      if (body instanceof LimitedBody && isJsonContent(request.headers['content-type'])) {
-        const limited = body;
-        try {
-          body = await withJsonField(limited, credential.field);
-        } catch (error) {
-          return this.fail(
-            request,
-            reply,
-            limited.exceeded ? payloadTooLarge(bodyLimit) : toGatewayApiError(service, error),
-          );
-        }
-        headers['content-length'] = String(body.length);
-      } else {
-        target = withQueryField(target, credential.field);
+    // Engines that take their key inside a JSON body need it whole; read it once if any instance may.
+    const keyInBody = engine.instances.some(
+      (instance) => engineCredential(instanceKind(engine, instance), engine.apiKey).field,
+    );
+    if (keyInBody && body instanceof LimitedBody && isJsonContent(request.headers['content-type'])) {
+      const limited = body;
+      try {
+        body = await readWhole(limited);
+      } catch (error) {
+        return this.fail(
+          request,
+          reply,
+          limited.exceeded ? payloadTooLarge(bodyLimit) : toGatewayApiError(service, error),
+        );
       }
     }
+    const wholeBody = Buffer.isBuffer(body) ? body : undefined;
+    // Each instance gets the key in the form its own kind reads (a pool may mix kinds).
+    const unchanged = { headers: baseHeaders, target: path.target, body };
+    const forInstance = (kind: string) => {
+      const credential = engineCredential(kind, engine.apiKey);
+      if (!credential.field && Object.keys(credential.headers).length === 0) return unchanged;
+      const headers = { ...baseHeaders, ...credential.headers };
+      if (!credential.field) return { headers, target: path.target, body };
+      if (!wholeBody) return { headers, target: withQueryField(path.target, credential.field), body };
+      const withKey = withJsonField(wholeBody, credential.field);
+      return {
+        headers: { ...headers, 'content-length': String(withKey.length) },
+        target: path.target,
+        body: withKey,
+      };
+    };
     const idleTimeoutMs = config.gateway.timeout * 1000;
     try {
       const delivered = await this.dispatcher.dispatch<UpstreamResponse>(service, {
@@ -145,9 +162,7 @@ export class ProxyRoutes implements OnModuleInit {
         attempt: (instance, signal) =>
           this.transport.send(instance, {
             method: request.method,
-            target,
-            headers,
-            body,
+            ...forInstance(instance.kind),
             signal,
             idleTimeoutMs,
           }),

@@ -139,7 +139,8 @@ export class PipelineStages {
           language: meta.language,
           sessionId: meta.sessionId,
           requestId: meta.requestId,
-          model: settings.default_whisper_model || undefined,
+          // The platform's model names reach only the platform's own whisper service (stt/model-choice.ts).
+          platformModel: settings.default_whisper_model || undefined,
         });
     const duration = activity.durationSeconds ?? result?.duration ?? 0;
     const transcript: TranscriptRecord = {

@@ -4,7 +4,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { ApiError, ValidationFailedError, flattenValidationErrors } from '@app/common';
+import { ApiError, ValidationFailedError, flattenValidationErrors, readMultipartUpload } from '@app/common';
 import { SettingsService } from '@app/settings';
 import { PipelineJobDto } from './pipeline-job.dto';
 import { PipelineJobs } from './pipeline.service';
@@ -26,40 +26,8 @@ async function readUpload(request: FastifyRequest): Promise<ParsedUpload> {
       audio,
     };
   }
-  const fields: Record<string, unknown> = {};
-  let audio: Buffer | undefined;
-  try {
-    for await (const part of request.parts()) {
-      if (part.type === 'file') {
-        if (part.fieldname !== 'file') {
-          throw new ValidationFailedError([
-            { field: part.fieldname, message: 'the audio file goes in field "file"' },
-          ]);
-        }
-        audio = await part.toBuffer();
-      } else {
-        fields[part.fieldname] = part.value;
-      }
-    }
-  } catch (error) {
-    throw asClientError(error);
-  }
-  return { fields, audio };
-}
-
-/**
- * @fastify/multipart's own errors (file too large, too many parts) carry a 4xx status that the exception
- * filter maps; busboy's parse errors ("Unexpected end of form", "Malformed part header") carry none, yet
- * they are the client's malformed body, not a server fault.
- */
-function asClientError(error: unknown): unknown {
-  if (error instanceof ApiError || typeof (error as { statusCode?: unknown }).statusCode === 'number')
-    return error;
-  return new ApiError(
-    HttpStatus.BAD_REQUEST,
-    'BAD_MULTIPART',
-    `Malformed multipart body: ${(error as Error).message}`,
-  );
+  const { fields, file } = await readMultipartUpload(request);
+  return { fields, audio: file?.data };
 }
 
 function validated(fields: Record<string, unknown>): PipelineJobDto {

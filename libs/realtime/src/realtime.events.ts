@@ -30,6 +30,9 @@ export const CLIENT_EVENTS = [
   'transcription_stream',
   'speaker_stream',
   'translation_stream',
+  'stream_start',
+  'stream_audio',
+  'stream_stop',
 ] as const;
 export type ClientEventName = (typeof CLIENT_EVENTS)[number];
 
@@ -122,4 +125,11 @@ const KNOWN_EVENTS: ReadonlySet<string> = new Set<string>([...CLIENT_EVENTS, ...
 
 export function eventLabel(event: string): string {
   return KNOWN_EVENTS.has(event) ? event : 'other';
+}
+
+declare module '@app/common' {
+  interface DomainEventMap {
+    /** A Socket.IO connection of this instance closed (live streams keep theirs for a resume). */
+    'connection.closed': { connectionId: string };
+  }
 }

@@ -1,4 +1,4 @@
-import { Inject, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import {
   OnGatewayConnection,
   OnGatewayDisconnect,
@@ -16,6 +16,7 @@ import { ConnectionRegistry } from './connection-registry';
 import { RealtimeError, toWireError } from './realtime-error';
 import { RealtimeMetrics } from './realtime-metrics';
 import {
+  CLIENT_EVENTS,
   PROTOCOL_VERSION,
   type Acknowledgement,
   type ClientEventName,
@@ -37,12 +38,13 @@ export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents>;
  */
 @WebSocketGateway()
 export class RealtimeGateway
-  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy
+  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy, OnApplicationBootstrap
 {
   @WebSocketServer() private server?: RealtimeServer;
   private readonly logger = new Logger('RealtimeGateway');
   private readonly trust: TrustFunction;
-  private readonly router: Record<ClientEventName, ClientEventHandler>;
+  /** Feature modules (live streams) add their events with `handle`; boot fails if one is left without. */
+  private readonly router: Partial<Record<ClientEventName, ClientEventHandler>>;
   private idleTimer?: NodeJS.Timeout;
   private readonly unsubscribe: (() => void)[] = [];
 
@@ -65,6 +67,17 @@ export class RealtimeGateway
       speaker_stream: (context, payload) => streams.speakerStream(context, payload),
       translation_stream: (context, payload) => streams.translationStream(context, payload),
     };
+  }
+
+  /** Routes a client event to a feature module's handler (registered once, at module start). */
+  handle(event: ClientEventName, handler: ClientEventHandler): void {
+    if (this.router[event]) throw new Error(`The client event ${event} already has a handler`);
+    this.router[event] = handler;
+  }
+
+  onApplicationBootstrap(): void {
+    const missing = CLIENT_EVENTS.filter((event) => !this.router[event]);
+    if (missing.length > 0) throw new Error(`Client events without a handler: ${missing.join(', ')}`);
   }
 
   afterInit(): void {
@@ -92,6 +105,7 @@ export class RealtimeGateway
 
   handleDisconnect(socket: RealtimeSocket): void {
     const connection = this.registry.unregister(socket.id);
+    this.events.emit('connection.closed', { connectionId: socket.id });
     if (!connection?.sessionId) return;
     this.serviceMessages.leaveCurrent({ socket, connection }).catch((error: Error) => {
       this.logger.warn(`Could not record that ${socket.id} left its session: ${error.message}`);

@@ -30,6 +30,6 @@ import { SubscriptionHandlers } from './subscription.handlers';
     SocketResultPublisher,
     { provide: RESULT_PUBLISHER, useExisting: SocketResultPublisher },
   ],
-  exports: [RESULT_PUBLISHER, ConnectionRegistry],
+  exports: [RESULT_PUBLISHER, ConnectionRegistry, RealtimeGateway],
 })
 export class RealtimeModule {}

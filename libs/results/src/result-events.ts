@@ -4,6 +4,7 @@
  * publishers (Socket.IO server in the orchestrator, Socket.IO Redis emitter in a worker process).
  * The live-stream events of §3a belong in this map too, so they reach a session from either process.
  */
+import { LIVE_STREAM_EVENT_NAMES, type LiveStreamEvents } from './live-stream-events';
 
 /** `error`: what failed and why; `{ ok: false, error }` is also what a failed event's acknowledgement gets. */
 export interface WireError {
@@ -69,8 +70,8 @@ export interface SpeakerResultPayload {
   segments: { speaker: string; start: number; end: number }[];
 }
 
-/** Event name → payload of every result event. */
-export interface ResultEvents {
+/** Event name → payload of every result event, the live-stream ones (§3a) included. */
+export interface ResultEvents extends LiveStreamEvents {
   transcription_result: TranscriptionResultPayload;
   translation_result: TranslationResultPayload;
   speaker_result: SpeakerResultPayload;
@@ -85,4 +86,5 @@ export const RESULT_EVENT_NAMES = {
   translation_result: true,
   speaker_result: true,
   error: true,
+  ...LIVE_STREAM_EVENT_NAMES,
 } as const satisfies Record<ResultEventName, true>;

@@ -13,6 +13,7 @@ import { RedisSection } from './redis.section';
 import { SecuritySection } from './security.section';
 import { ServicesSection } from './services.section';
 import { SessionsSection } from './sessions.section';
+import { StreamsSection } from './streams.section';
 import { WebsocketSection } from './websocket.section';
 
 /** The whole typed configuration. YAML keys are the snake_case forms of these names. */
@@ -32,6 +33,7 @@ export class OrchestrationConfig {
   @ValidateNested() @Type(() => RateLimitSection) rateLimit: RateLimitSection = new RateLimitSection();
   /** Defaulted here rather than in the loader's section list, so configs without the key stay valid. */
   @ValidateNested() @Type(() => MetricsSection) metrics: MetricsSection = new MetricsSection();
+  @ValidateNested() @Type(() => StreamsSection) streams: StreamsSection = new StreamsSection();
 }
 
 export {
@@ -48,5 +50,6 @@ export {
   SecuritySection,
   ServicesSection,
   SessionsSection,
+  StreamsSection,
   WebsocketSection,
 };

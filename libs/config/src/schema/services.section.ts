@@ -38,11 +38,26 @@ export class ServiceInstanceConfig {
   @Min(0)
   @Max(100)
   priority?: number;
+
+  /** The model asked of this instance, over the service's `model` (engines that take one; YAML only). */
+  @IsOptional()
+  @IsString()
+  model?: string;
 }
 
 /** The engine kind of one instance: its own `kind=`, else the service's. */
 export function instanceKind(service: BackendServiceConfig, instance: ServiceInstanceConfig): string {
   return instance.kind ?? service.kind;
+}
+
+/**
+ * The configured model of the instance a call went to (gateway ids are `<service>-<index>` of
+ * `instances`), else the service's; undefined when neither names one.
+ */
+export function configuredModel(service: BackendServiceConfig, instanceId?: string): string | undefined {
+  const index = instanceId === undefined ? undefined : /-(\d+)$/.exec(instanceId)?.[1];
+  const instance = index === undefined ? undefined : service.instances[Number(index)];
+  return instance?.model ?? service.model;
 }
 
 export class BackendServiceConfig {
@@ -83,7 +98,11 @@ export class BackendServiceConfig {
   @Matches(/^[a-z]{2,3}$/, { message: 'pivotLanguage must be an ISO 639-1 code such as en' })
   pivotLanguage?: string;
 
-  /** Model asked of speech-to-text engines that take one. */
+  /**
+   * Model asked of speech-to-text engines that take one (WHISPER_MODEL); unset means the kind's own default
+   * (ENGINE_KINDS `defaultModel`: `whisper-1` for openai) or, for the platform's own service, the
+   * `default_whisper_model` setting.
+   */
   @IsOptional()
   @IsString()
   model?: string;

@@ -78,12 +78,20 @@ export class LiveConnection extends EventTarget {
     this.#socket?.on(event, handler);
   }
 
+  off(event, handler) {
+    this.#handlers = this.#handlers.filter(([e, h]) => e !== event || h !== handler);
+    this.#socket?.off(event, handler);
+  }
+
   subscribe(room) {
     this.#rooms.add(room);
     if (this.connected) this.#socket.emit('subscribe', { service: room });
   }
 
-  /** Emits with an acknowledgement; rejects when not connected, on timeout, or on `{ ok: false, error }`. */
+  /**
+   * Emits with an acknowledgement; rejects when not connected, on timeout, or on `{ ok: false, error }`
+   * (then the Error carries the server's `code`).
+   */
   request(event, payload, timeoutMs = DEFAULT_ACK_TIMEOUT_MS) {
     if (!this.connected) return Promise.reject(new Error('Not connected to the orchestrator'));
     return this.#socket
@@ -92,7 +100,9 @@ export class LiveConnection extends EventTarget {
       .then((reply) => {
         if (reply && reply.ok === false) {
           const error = reply.error ?? {};
-          throw new Error(error.message ?? String(error.code ?? 'request failed'));
+          throw Object.assign(new Error(error.message ?? String(error.code ?? 'request failed')), {
+            code: error.code,
+          });
         }
         return reply;
       });

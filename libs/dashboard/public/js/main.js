@@ -5,6 +5,7 @@ import { LiveConnection } from './live.js';
 import { initConnectionsPanel } from './panels/connections.js';
 import { initGatewayPanel } from './panels/gateway.js';
 import { initHealthPanel } from './panels/health.js';
+import { initLiveCaptions } from './panels/live-captions.js';
 import { initLogsPanel } from './panels/logs.js';
 import { initTranscriptionPanel } from './panels/transcription.js';
 import { initTranslationPanel } from './panels/translation.js';
@@ -26,14 +27,19 @@ async function start() {
   const ctx = {
     live,
     bus: new EventTarget(),
-    sessionId: `dashboard-${Math.random().toString(36).slice(2, 10)}`,
+    ...tabSession(),
     checkIntervalSeconds: config.data?.monitoring?.health_check_interval,
     vadThresholdDb: config.data?.pipeline?.vad_threshold_db,
     /** Runs now and again after every reconnect, since pushes sent while disconnected are lost. */
     onResync: (load) => resyncs.push(load),
+    /** Resolves with session_joined { session_id, participants, history }. */
     joinSession: async () => {
-      await live.request('service_message', { type: 'join_session', session_id: ctx.sessionId });
+      const reply = await live.request('service_message', {
+        type: 'join_session',
+        session_id: ctx.sessionId,
+      });
       joined = true;
+      return reply;
     },
   };
   const preferredTarget = settings.data?.default_target_languages?.[0] ?? 'es';
@@ -41,6 +47,7 @@ async function start() {
   initHealthPanel(ctx);
   ctx.translation = initTranslationPanel(ctx);
   initTranscriptionPanel(ctx);
+  initLiveCaptions(ctx);
   initConnectionsPanel(ctx);
   initGatewayPanel(ctx);
   initLogsPanel(ctx);
@@ -65,6 +72,19 @@ async function start() {
   void resync();
   void refreshOwnHealth();
   setInterval(refreshOwnHealth, OWN_HEALTH_REFRESH_MS);
+}
+
+/**
+ * One session per browser tab, kept across reloads, so a reloaded page shows the captions made so far
+ * (session_joined history) and exports the whole session.
+ */
+function tabSession() {
+  const key = 'livetranslate-session';
+  const existing = sessionStorage.getItem(key);
+  if (existing) return { sessionId: existing, sessionKept: true };
+  const created = `dashboard-${Math.random().toString(36).slice(2, 10)}`;
+  sessionStorage.setItem(key, created);
+  return { sessionId: created, sessionKept: false };
 }
 
 async function showLanguages(live, preferredTarget) {

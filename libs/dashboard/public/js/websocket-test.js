@@ -1,5 +1,6 @@
 import { el } from './dom.js';
 import { testToneBase64 } from './test-tone.js';
+import { initStreamCard } from './websocket-test-stream.js';
 
 /**
  * The protocol test page: one card per client event of CONTRACTS §3 with an editable JSON payload, and a
@@ -54,6 +55,20 @@ function templates() {
       'translation_stream',
       { text: 'Hello world', source_lang: 'en', target_lang: 'es', request_id: 'translate-1' },
     ],
+    [
+      'stream_start',
+      'stream_start',
+      {
+        stream_id: 'test-stream',
+        session_id: 'test-session',
+        encoding: 'pcm_s16le',
+        sample_rate: 16000,
+        channels: 1,
+        language: 'en',
+        target_languages: ['es'],
+      },
+    ],
+    ['stream_stop', 'stream_stop', { stream_id: 'test-stream' }],
   ];
 }
 
@@ -167,6 +182,7 @@ function renderCards() {
 }
 
 renderCards();
+initStreamCard({ form: document.getElementById('stream-card'), socket: () => socket, log });
 document.getElementById('connect-form').addEventListener('submit', (event) => {
   event.preventDefault();
   void connect(event.target.elements.token.value.trim());

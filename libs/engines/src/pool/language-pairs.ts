@@ -1,4 +1,4 @@
-import type { LanguageInfo } from '../engine.types';
+import type { AvailablePair, LanguageInfo } from '../engine.types';
 
 /** A direction one instance translates, in ISO 639-1 (base codes: `pt-BR` counts as `pt`). */
 export type Pair = `${string}>${string}`;
@@ -40,14 +40,6 @@ export function planRoute(served: ReadonlySet<Pair>, source: string, target: str
     return { kind: 'pivot', via };
   }
   return { kind: 'none' };
-}
-
-/** A pair the pool can translate, as GET /api/languages and the refusal of an unserved pair list them. */
-export interface AvailablePair {
-  source: string;
-  target: string;
-  /** The pivot language when no instance serves the pair directly. */
-  via?: string;
 }
 
 /** Every pair the pool serves, directly or through the pivot language, sorted. */

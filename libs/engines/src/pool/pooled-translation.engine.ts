@@ -1,7 +1,14 @@
 import { HttpStatus } from '@nestjs/common';
 import type { BackendInstanceView } from '@app/gateway';
 import { EngineError } from '../engine-error';
-import type { LanguageInfo, TranslationEngine, TranslationRequest, TranslationResult } from '../engine.types';
+import type {
+  LanguageInfo,
+  PoolLanguages,
+  TranslationEngine,
+  TranslationPool,
+  TranslationRequest,
+  TranslationResult,
+} from '../engine.types';
 import { languageName } from '../language-codes';
 import {
   SourceDetectingTranslationEngine,
@@ -9,23 +16,10 @@ import {
 } from '../translation/source-detecting-translation.engine';
 import type { CapabilityRegistry } from './capability-registry';
 import type { EnginePool } from './engine-pool';
-import {
-  availablePairs,
-  baseLanguage,
-  pairOf,
-  planRoute,
-  type AvailablePair,
-  type Pair,
-} from './language-pairs';
+import { availablePairs, baseLanguage, pairOf, planRoute, type Pair } from './language-pairs';
 
 /** How long a translation waits for instances never heard from to say what they serve. */
 const DISCOVERY_WAIT_MS = 3000;
-
-export interface PoolLanguages {
-  pivotLanguage: string;
-  languages: LanguageInfo[];
-  pairs: AvailablePair[];
-}
 
 /**
  * Translation over a pool of instances of any kinds. A request goes only to instances that serve its pair
@@ -36,7 +30,7 @@ export interface PoolLanguages {
  * With no source language, an instance whose kind detects it is asked; else the orchestrator identifies it
  * (SourceDetectingTranslationEngine) among the languages the pool translates into the target.
  */
-export class PooledTranslationEngine implements TranslationEngine {
+export class PooledTranslationEngine implements TranslationPool {
   readonly kind = 'pool';
   readonly detectsSourceLanguage = true;
   private readonly identifying: SourceDetectingTranslationEngine;

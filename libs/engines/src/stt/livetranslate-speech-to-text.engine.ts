@@ -2,6 +2,7 @@ import { ENGINE_KINDS } from '@app/config';
 import { audioForm } from '../audio-form';
 import type { AudioInput, TranscriptionOptions } from '../engine.types';
 import { MultipartSpeechToTextEngine, type TranscriptionCall } from './multipart-speech-to-text.engine';
+import { modelFor } from './model-choice';
 import { explicitLanguage, type RawTranscript } from './transcript-normaliser';
 import { readVerboseTranscript } from './whisper-answer';
 
@@ -16,7 +17,7 @@ export class LivetranslateSpeechToTextEngine extends MultipartSpeechToTextEngine
   readonly kind = 'livetranslate';
 
   protected describeCall(audio: AudioInput, options: TranscriptionOptions): TranscriptionCall {
-    const model = options.model ?? this.settings().model;
+    const model = modelFor(this.kind, this.settings(), options);
     return {
       // The model is a path segment on this service, not a form field.
       path: model ? `/transcribe/${encodeURIComponent(model)}` : '/transcribe',

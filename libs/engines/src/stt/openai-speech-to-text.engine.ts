@@ -3,11 +3,9 @@ import { engineCredential } from '@app/gateway';
 import { audioForm } from '../audio-form';
 import type { AudioInput, TranscriptionOptions } from '../engine.types';
 import { MultipartSpeechToTextEngine, type TranscriptionCall } from './multipart-speech-to-text.engine';
+import { modelFor } from './model-choice';
 import { explicitLanguage, type RawTranscript } from './transcript-normaliser';
 import { readVerboseTranscript } from './whisper-answer';
-
-/** `model` is required by the API; servers that host one model (speaches, LocalAI) accept any name. */
-const DEFAULT_MODEL = 'whisper-1';
 
 /**
  * OpenAI-compatible servers (faster-whisper servers such as speaches, LocalAI, vLLM):
@@ -19,13 +17,21 @@ export class OpenAiSpeechToTextEngine extends MultipartSpeechToTextEngine {
 
   protected describeCall(audio: AudioInput, options: TranscriptionOptions): TranscriptionCall {
     const settings = this.settings();
+    const form = audioForm(audio, 'file', {
+      model: modelFor(this.kind, settings, options),
+      language: explicitLanguage(options.language),
+      prompt: options.prompt,
+      response_format: 'verbose_json',
+    });
+    if (options.wordTimestamps) {
+      // Both granularities (word timestamps need verbose_json, asked for anyway): asking for words alone
+      // drops the segments the confidence is derived from.
+      form.append('timestamp_granularities[]', 'segment');
+      form.append('timestamp_granularities[]', 'word');
+    }
     return {
       path: '/v1/audio/transcriptions',
-      form: audioForm(audio, 'file', {
-        model: options.model ?? settings.model ?? DEFAULT_MODEL,
-        language: explicitLanguage(options.language),
-        response_format: 'verbose_json',
-      }),
+      form,
       headers: engineCredential(this.kind, settings.apiKey).headers,
     };
   }
@@ -44,7 +50,7 @@ export class OpenAiSpeechToTextEngine extends MultipartSpeechToTextEngine {
           .map((entry) => (entry as { id?: unknown }).id)
           .filter((id): id is string => typeof id === 'string')
       : [];
-    const configured = this.settings().model;
-    return configured ? { models, defaultModel: configured } : { models };
+    const asked = modelFor(this.kind, this.settings(), { instanceId });
+    return asked ? { models, defaultModel: asked } : { models };
   }
 }

@@ -159,9 +159,30 @@ describe('speech-to-text adapters against their contracts (CONTRACTS §4, §5)',
       expect(server.requests[0].headers.authorization).toBeUndefined();
     });
 
-    it('lists models from GET /v1/models', async () => {
+    it('asks for word timestamps, passes the prompt, and returns the words trimmed', async () => {
+      server.handle(() => ({
+        json: {
+          ...verbose,
+          words: [
+            { word: ' Hello', start: 0.1, end: 0.5 },
+            { word: ' world.', start: 0.6, end: 1.1 },
+          ],
+        },
+      }));
+      const result = await engine().transcribe(audio, { prompt: 'Earlier words.', wordTimestamps: true });
+      const seen = server.requests[0];
+      // Repeated fields: the fake keeps the last, which must be the word granularity.
+      expect(seen.fields.get('timestamp_granularities[]')).toBe('word');
+      expect(seen.fields.get('prompt')).toBe('Earlier words.');
+      expect(result.words).toEqual([
+        { word: 'Hello', start: 0.1, end: 0.5 },
+        { word: 'world.', start: 0.6, end: 1.1 },
+      ]);
+    });
+
+    it('lists models from GET /v1/models, with the one it asks for as the default', async () => {
       server.handle(() => ({ json: { object: 'list', data: [{ id: 'whisper-1', object: 'model' }] } }));
-      await expect(engine().models()).resolves.toEqual({ models: ['whisper-1'] });
+      await expect(engine().models()).resolves.toEqual({ models: ['whisper-1'], defaultModel: 'whisper-1' });
     });
   });
 
@@ -199,6 +220,37 @@ describe('speech-to-text adapters against their contracts (CONTRACTS §4, §5)',
       expect(seen.fields.has('model')).toBe(false);
       expect(result).toMatchObject({ text: 'Hola.', language: 'es', backend: 'whisper-cpp@whisper-0' });
       expect(result.confidence).toBeCloseTo(Math.exp(-0.1), 6);
+    });
+
+    it('collects the words of every segment and sends the prompt', async () => {
+      server.handle(() => ({
+        json: {
+          text: ' one two three',
+          segments: [
+            {
+              id: 0,
+              text: ' one two',
+              start: 0,
+              end: 1,
+              words: [
+                { word: ' one', start: 0, end: 0.4, p: 0.9 },
+                { word: ' two', start: 0.5, end: 1, p: 0.9 },
+              ],
+            },
+            {
+              id: 1,
+              text: ' three',
+              start: 1.2,
+              end: 1.8,
+              words: [{ word: ' three', start: 1.2, end: 1.8, p: 0.8 }],
+            },
+          ],
+        },
+      }));
+      const result = await engine().transcribe(audio, { prompt: 'zero', wordTimestamps: true });
+      expect(server.requests[0].fields.get('prompt')).toBe('zero');
+      expect(result.words?.map((w) => w.word)).toEqual(['one', 'two', 'three']);
+      expect(result.words?.[2]).toEqual({ word: 'three', start: 1.2, end: 1.8 });
     });
 
     it('reports the unscored confidence for a plain { text } answer', async () => {

@@ -1,6 +1,6 @@
 import { UNSCORED_CONFIDENCE, clamp01 } from '../confidence';
 import { languageToIso1 } from '../language-codes';
-import type { TranscriptSegment, TranscriptionResult } from '../engine.types';
+import type { TranscriptSegment, TranscriptWord, TranscriptionResult } from '../engine.types';
 
 /** A segment as Whisper-family servers send it (OpenAI verbose_json, whisper.cpp, sometimes livetranslate). */
 export interface WhisperSegment {
@@ -23,6 +23,8 @@ export interface RawTranscript {
   statedConfidence?: number;
   /** The engine said in its own way that it heard nothing. */
   noSpeech?: boolean;
+  /** Word timestamps (OpenAI `words`, whisper.cpp `segments[].words`), when the engine gave them. */
+  words?: TranscriptWord[];
 }
 
 /**
@@ -111,5 +113,6 @@ export function normaliseTranscript(
     ...(duration !== undefined ? { duration } : {}),
     processingMs: context.processingMs,
     noSpeech,
+    ...(!noSpeech && raw.words && raw.words.length > 0 ? { words: raw.words } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import type { TranscriptWord } from '../engine.types';
 import type { RawTranscript, WhisperSegment } from './transcript-normaliser';
 
 /** The verbose_json body shared by OpenAI-compatible servers and whisper.cpp (and the platform's service). */
@@ -7,6 +8,18 @@ export interface VerboseTranscriptBody {
   duration?: unknown;
   segments?: unknown;
   confidence?: unknown;
+  words?: unknown;
+}
+
+/** `[{ word, start, end }]` with the leading space whisper.cpp puts on each word trimmed. */
+function readWords(value: unknown): TranscriptWord[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(isRecord).flatMap((w) => {
+    const start = numberOrUndefined(w.start);
+    const end = numberOrUndefined(w.end);
+    const word = typeof w.word === 'string' ? w.word.trim() : '';
+    return word && start !== undefined && end !== undefined ? [{ word, start, end }] : [];
+  });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -30,7 +43,14 @@ export function readVerboseTranscript(body: unknown): RawTranscript | undefined 
         speaker: typeof s.speaker === 'string' || typeof s.speaker === 'number' ? s.speaker : undefined,
       }))
     : [];
+  // OpenAI-compatible servers list words at the top; whisper.cpp inside each segment.
+  const words = Array.isArray(body.words)
+    ? readWords(body.words)
+    : Array.isArray(body.segments)
+      ? body.segments.filter(isRecord).flatMap((segment) => readWords(segment.words))
+      : [];
   return {
+    ...(words.length > 0 ? { words } : {}),
     text: body.text,
     language: typeof body.language === 'string' && body.language !== '' ? body.language : undefined,
     duration: numberOrUndefined(body.duration),

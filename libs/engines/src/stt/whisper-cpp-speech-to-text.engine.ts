@@ -20,6 +20,7 @@ export class WhisperCppSpeechToTextEngine extends MultipartSpeechToTextEngine {
       form: audioForm(audio, 'file', {
         response_format: 'verbose_json',
         language: explicitLanguage(options.language) ?? 'auto',
+        prompt: options.prompt,
       }),
     };
   }

@@ -33,12 +33,16 @@ export class MicrophoneCapture {
     return this.#node !== null;
   }
 
-  /** Rejects with a CaptureError whose `reason` is denied | absent | busy | unsupported. */
+  /**
+   * Rejects with a CaptureError whose `reason` is denied | absent | busy | unsupported. The worklet is loaded
+   * before the microphone is opened, so the first words are not spoken into a capture that is still loading.
+   */
   async start({ speakers = false } = {}) {
     if (!MicrophoneCapture.supported())
       throw new CaptureError('unsupported', 'This browser cannot capture audio for live captions');
     const processing = Boolean(speakers);
     try {
+      await this.#open(new AudioContext({ sampleRate: PREFERRED_RATE }));
       this.#stream = await navigator.mediaDevices.getUserMedia({
         audio: {
           channelCount: 1,
@@ -47,10 +51,6 @@ export class MicrophoneCapture {
           autoGainControl: processing,
         },
       });
-    } catch (error) {
-      throw CaptureError.from(error);
-    }
-    try {
       await this.#connect();
     } catch (error) {
       this.#release();
@@ -58,18 +58,22 @@ export class MicrophoneCapture {
     }
   }
 
+  async #open(context) {
+    this.#context = context;
+    await context.audioWorklet.addModule(WORKLET_URL);
+  }
+
   async #connect() {
     let source;
     try {
-      this.#context = new AudioContext({ sampleRate: PREFERRED_RATE });
       source = this.#context.createMediaStreamSource(this.#stream);
     } catch {
-      await this.#context?.close();
-      this.#context = new AudioContext();
+      // This browser cannot connect a microphone to a context of another rate: use the device's.
+      await this.#context.close();
+      await this.#open(new AudioContext());
       source = this.#context.createMediaStreamSource(this.#stream);
     }
     this.sampleRate = this.#context.sampleRate;
-    await this.#context.audioWorklet.addModule(WORKLET_URL);
     const frameSamples = Math.round((this.sampleRate * FRAME_MS) / 1000);
     // No outputs: a node without outputs is processed without being connected to the speakers.
     this.#node = new AudioWorkletNode(this.#context, 'pcm-frames', {

@@ -2,7 +2,6 @@ import { getJson, postForm } from '../api.js';
 import { apiKeyForm } from '../api-key.js';
 import { bindBackendState } from '../backend-state.js';
 import { formatNumber } from '../dom.js';
-import { formatOf, MicrophoneRecorder } from '../recorder.js';
 import { assignSpeakers, TranscriptView } from '../transcript-view.js';
 
 /** A job is polled quickly at first (short files finish in a second) and then less often. */
@@ -11,9 +10,10 @@ const POLL_MAX_MS = 3000;
 const POLL_GIVE_UP_MS = 10 * 60 * 1000;
 
 /**
- * Transcription: an uploaded file becomes a pipeline job (POST /api/pipeline/jobs, then GET until it ends);
- * the microphone streams chunks over transcription_stream and results come back as transcription_result,
- * translation_result and speaker_result for this dashboard's session.
+ * Transcription of files: an uploaded file becomes a pipeline job (POST /api/pipeline/jobs, then GET until it
+ * ends). Chunks sent to this dashboard's session with transcription_stream come back as transcription_result,
+ * translation_result and speaker_result and are shown the same way. The microphone is a live stream: see
+ * live-captions.js.
  */
 export function initTranscriptionPanel(ctx) {
   const panel = document.getElementById('transcription');
@@ -23,7 +23,6 @@ export function initTranscriptionPanel(ctx) {
     panel.querySelector('#transcript'),
     panel.querySelector('#speaker-timeline'),
   );
-  const chunkOffsets = new Map();
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -120,75 +119,15 @@ export function initTranscriptionPanel(ctx) {
     if (turns.length) view.addSpeakers(turns);
   }
 
-  // Live results for this dashboard's session (recorded chunks).
+  // Chunk results for this dashboard's session (transcription_stream, e.g. from another client in it).
   ctx.live.on('transcription_result', (result) => {
-    view.add(result, chunkOffsets.get(result.chunk_id) ?? 0);
-    if (result.speech_detected === false) vad.textContent = 'No speech in the last chunk';
+    view.add(result);
   });
   ctx.live.on('translation_result', (result) => {
     if (result.chunk_id) view.addTranslations(result.chunk_id, [result]);
   });
-  ctx.live.on('speaker_result', (result) =>
-    view.addSpeakers(result.segments ?? [], chunkOffsets.get(result.chunk_id) ?? 0),
-  );
+  ctx.live.on('speaker_result', (result) => view.addSpeakers(result.segments ?? []));
 
-  const recordButton = panel.querySelector('#record-button');
-  const meter = panel.querySelector('#level-meter');
-  const levelText = panel.querySelector('#level-text');
-  const vad = panel.querySelector('#vad-indicator');
-  const recordState = panel.querySelector('#record-state');
-  const recorder = new MicrophoneRecorder({
-    vadThresholdDb: ctx.vadThresholdDb,
-    onLevel: (db, speech) => {
-      meter.value = db;
-      levelText.textContent = `${formatNumber(db, 0)} dB`;
-      vad.dataset.speech = String(speech);
-      vad.textContent = speech ? 'Speech' : 'Silence';
-    },
-    onChunk: async (blob, { index, offsetSeconds, mimeType }) => {
-      const chunkId = `${ctx.sessionId}-${index}`;
-      chunkOffsets.set(chunkId, offsetSeconds);
-      const sent = ctx.live.emit('transcription_stream', {
-        audio_data: await blob.arrayBuffer(),
-        format: formatOf(mimeType),
-        chunk_id: chunkId,
-        session_id: ctx.sessionId,
-        language: form.elements.language.value === 'auto' ? undefined : form.elements.language.value,
-        target_languages: form.elements.target_language.value ? [form.elements.target_language.value] : [],
-      });
-      if (!sent) recordState.textContent = 'A recorded chunk was dropped: the live connection is down.';
-    },
-  });
-
-  recordButton.addEventListener('click', async () => {
-    if (recorder.running) {
-      recorder.stop();
-      setRecording(false);
-      return;
-    }
-    try {
-      recordState.textContent = '';
-      await ctx.joinSession();
-      await recorder.start();
-      setRecording(true);
-    } catch (error) {
-      recordState.textContent = `Recording could not start: ${error.message}. Allow microphone access and stay connected.`;
-    }
-  });
-  const setRecording = (on) => {
-    recordButton.setAttribute('aria-pressed', String(on));
-    recordButton.textContent = on ? 'Stop recording' : 'Start recording';
-  };
-  const updateRecordAvailability = () => {
-    recordButton.disabled = !MicrophoneRecorder.supported() || (!ctx.live.connected && !recorder.running);
-    recordButton.title = MicrophoneRecorder.supported()
-      ? ctx.live.connected
-        ? ''
-        : 'Recording needs the live connection'
-      : 'This browser cannot record audio';
-  };
-  ctx.live.addEventListener('state', updateRecordAvailability);
-  updateRecordAvailability();
   bindBackendState(ctx, panel, 'whisper');
 }
 

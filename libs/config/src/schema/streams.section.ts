@@ -1,0 +1,88 @@
+import { IsIn, IsInt, IsNumber, Max, Min } from 'class-validator';
+
+/**
+ * The voice-activity detectors a live stream can use (STREAM_VAD). `energy` compares each 10 ms frame's
+ * level with a threshold: it is what tone speech (CONTRACTS §6) needs. `webrtc` is WebRTC's speech detector
+ * (libfvad compiled to WASM, shipped inside its npm package); see docs/streams.md for the test that chose
+ * it as the default.
+ */
+export const STREAM_VAD_KINDS = ['energy', 'webrtc'] as const;
+export type StreamVadKind = (typeof STREAM_VAD_KINDS)[number];
+
+/** Live streams (CONTRACTS §3a): segmentation, interim cadence, decode capacity and status cadence. */
+export class StreamsSection {
+  @IsIn(STREAM_VAD_KINDS)
+  vad: StreamVadKind = 'webrtc';
+
+  /** WebRTC VAD aggressiveness, 0 (keeps most speech) to 3 (drops most noise). */
+  @IsInt()
+  @Min(0)
+  @Max(3)
+  webrtcMode = 3;
+
+  /** A 10 ms frame louder than this (dBFS) is speech for the `energy` detector. */
+  @IsNumber()
+  @Min(-90)
+  @Max(0)
+  energyThresholdDb = -45;
+
+  /** Silence that ends an utterance, in ms. */
+  @IsInt()
+  @Min(100)
+  @Max(5000)
+  endSilenceMs = 500;
+
+  /** Longest utterance, in ms; a longer one is cut at the quietest point of its last seconds. */
+  @IsInt()
+  @Min(2000)
+  @Max(60000)
+  maxUtteranceMs = 15000;
+
+  /** Audio kept before the detected onset, in ms, so that the first sound of an utterance is not clipped. */
+  @IsInt()
+  @Min(0)
+  @Max(2000)
+  preRollMs = 200;
+
+  /** Speech needed before an utterance opens, in ms (shorter blips are noise). */
+  @IsInt()
+  @Min(10)
+  @Max(1000)
+  minSpeechMs = 60;
+
+  /** How often the open utterance is decoded again for an interim result, in ms of audio. */
+  @IsInt()
+  @Min(100)
+  @Max(10000)
+  interimIntervalMs = 500;
+
+  /** Decodes of live streams in flight at once (per process), finals first. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  maxConcurrentDecodes = 4;
+
+  /** How often stream_status is sent, in ms (the contract promises at least every 2 s). */
+  @IsInt()
+  @Min(100)
+  @Max(2000)
+  statusIntervalMs = 1000;
+
+  /** Largest gap (offset_ms ahead of the audio held) that is filled with silence; beyond it a frame is refused. */
+  @IsInt()
+  @Min(1000)
+  @Max(600000)
+  maxGapMs = 60000;
+
+  /** Open streams per process; stream_start beyond it is refused with STREAM_LIMIT. */
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  maxStreams = 500;
+
+  /** Seconds a stream whose client went away is kept for a resume before it is finalised and closed. */
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  detachedTimeout = 30;
+}

@@ -1,0 +1,75 @@
+import { DecodeScheduler } from './decode-scheduler';
+
+/** A decode the test finishes by hand. */
+function gate(): { promise: Promise<string>; finish: (value: string) => void } {
+  let finish!: (value: string) => void;
+  const promise = new Promise<string>((resolve) => (finish = resolve));
+  return { promise, finish };
+}
+
+describe('DecodeScheduler', () => {
+  it('runs finals before interims, oldest final first, within the capacity', async () => {
+    const scheduler = new DecodeScheduler(() => 1);
+    const order: string[] = [];
+    const blocker = gate();
+    const first = scheduler.final('a', () => blocker.promise);
+    const interim = scheduler.interim(
+      'b',
+      async () => order.push('interim b'),
+      () => undefined,
+    );
+    const finalA = scheduler.final('a', async () => order.push('final a2'));
+    const finalC = scheduler.final('c', async () => order.push('final c'));
+    expect(scheduler.inFlight).toBe(1);
+    expect(scheduler.waiting).toEqual({ finals: 2, interims: 1 });
+    blocker.finish('done');
+    await Promise.all([first, interim, finalA, finalC]);
+    expect(order).toEqual(['final a2', 'final c', 'interim b']);
+  });
+
+  it('keeps one waiting interim per stream: a newer one replaces and sheds the older', async () => {
+    const scheduler = new DecodeScheduler(() => 1);
+    const blocker = gate();
+    void scheduler.final('x', () => blocker.promise);
+    let shed = 0;
+    const older = scheduler.interim(
+      's',
+      async () => 'old',
+      () => shed++,
+    );
+    const newer = scheduler.interim(
+      's',
+      async () => 'new',
+      () => shed++,
+    );
+    await expect(older).resolves.toBeUndefined();
+    expect(shed).toBe(1);
+    blocker.finish('done');
+    await expect(newer).resolves.toBe('new');
+  });
+
+  it('drops the waiting interim of a forgotten stream without counting it as shed', async () => {
+    const scheduler = new DecodeScheduler(() => 1);
+    const blocker = gate();
+    void scheduler.final('x', () => blocker.promise);
+    let shed = 0;
+    const waiting = scheduler.interim(
+      's',
+      async () => 'never',
+      () => shed++,
+    );
+    scheduler.forget('s');
+    await expect(waiting).resolves.toBeUndefined();
+    expect(shed).toBe(0);
+    blocker.finish('done');
+  });
+
+  it('passes a failed decode to its caller and goes on with the next', async () => {
+    const scheduler = new DecodeScheduler(() => 1);
+    const failed = scheduler.final('a', () => Promise.reject(new Error('engine down')));
+    const next = scheduler.final('a', async () => 'ok');
+    await expect(failed).rejects.toThrow('engine down');
+    await expect(next).resolves.toBe('ok');
+    expect(scheduler.inFlight).toBe(0);
+  });
+});

@@ -1,0 +1,2 @@
+export * from './streams.module';
+export { LiveStreams, type StreamView } from './live-streams.service';

@@ -1,0 +1,374 @@
+import { isRetryable, type TranscriptionResult } from '@app/engines';
+import { RealtimeError } from '@app/realtime';
+import type { StreamState, StreamStatusPayload, TranscriptFinalPayload } from '@app/results';
+import { SAMPLES_PER_MS, pcmWav } from './audio/pcm';
+import { StreamTimeline } from './audio/stream-timeline';
+import { LocalAgreement } from './decoding/local-agreement';
+import type { DecodeKind } from './stream-metrics';
+import { UtteranceSegmenter, type ClosedUtterance, type Utterance } from './segmentation/utterance-segmenter';
+import type { StreamParts, StreamSettings } from './live-stream.types';
+import { utteranceId } from './utterance-id';
+
+/** The previous final, passed as the engine's prompt, is cut to its last characters (Whisper reads ~224 tokens). */
+const PROMPT_CHARS = 400;
+/** Weight of the newest decode in the moving real-time factor. */
+const RTF_SMOOTHING = 0.2;
+/**
+ * A final whose decode fails is tried again after these pauses, with the same audio (decoding is
+ * idempotent): an engine restarting or a pool with every instance briefly out of rotation must not cost a
+ * caption. Only then is it an error naming the utterance.
+ */
+const FINAL_RETRY_DELAYS_MS = [250, 1000, 2000];
+/** Silence is fed to the segmenter in pieces of this many samples, so a long gap is no huge allocation. */
+const SILENCE_PIECE = 16000;
+
+/**
+ * One live stream (CONTRACTS §3a): places frames on its timeline, converts them to 16 kHz, segments them
+ * into utterances, asks for interim decodes of the open utterance and one final decode of each closed one,
+ * and publishes finals and their translations in order, exactly once.
+ */
+export class LiveStream {
+  readonly startedAt = Date.now();
+  connectionId: string;
+  private state: StreamState = 'active';
+  private readonly timeline: StreamTimeline;
+  private readonly segmenter: UtteranceSegmenter;
+  private finals = 0;
+  private finalMs = 0;
+  /** End of the audio the newest interim decode covered. */
+  private interimMs = 0;
+  /** Audio position (16 kHz clock) at which the last interim decode was asked for. */
+  private interimAskedMs = 0;
+  private pendingFinals = 0;
+  private shed = 0;
+  private rtf = 0;
+  private previousText = '';
+  private agreement?: { index: number; agreement: LocalAgreement; shown: boolean };
+  /** Utterances closed so far: an interim of one of these is stale. */
+  private closedBelow = 0;
+  private finalChain: Promise<void> = Promise.resolve();
+  private translationChain: Promise<void> = Promise.resolve();
+  private detachTimer?: NodeJS.Timeout;
+
+  constructor(
+    readonly settings: StreamSettings,
+    connectionId: string,
+    private readonly parts: StreamParts,
+  ) {
+    this.connectionId = connectionId;
+    this.timeline = new StreamTimeline(settings.sampleRate, parts.config.maxGapMs);
+    this.segmenter = new UtteranceSegmenter(parts.detector, parts.config);
+  }
+
+  get id(): string {
+    return this.settings.streamId;
+  }
+
+  get receivedMs(): number {
+    return this.timeline.receivedMs;
+  }
+
+  /** Takes one frame at `offsetMs` (client clock); overlaps are trimmed, gaps filled with silence. */
+  audio(offsetMs: number, samples: Int16Array): void {
+    if (this.state === 'stopping') {
+      throw new RealtimeError('STREAM_STOPPING', `Stream ${this.id} is stopping`, { stream_id: this.id });
+    }
+    const gapsBefore = this.timeline.gapsMs;
+    const placed = this.timeline.place(offsetMs, samples);
+    this.parts.metrics.gap(this.timeline.gapsMs - gapsBefore);
+    for (let left = placed.silence; left > 0; left -= SILENCE_PIECE) {
+      this.segment(new Int16Array(Math.min(left, SILENCE_PIECE)));
+    }
+    if (placed.audio.length > 0) this.segment(placed.audio);
+    this.askForInterim();
+  }
+
+  /** Finalises what is still open, waits for every final and translation, then says the stream stopped. */
+  async stop(): Promise<{ audio_ms: number; finals: number }> {
+    if (this.state !== 'stopping') {
+      this.state = 'stopping';
+      clearTimeout(this.detachTimer);
+      for (const utterance of this.segmenter.flush()) this.finalise(utterance);
+    }
+    await this.finalChain;
+    await this.translationChain;
+    this.parts.scheduler.forget(this.id);
+    this.parts.detector.release();
+    this.parts.resampler.close();
+    const summary = { audio_ms: Math.round(this.receivedMs), finals: this.finals };
+    this.parts.emit('stream_stopped', { stream_id: this.id, ...summary }, true);
+    return summary;
+  }
+
+  /** The client went away: the stream waits `detachedTimeout` seconds for a resume, then stops. */
+  detach(onExpired: () => void): void {
+    if (this.state === 'stopping') return;
+    this.state = 'detached';
+    this.detachTimer = setTimeout(onExpired, this.parts.config.detachedTimeout * 1000);
+    this.detachTimer.unref();
+  }
+
+  attach(connectionId: string): void {
+    clearTimeout(this.detachTimer);
+    this.connectionId = connectionId;
+    if (this.state === 'detached') this.state = 'active';
+  }
+
+  status(): StreamStatusPayload {
+    const received = this.segmenter.positionMs;
+    const idle = !this.segmenter.current() && this.pendingFinals === 0;
+    const covered = idle ? received : Math.max(this.finalMs, this.interimMs);
+    return {
+      stream_id: this.id,
+      received_ms: Math.round(this.receivedMs),
+      final_ms: Math.round(this.finalMs),
+      lag_ms: Math.max(0, Math.round(received - covered)),
+      rtf: Math.round(this.rtf * 1000) / 1000,
+      gaps_ms: Math.round(this.timeline.gapsMs),
+      shed_interim: this.shed,
+      state: this.state,
+    };
+  }
+
+  private segment(samples: Int16Array): void {
+    for (const utterance of this.segmenter.push(this.parts.resampler.push(samples))) this.finalise(utterance);
+  }
+
+  private askForInterim(): void {
+    const open = this.segmenter.current();
+    if (!this.settings.interimResults || !open) return;
+    if (this.segmenter.positionMs - this.interimAskedMs < this.parts.config.interimIntervalMs) return;
+    this.interimAskedMs = this.segmenter.positionMs;
+    void this.parts.scheduler
+      .interim(
+        this.id,
+        () => (open.index < this.closedBelow ? Promise.resolve(undefined) : this.decode(open, 'interim')),
+        () => {
+          this.shed++;
+          this.parts.metrics.interimShed();
+        },
+      )
+      .then(
+        (result) => result && this.showInterim(open, result),
+        () => undefined, // An interim that failed is simply not shown; the final will be decoded anyway.
+      );
+  }
+
+  private showInterim(utterance: Utterance, result: TranscriptionResult): void {
+    // Stale: the utterance closed meanwhile (its final comes next), or a newer interim was shown.
+    if (utterance.index < this.closedBelow || utterance.endMs <= this.interimMs) return;
+    if (this.agreement?.index !== utterance.index) {
+      this.agreement = { index: utterance.index, agreement: new LocalAgreement(), shown: false };
+    }
+    const { text, stableText } = this.agreement.agreement.update(result.text);
+    this.interimMs = utterance.endMs;
+    if (text === '') return;
+    this.agreement.shown = true;
+    this.parts.emit(
+      'transcript_interim',
+      {
+        stream_id: this.id,
+        utterance_id: utteranceId(this.id, utterance.index),
+        text,
+        stable_text: stableText,
+        start_ms: Math.round(utterance.startMs),
+        end_ms: Math.round(utterance.endMs),
+      },
+      true,
+    );
+  }
+
+  private finalise(utterance: ClosedUtterance): void {
+    this.closedBelow = utterance.index + 1;
+    this.interimAskedMs = this.segmenter.positionMs;
+    const closedAt = performance.now();
+    const interimShown = this.agreement?.index === utterance.index && this.agreement.shown;
+    this.pendingFinals++;
+    this.finalChain = this.finalChain.then(async () => {
+      try {
+        const result = await this.decodeFinal(utterance);
+        // Noise that the engine heard as nothing is no utterance, unless an interim already showed it.
+        if (result.text !== '' || interimShown) {
+          this.publishFinal(utterance, result);
+          this.parts.metrics.observeFinalLatency(performance.now() - closedAt);
+        }
+      } catch (error) {
+        this.tell('transcript_final', utterance.index, error);
+      } finally {
+        this.finalMs = Math.max(this.finalMs, utterance.endMs);
+        this.pendingFinals--;
+      }
+    });
+  }
+
+  private async decodeFinal(utterance: ClosedUtterance): Promise<TranscriptionResult> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.parts.scheduler.final(this.id, () => this.decode(utterance, 'final'));
+      } catch (error) {
+        const delay = FINAL_RETRY_DELAYS_MS[attempt];
+        if (delay === undefined || !isRetryable(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private publishFinal(utterance: ClosedUtterance, result: TranscriptionResult): void {
+    const id = utteranceId(this.id, utterance.index);
+    const final: TranscriptFinalPayload = {
+      stream_id: this.id,
+      utterance_id: id,
+      text: result.text,
+      ...(result.words
+        ? {
+            words: result.words.map((w) => ({
+              word: w.word,
+              start_ms: Math.round(utterance.startMs + w.start * 1000),
+              end_ms: Math.round(utterance.startMs + w.end * 1000),
+            })),
+          }
+        : {}),
+      start_ms: Math.round(utterance.startMs),
+      end_ms: Math.round(utterance.endMs),
+      language: result.language,
+      confidence: result.confidence,
+      backend: result.backend,
+    };
+    this.finals++;
+    this.previousText = `${this.previousText} ${result.text}`.slice(-PROMPT_CHARS).trim();
+    this.parts.emit('transcript_final', final, true);
+    const stored = this.record(final);
+    this.translationChain = this.translationChain.then(async () => {
+      await stored;
+      await this.translate(final);
+    });
+  }
+
+  private async translate(final: TranscriptFinalPayload): Promise<void> {
+    if (final.text === '') return;
+    await Promise.all(
+      this.settings.targetLanguages.map(async (target) => {
+        try {
+          const result = await this.parts.engines.translation.translate({
+            text: final.text,
+            sourceLanguage: final.language === 'und' ? 'auto' : final.language,
+            targetLanguage: target,
+            sessionId: this.settings.sessionId,
+            requestId: final.utterance_id,
+          });
+          this.parts.emit(
+            'translation_final',
+            {
+              stream_id: this.id,
+              utterance_id: final.utterance_id,
+              target_lang: target,
+              text: final.text,
+              translated_text: result.translatedText,
+              confidence: result.confidence,
+              backend: result.backend,
+            },
+            true,
+          );
+          await this.recordTranslation(final, result);
+        } catch (error) {
+          this.tell('translation_final', final.utterance_id, error, { target_lang: target });
+        }
+      }),
+    );
+  }
+
+  private async decode(utterance: Utterance, kind: DecodeKind): Promise<TranscriptionResult> {
+    const result = await this.parts.engines.speechToText.transcribe(
+      { data: pcmWav(utterance.samples), format: 'wav', contentType: 'audio/wav', sampleRate: 16000 },
+      {
+        language: this.settings.language,
+        prompt: this.previousText || undefined,
+        wordTimestamps: kind === 'final',
+        sessionId: this.settings.sessionId,
+        requestId: `${utteranceId(this.id, utterance.index)}:${kind}`,
+      },
+    );
+    const audioMs = utterance.samples.length / SAMPLES_PER_MS;
+    if (audioMs > 0) {
+      const rtf = result.processingMs / audioMs;
+      this.rtf = this.rtf === 0 ? rtf : this.rtf + RTF_SMOOTHING * (rtf - this.rtf);
+      this.parts.metrics.observeRtf(kind, rtf);
+    }
+    if (kind === 'interim') this.parts.metrics.interimMade();
+    return result;
+  }
+
+  /** A failure the client must hear about: names the utterance (CONTRACTS §3a: never silently skipped). */
+  private tell(
+    event: 'transcript_final' | 'translation_final',
+    utterance: number | string,
+    error: unknown,
+    details: Record<string, unknown> = {},
+  ): void {
+    const known = error as { code?: unknown; message?: unknown };
+    this.parts.emit(
+      'error',
+      {
+        code: typeof known.code === 'string' ? known.code : 'STREAM_DECODE_FAILED',
+        message: typeof known.message === 'string' ? known.message : String(error),
+        event,
+        stream_id: this.id,
+        utterance_id: typeof utterance === 'number' ? utteranceId(this.id, utterance) : utterance,
+        ...details,
+      },
+      false,
+    );
+  }
+
+  private async record(final: TranscriptFinalPayload): Promise<void> {
+    const sessionId = this.settings.sessionId;
+    if (!sessionId) return;
+    const seconds = (final.end_ms - final.start_ms) / 1000;
+    await this.parts.sessions
+      .append(sessionId, {
+        kind: 'transcript',
+        chunkId: final.utterance_id,
+        at: new Date().toISOString(),
+        text: final.text,
+        language: final.language,
+        confidence: final.confidence,
+        segments: [{ start: 0, end: seconds, text: final.text }],
+        offset: final.start_ms / 1000,
+        backend: final.backend,
+      })
+      .catch((error: Error) =>
+        this.parts.warn(`History of ${sessionId} missed ${final.utterance_id}: ${error.message}`),
+      );
+  }
+
+  private async recordTranslation(
+    final: TranscriptFinalPayload,
+    result: {
+      translatedText: string;
+      sourceLanguage: string;
+      targetLanguage: string;
+      confidence: number;
+      backend: string;
+    },
+  ): Promise<void> {
+    const sessionId = this.settings.sessionId;
+    if (!sessionId) return;
+    await this.parts.sessions
+      .append(sessionId, {
+        kind: 'translation',
+        chunkId: final.utterance_id,
+        at: new Date().toISOString(),
+        text: final.text,
+        translatedText: result.translatedText,
+        sourceLanguage: result.sourceLanguage,
+        targetLanguage: result.targetLanguage,
+        confidence: result.confidence,
+        offset: final.start_ms / 1000,
+        duration: (final.end_ms - final.start_ms) / 1000,
+        backend: result.backend,
+      })
+      .catch((error: Error) =>
+        this.parts.warn(`History of ${sessionId} missed a translation: ${error.message}`),
+      );
+  }
+}

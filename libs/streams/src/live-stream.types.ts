@@ -1,0 +1,41 @@
+import type { StreamsSection } from '@app/config';
+import type { Engines } from '@app/engines';
+import type { ResultEventName, ResultEvents } from '@app/results';
+import type { SessionStore } from '@app/session';
+import type { StreamResampler } from './audio/stream-resampler';
+import type { DecodeScheduler } from './decoding/decode-scheduler';
+import type { StreamMetrics } from './stream-metrics';
+import type { SpeechDetector } from './voice/speech-detector';
+
+/** What a stream was started with (stream_start, validated). */
+export interface StreamSettings {
+  streamId: string;
+  sessionId?: string;
+  sampleRate: number;
+  /** ISO 639-1, or undefined for detection. */
+  language?: string;
+  targetLanguages: string[];
+  interimResults: boolean;
+}
+
+/** Where a stream's events go: to its client, and to its session's room too when `toSession`. */
+export type StreamEmit = <E extends ResultEventName>(
+  event: E,
+  payload: ResultEvents[E],
+  toSession: boolean,
+) => void;
+
+/** Everything a stream uses, handed in by the service that owns it. */
+export interface StreamParts {
+  config: StreamsSection;
+  detector: SpeechDetector;
+  resampler: StreamResampler;
+  scheduler: DecodeScheduler;
+  /** Read at each call: the configured engine kind can change at run time. */
+  engines: Engines;
+  sessions: SessionStore;
+  metrics: StreamMetrics;
+  emit: StreamEmit;
+  /** Failures the service logs (a history write that failed, ...). */
+  warn: (message: string) => void;
+}

@@ -1,0 +1,170 @@
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DomainEvents } from '@app/common';
+import { ConfigStore } from '@app/config';
+import { ENGINES, type Engines } from '@app/engines';
+import { RealtimeError } from '@app/realtime';
+import { RESULT_PUBLISHER, type ResultPublisher, type StreamStatusPayload } from '@app/results';
+import { SESSION_STORE, type SessionStore } from '@app/session';
+import { createStreamResampler } from './audio/stream-resampler';
+import { DecodeScheduler } from './decoding/decode-scheduler';
+import { LiveStream } from './live-stream';
+import type { StreamEmit, StreamSettings } from './live-stream.types';
+import { StreamMetrics } from './stream-metrics';
+import { SpeechDetectors } from './voice/speech-detectors';
+
+/** A stream as GET /api/streams lists it. */
+export interface StreamView extends StreamStatusPayload {
+  session_id: string | null;
+  sample_rate: number;
+  language: string;
+  target_languages: string[];
+  started_at: string;
+}
+
+/**
+ * The open live streams of this instance: started, fed, stopped, detached when their client goes away,
+ * and reported in stream_status at least every 2 s (one timer for all streams).
+ */
+@Injectable()
+export class LiveStreams implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('LiveStreams');
+  private readonly streams = new Map<string, LiveStream>();
+  private readonly scheduler: DecodeScheduler;
+  private statusTimer?: NodeJS.Timeout;
+  private unsubscribe?: () => void;
+
+  constructor(
+    private readonly config: ConfigStore,
+    @Inject(ENGINES) private readonly engines: Engines,
+    @Inject(SESSION_STORE) private readonly sessions: SessionStore,
+    @Inject(RESULT_PUBLISHER) private readonly publisher: ResultPublisher,
+    private readonly detectors: SpeechDetectors,
+    private readonly metrics: StreamMetrics,
+    private readonly events: DomainEvents,
+  ) {
+    this.scheduler = new DecodeScheduler(() => this.config.current.streams.maxConcurrentDecodes);
+    metrics.countActive(() => this.streams.size);
+  }
+
+  onModuleInit(): void {
+    this.unsubscribe = this.events.on('connection.closed', ({ connectionId }) =>
+      this.detachAll(connectionId),
+    );
+    this.scheduleStatus();
+  }
+
+  onModuleDestroy(): void {
+    clearTimeout(this.statusTimer);
+    this.unsubscribe?.();
+  }
+
+  /**
+   * Opens a stream, or reattaches a known one (a client resuming after a drop): it then re-sends its audio
+   * from `resumeFromMs`, and what this instance already holds is trimmed as overlap.
+   */
+  async start(
+    connectionId: string,
+    settings: Omit<StreamSettings, 'streamId'> & { streamId?: string },
+  ): Promise<{ stream: LiveStream; resumeFromMs: number }> {
+    const known = settings.streamId ? this.streams.get(settings.streamId) : undefined;
+    if (known) {
+      if (known.connectionId !== connectionId && known.status().state !== 'detached') {
+        throw new RealtimeError('STREAM_IN_USE', `Stream ${known.id} is open on another connection`, {
+          stream_id: known.id,
+        });
+      }
+      known.attach(connectionId);
+      return { stream: known, resumeFromMs: Math.round(known.receivedMs) };
+    }
+    const config = this.config.current.streams;
+    if (this.streams.size >= config.maxStreams) {
+      throw new RealtimeError(
+        'STREAM_LIMIT',
+        `This instance serves at most ${config.maxStreams} live streams`,
+      );
+    }
+    const full: StreamSettings = { ...settings, streamId: settings.streamId ?? randomUUID() };
+    const stream: LiveStream = new LiveStream(full, connectionId, {
+      config,
+      detector: this.detectors.create(),
+      resampler: await createStreamResampler(full.sampleRate),
+      scheduler: this.scheduler,
+      engines: this.engines,
+      sessions: this.sessions,
+      metrics: this.metrics,
+      emit: this.emitter(() => stream),
+      warn: (message) => this.logger.warn(message),
+    });
+    this.streams.set(stream.id, stream);
+    return { stream, resumeFromMs: 0 };
+  }
+
+  /** The stream, if it belongs to this connection. */
+  owned(streamId: string, connectionId: string): LiveStream {
+    const stream = this.streams.get(streamId);
+    if (!stream) {
+      throw new RealtimeError('UNKNOWN_STREAM', `No open stream ${streamId}`, { stream_id: streamId });
+    }
+    if (stream.connectionId !== connectionId) {
+      throw new RealtimeError('STREAM_IN_USE', `Stream ${streamId} belongs to another connection`, {
+        stream_id: streamId,
+      });
+    }
+    return stream;
+  }
+
+  async stop(stream: LiveStream): Promise<{ audio_ms: number; finals: number }> {
+    try {
+      return await stream.stop();
+    } finally {
+      this.streams.delete(stream.id);
+    }
+  }
+
+  list(): StreamView[] {
+    return [...this.streams.values()].map((stream) => ({
+      ...stream.status(),
+      session_id: stream.settings.sessionId ?? null,
+      sample_rate: stream.settings.sampleRate,
+      language: stream.settings.language ?? 'auto',
+      target_languages: stream.settings.targetLanguages,
+      started_at: new Date(stream.startedAt).toISOString(),
+    }));
+  }
+
+  private emitter(stream: () => LiveStream): StreamEmit {
+    return (event, payload, toSession) => {
+      const { connectionId, settings } = stream();
+      this.publisher.publish(
+        { connectionId, sessionId: toSession ? settings.sessionId : undefined },
+        event,
+        payload,
+      );
+    };
+  }
+
+  private detachAll(connectionId: string): void {
+    for (const stream of this.streams.values()) {
+      if (stream.connectionId !== connectionId) continue;
+      stream.detach(() => {
+        this.stop(stream).catch((error: Error) =>
+          this.logger.warn(`Stream ${stream.id} did not close cleanly: ${error.message}`),
+        );
+      });
+    }
+  }
+
+  private scheduleStatus(): void {
+    this.statusTimer = setTimeout(() => {
+      for (const stream of this.streams.values()) {
+        const status = stream.status();
+        this.metrics.observeLag(status.lag_ms);
+        if (status.state === 'detached') continue;
+        this.emitter(() => stream)('stream_status', status, true);
+      }
+      this.scheduleStatus();
+    }, this.config.current.streams.statusIntervalMs);
+    this.statusTimer.unref();
+  }
+}

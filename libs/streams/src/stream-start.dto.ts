@@ -1,0 +1,65 @@
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+import { CLIENT_ID_PATTERN, LANGUAGE_PATTERN, MAX_TARGET_LANGUAGES } from '@app/realtime';
+
+/** The encodings a live stream takes (CONTRACTS §3a); one list, read by validation and docs. */
+export const STREAM_ENCODINGS = ['pcm_s16le'] as const;
+export const MIN_STREAM_SAMPLE_RATE = 8000;
+export const MAX_STREAM_SAMPLE_RATE = 48000;
+
+export class StreamStartDto {
+  @IsOptional()
+  @IsString()
+  @Matches(CLIENT_ID_PATTERN)
+  stream_id?: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(CLIENT_ID_PATTERN)
+  session_id?: string;
+
+  @IsIn(STREAM_ENCODINGS, { message: `encoding must be one of ${STREAM_ENCODINGS.join(', ')}` })
+  encoding: (typeof STREAM_ENCODINGS)[number];
+
+  @IsInt()
+  @Min(MIN_STREAM_SAMPLE_RATE)
+  @Max(MAX_STREAM_SAMPLE_RATE)
+  sample_rate: number;
+
+  /** Mono only; optional because it can only be 1. */
+  @IsOptional()
+  @IsIn([1], { message: 'channels must be 1 (mono)' })
+  channels?: number;
+
+  @IsOptional()
+  @IsString()
+  @Matches(LANGUAGE_PATTERN)
+  language?: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_TARGET_LANGUAGES)
+  @IsString({ each: true })
+  @Matches(LANGUAGE_PATTERN, { each: true })
+  target_languages?: string[];
+
+  @IsOptional()
+  @IsBoolean()
+  interim_results?: boolean;
+}
+
+export class StreamStopDto {
+  @IsString()
+  @Matches(CLIENT_ID_PATTERN)
+  stream_id: string;
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { LiveStreams } from './live-streams.service';
+import { StreamEventHandlers } from './stream-events.handlers';
+import { StreamMetrics } from './stream-metrics';
+import { StreamsController } from './streams.controller';
+import { SpeechDetectors } from './voice/speech-detectors';
+
+/** Live streams (CONTRACTS §3a): continuous audio in, interim and final captions out. */
+@Module({
+  controllers: [StreamsController],
+  providers: [LiveStreams, StreamEventHandlers, StreamMetrics, SpeechDetectors],
+})
+export class StreamsModule {}

@@ -1,0 +1,101 @@
+import type { ClientSocket } from './socket-client';
+import { emitWithAck } from './socket-client';
+
+export interface LiveEvents {
+  interims: Record<string, unknown>[];
+  finals: Record<string, unknown>[];
+  translations: Record<string, unknown>[];
+  statuses: Record<string, unknown>[];
+  errors: Record<string, unknown>[];
+  /** Every event name in arrival order, with the utterance it names. */
+  order: { event: string; utterance?: string }[];
+}
+
+/** Records a socket's live-stream events (CONTRACTS §3a) of one stream, in arrival order. */
+export function recordLiveEvents(socket: ClientSocket, streamId?: string): LiveEvents {
+  const events: LiveEvents = {
+    interims: [],
+    finals: [],
+    translations: [],
+    statuses: [],
+    errors: [],
+    order: [],
+  };
+  const lists = {
+    transcript_interim: events.interims,
+    transcript_final: events.finals,
+    translation_final: events.translations,
+    stream_status: events.statuses,
+    error: events.errors,
+  };
+  for (const [event, list] of Object.entries(lists)) {
+    socket.on(event, (payload: Record<string, unknown>) => {
+      if (streamId && payload.stream_id !== undefined && payload.stream_id !== streamId) return;
+      list.push(payload);
+      events.order.push({ event, utterance: payload.utterance_id as string | undefined });
+    });
+  }
+  return events;
+}
+
+export interface SendOptions {
+  /** Frame length in ms (10–1000). */
+  frameMs?: number;
+  /** How many times faster than real time the frames are sent. */
+  speed?: number;
+  /** Offsets are ms from this point of the stream (a resumed client starts from resume_from_ms). */
+  fromMs?: number;
+  /** Called per frame: may drop it (return undefined) or change the offset and samples. */
+  alter?: (frame: {
+    offsetMs: number;
+    samples: Int16Array;
+  }) => { offsetMs: number; samples: Int16Array } | undefined;
+}
+
+/**
+ * Sends samples as stream_audio frames with their offsets, paced at `speed` × real time (the socket's
+ * message rate limit allows 50 frames a second). Resolves when the last frame is acknowledged.
+ */
+export async function sendLiveAudio(
+  socket: ClientSocket,
+  streamId: string,
+  audio: { samples: Int16Array; sampleRate: number },
+  { frameMs = 500, speed = 10, fromMs = 0, alter }: SendOptions = {},
+): Promise<void> {
+  const frameSamples = Math.round((frameMs * audio.sampleRate) / 1000);
+  const first = Math.round((fromMs * audio.sampleRate) / 1000);
+  const started = performance.now();
+  let last: Promise<unknown> = Promise.resolve();
+  for (let at = first; at < audio.samples.length; at += frameSamples) {
+    const samples = audio.samples.slice(at, Math.min(at + frameSamples, audio.samples.length));
+    if ((samples.length * 1000) / audio.sampleRate < 10) break;
+    const frame = alter
+      ? alter({ offsetMs: (at * 1000) / audio.sampleRate, samples })
+      : { offsetMs: (at * 1000) / audio.sampleRate, samples };
+    if (frame) {
+      last = emitWithAck(socket, 'stream_audio', {
+        stream_id: streamId,
+        offset_ms: frame.offsetMs,
+        audio: Buffer.from(frame.samples.buffer, frame.samples.byteOffset, frame.samples.byteLength),
+      });
+    }
+    const due = started + ((at - first + frameSamples) * 1000) / audio.sampleRate / speed;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+  await last;
+}
+
+/**
+ * stream_stop, acknowledged once every final and translation of the stream is out: on a busy machine that
+ * can take longer than the usual 5 s acknowledgement timeout.
+ */
+export function stopLiveStream(
+  socket: ClientSocket,
+  streamId: string,
+  timeoutMs = 30000,
+): Promise<Record<string, unknown>> {
+  return socket.timeout(timeoutMs).emitWithAck('stream_stop', { stream_id: streamId }) as Promise<
+    Record<string, unknown>
+  >;
+}
