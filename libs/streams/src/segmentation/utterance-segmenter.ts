@@ -26,6 +26,11 @@ export interface ClosedUtterance extends Utterance {
 const CUT_SEARCH_MS = 3000;
 /** Levels are averaged over this many frames when looking for a pause, so a stop consonant is no pause. */
 const CUT_SMOOTHING_FRAMES = 5;
+/**
+ * An utterance that ends on silence with less speech than this was noise: WebRTC VAD, still adapting to the
+ * noise in its first frames, reports a short burst of "speech" at the start of a noisy stream.
+ */
+const MIN_UTTERANCE_SPEECH_MS = 150;
 /** Silence kept after the last speech frame, at most, so that a word's fading end is not clipped. */
 const MAX_TAIL_MS = 200;
 
@@ -37,6 +42,7 @@ interface OpenUtterance {
   levels: number[];
   /** Frame index of the last speech frame, -1 for none. */
   lastSpeech: number;
+  speechFrames: number;
 }
 
 interface RecentFrame {
@@ -139,9 +145,13 @@ export class UtteranceSegmenter {
     if (frames - 1 - open.lastSpeech >= this.endSilenceFrames) {
       this.open = undefined;
       const end = open.lastSpeech + 1 + this.tailFrames;
-      const result = this.close(open, end, 'silence');
       this.rememberAfter(open, end);
-      return [result];
+      if (open.speechFrames * VAD_FRAME_MS < MIN_UTTERANCE_SPEECH_MS) {
+        // Noise: its number goes to the next utterance, so ids stay consecutive.
+        this.nextIndex = open.index;
+        return [];
+      }
+      return [this.close(open, end, 'silence')];
     }
     if (frames >= this.maxFrames) return [this.cut(open)];
     return undefined;
@@ -175,6 +185,7 @@ export class UtteranceSegmenter {
       length: 0,
       levels: [],
       lastSpeech: -1,
+      speechFrames: 0,
     };
     for (const { frame, speech } of frames) this.append(open, frame, speech);
     this.recent = [];
@@ -185,7 +196,10 @@ export class UtteranceSegmenter {
     open.audio.set(frame, open.length);
     open.length += frame.length;
     open.levels.push(levelDb(frame));
-    if (speech) open.lastSpeech = open.levels.length - 1;
+    if (speech) {
+      open.lastSpeech = open.levels.length - 1;
+      open.speechFrames++;
+    }
   }
 
   /** At the maximum length: close at the quietest smoothed point of the last seconds, keep the rest open. */
@@ -211,6 +225,8 @@ export class UtteranceSegmenter {
       length: open.length - best * VAD_FRAME_SAMPLES,
       levels: open.levels.slice(best),
       lastSpeech: open.lastSpeech - best,
+      // Counted from here on: the rest is judged on its own speech.
+      speechFrames: open.lastSpeech >= best ? MIN_UTTERANCE_SPEECH_MS / VAD_FRAME_MS : 0,
     };
     if (rest.lastSpeech < 0) {
       this.nextIndex--;
