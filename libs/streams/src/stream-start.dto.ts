@@ -1,16 +1,5 @@
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-} from 'class-validator';
-import { CLIENT_ID_PATTERN, LANGUAGE_PATTERN, MAX_TARGET_LANGUAGES } from '@app/realtime';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { CLIENT_ID_PATTERN, IsOptionalLanguage, IsOptionalTargetLanguages } from '@app/realtime';
 
 /** The encodings a live stream takes (CONTRACTS §3a); one list, read by validation and docs. */
 export const STREAM_ENCODINGS = ['pcm_s16le'] as const;
@@ -41,16 +30,10 @@ export class StreamStartDto {
   @IsIn([1], { message: 'channels must be 1 (mono)' })
   channels?: number;
 
-  @IsOptional()
-  @IsString()
-  @Matches(LANGUAGE_PATTERN)
+  @IsOptionalLanguage()
   language?: string;
 
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_TARGET_LANGUAGES)
-  @IsString({ each: true })
-  @Matches(LANGUAGE_PATTERN, { each: true })
+  @IsOptionalTargetLanguages()
   target_languages?: string[];
 
   @IsOptional()

@@ -1,20 +1,10 @@
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-} from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import {
   AUDIO_FORMAT_PATTERN,
   CLIENT_ID_PATTERN,
+  IsOptionalLanguage,
+  IsOptionalTargetLanguages,
   LANGUAGE_PATTERN,
-  MAX_TARGET_LANGUAGES,
   MAX_TRANSLATION_TEXT,
 } from './wire-patterns';
 
@@ -45,16 +35,10 @@ export class TranscriptionStreamDto extends AudioChunkDto {
   @Max(192000)
   sample_rate?: number;
 
-  @IsOptional()
-  @IsString()
-  @Matches(LANGUAGE_PATTERN)
+  @IsOptionalLanguage()
   language?: string;
 
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_TARGET_LANGUAGES)
-  @IsString({ each: true })
-  @Matches(LANGUAGE_PATTERN, { each: true })
+  @IsOptionalTargetLanguages()
   target_languages?: string[];
 }
 
