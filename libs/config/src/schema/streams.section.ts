@@ -115,13 +115,13 @@ export class StreamsSection {
   @IsInt()
   @Min(1000)
   @Max(600000)
-  degradedLagMs = 8000;
+  degradedLagMs = 5000;
 
   /** A degraded stream is `active` again once its lag is back below this (hysteresis), in ms. */
   @IsInt()
   @Min(0)
   @Validate(BelowField, ['degradedLagMs'])
-  recoveredLagMs = 3000;
+  recoveredLagMs = 2000;
 
   /**
    * Share of the decode slots (`max_concurrent_decodes`) that the finals of open streams may keep busy, as
