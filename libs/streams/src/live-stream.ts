@@ -45,6 +45,12 @@ export class LiveStream {
   /** Audio position (16 kHz clock) at which the last interim decode was asked for. */
   private interimAskedMs = 0;
   private pendingFinals = 0;
+  /** Audio of the closed utterances whose finals are not out yet. */
+  private pendingAudioMs = 0;
+  /** Finals that failed everywhere and wait for a retry (0 or 1: later ones queue behind it). */
+  private heldFinals = 0;
+  private wakeHeld?: () => void;
+  private failedWhileStopping = false;
   private shed = 0;
   private rtf = 0;
   private previousText = '';
@@ -105,6 +111,7 @@ export class LiveStream {
     if (this.state !== 'stopping') {
       this.state = 'stopping';
       clearTimeout(this.detachTimer);
+      this.wakeHeld?.();
       for (const utterance of this.segmenter.flush()) this.finalise(utterance);
     }
     await this.close();
@@ -137,6 +144,7 @@ export class LiveStream {
     this.connectionId = connectionId;
     this.epoch = epoch;
     if (this.state === 'detached') this.state = 'active';
+    this.wakeHeld?.();
   }
 
   /**
@@ -149,6 +157,7 @@ export class LiveStream {
     this.connectionId = connectionId;
     this.state = 'stopping';
     clearTimeout(this.detachTimer);
+    this.wakeHeld?.();
     return this.close();
   }
 
@@ -171,20 +180,43 @@ export class LiveStream {
     return { owner: this.parts.owner, epoch: this.epoch };
   }
 
+  /**
+   * The stream's figures. Reading them also moves the stream in or out of `degraded`: in when lag_ms passes
+   * `degraded_lag_ms`, out only when it is back below `recovered_lag_ms`, so a lag hovering near the
+   * threshold does not flap.
+   */
   status(): StreamStatusPayload {
     const received = this.segmenter.positionMs;
     const idle = !this.segmenter.current() && this.pendingFinals === 0;
     const covered = idle ? received : Math.max(this.finalMs, this.interimMs);
+    const lagMs = Math.max(0, Math.round(received - covered));
+    this.followLag(lagMs);
     return {
       stream_id: this.id,
       received_ms: Math.round(this.receivedMs),
       final_ms: Math.round(this.finalMs),
-      lag_ms: Math.max(0, Math.round(received - covered)),
+      lag_ms: lagMs,
       rtf: Math.round(this.rtf * 1000) / 1000,
       gaps_ms: Math.round(this.timeline.gapsMs),
       shed_interim: this.shed,
       state: this.state,
+      slow_down: this.parts.slowDowns(this.settings.targetLanguages.length > 0),
+      held_finals: this.heldFinals,
     };
+  }
+
+  get degraded(): boolean {
+    return this.state === 'degraded';
+  }
+
+  private followLag(lagMs: number): void {
+    const { degradedLagMs, recoveredLagMs } = this.parts.config;
+    if (this.state === 'active' && lagMs > degradedLagMs) {
+      this.state = 'degraded';
+      this.parts.metrics.degraded();
+    } else if (this.state === 'degraded' && lagMs < recoveredLagMs) {
+      this.state = 'active';
+    }
   }
 
   private segment(samples: Int16Array): void {
@@ -240,39 +272,97 @@ export class LiveStream {
     this.interimAskedMs = this.segmenter.positionMs;
     const closedAt = performance.now();
     const interimShown = this.agreement?.index === utterance.index && this.agreement.shown;
+    const audioMs = utterance.samples.length / SAMPLES_PER_MS;
     this.pendingFinals++;
+    this.pendingAudioMs += audioMs;
     this.finalChain = this.finalChain.then(async () => {
       try {
-        const decoded = await this.decodeFinal(utterance).then(
-          (result) => ({ result }),
-          (error: unknown) => ({ error }),
-        );
+        const result = await this.finalOrHeld(utterance);
         // Noise that the engine heard as nothing is no utterance, unless an interim already showed it.
         const final =
-          'result' in decoded && (decoded.result.text !== '' || interimShown)
-            ? this.finalPayload(utterance, decoded.result)
-            : undefined;
+          result && (result.text !== '' || interimShown) ? this.finalPayload(utterance, result) : undefined;
         // Not committed: another instance holds the stream now, and decodes this audio again itself.
         if (!(await this.commit(utterance, final))) return;
-        if ('error' in decoded) {
-          this.tell('transcript_final', utterance.index, decoded.error);
-        } else if (final) {
+        if (final) {
           this.publishFinal(utterance.index, final);
           this.parts.metrics.observeFinalLatency(performance.now() - closedAt);
         }
       } finally {
         this.finalMs = Math.max(this.finalMs, utterance.endMs);
         this.pendingFinals--;
+        this.pendingAudioMs -= audioMs;
       }
     });
   }
 
-  private async decodeFinal(utterance: ClosedUtterance): Promise<TranscriptionResult> {
+  /**
+   * The final's decode, with its retries. When they fail everywhere, the client is told (an `error` naming
+   * the utterance, `will_retry: true`) and the audio is kept: it is tried again when the speech-to-text
+   * service is back in rotation or every `final_retry_interval_ms`, while the stream lasts. Later finals
+   * wait behind it, so finals stay in order. Given up (an `error` with `will_retry: false`): a failure no
+   * retry can mend, audio of waiting finals beyond `max_held_final_ms`, or the stream stopping.
+   */
+  private async finalOrHeld(utterance: ClosedUtterance): Promise<TranscriptionResult | undefined> {
+    let held = false;
+    try {
+      for (;;) {
+        try {
+          // Stopping with the engines failing: one attempt each, so stream_stop answers in time.
+          const result = await this.decodeFinal(utterance, this.failedWhileStopping ? [] : undefined);
+          if (held) this.parts.metrics.finalHeld('recovered');
+          return result;
+        } catch (error) {
+          const giveUp =
+            !isRetryable(error) ||
+            this.state === 'stopping' ||
+            (this.pendingFinals > 1 && this.pendingAudioMs > this.parts.config.maxHeldFinalMs);
+          if (giveUp) {
+            if (this.state === 'stopping') this.failedWhileStopping = true;
+            this.tell('transcript_final', utterance.index, error, { will_retry: false });
+            if (held || isRetryable(error)) this.parts.metrics.finalHeld('given_up');
+            return undefined;
+          }
+          if (!held) {
+            held = true;
+            this.heldFinals++;
+            this.parts.metrics.finalHeld('held');
+            this.tell('transcript_final', utterance.index, error, { will_retry: true });
+          }
+          await this.retryWait();
+        }
+      }
+    } finally {
+      if (held) this.heldFinals--;
+    }
+  }
+
+  /** Until the next retry of a held final: the service back in rotation, the interval, or the stream stopping. */
+  private retryWait(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => wake(), this.parts.config.finalRetryIntervalMs);
+      const wake = () => {
+        clearTimeout(timer);
+        this.wakeHeld = undefined;
+        resolve();
+      };
+      this.wakeHeld = wake;
+    });
+  }
+
+  /** The speech-to-text service is back: a held final is tried again now. */
+  retryHeldFinal(): void {
+    this.wakeHeld?.();
+  }
+
+  private async decodeFinal(
+    utterance: ClosedUtterance,
+    delays: readonly number[] = FINAL_RETRY_DELAYS_MS,
+  ): Promise<TranscriptionResult> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.parts.scheduler.final(this.id, () => this.decode(utterance, 'final'));
       } catch (error) {
-        const delay = FINAL_RETRY_DELAYS_MS[attempt];
+        const delay = delays[attempt];
         if (delay === undefined || !isRetryable(error)) throw error;
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
@@ -400,6 +490,8 @@ export class LiveStream {
     error: unknown,
     details: Record<string, unknown> = {},
   ): void {
+    // Handed over: the new owner decodes this utterance's audio again, so this failure is nobody's concern.
+    if (event === 'transcript_final' && this.handedOver) return;
     const known = error as { code?: unknown; message?: unknown };
     this.parts.emit(
       'error',

@@ -1,6 +1,6 @@
 import type { StreamsSection } from '@app/config';
 import type { Engines } from '@app/engines';
-import type { ResultEventName, ResultEvents } from '@app/results';
+import type { ResultEventName, ResultEvents, StreamSlowDown } from '@app/results';
 import type { SessionStore } from '@app/session';
 import type { StreamResampler } from './audio/stream-resampler';
 import type { DecodeScheduler } from './decoding/decode-scheduler';
@@ -41,6 +41,8 @@ export interface StreamParts {
   owner: string;
   metrics: StreamMetrics;
   emit: StreamEmit;
+  /** Engines that asked to slow down (429) and whose Retry-After has not passed; translation's only if used. */
+  slowDowns: (translates: boolean) => StreamSlowDown[];
   /** Failures the service logs (a history write that failed, ...). */
   warn: (message: string) => void;
 }

@@ -3,8 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { DomainEvents } from '@app/common';
 import { ConfigStore } from '@app/config';
 import { ENGINES, type Engines } from '@app/engines';
+import { ADMISSION, type AdmissionControl } from '@app/pipeline';
 import { RealtimeError } from '@app/realtime';
-import { RESULT_PUBLISHER, type ResultPublisher, type StreamStatusPayload } from '@app/results';
+import {
+  RESULT_PUBLISHER,
+  type ResultPublisher,
+  type StreamSlowDown,
+  type StreamStatusPayload,
+} from '@app/results';
 import { SESSION_STORE, type SessionStore } from '@app/session';
 import { createStreamResampler } from './audio/stream-resampler';
 import { DecodeScheduler } from './decoding/decode-scheduler';
@@ -37,6 +43,9 @@ export interface StartedStream {
   replay: ReplayEvent[];
 }
 
+/** How soon a client refused for saturated engines may ask again: finals are measured over 30 s. */
+const RETRY_SATURATED_SECONDS = 10;
+
 /** A stream as GET /api/streams lists it. */
 export interface StreamView extends StreamStatusPayload {
   session_id: string | null;
@@ -57,9 +66,11 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
   private readonly scheduler: DecodeScheduler;
   private statusTimer?: NodeJS.Timeout;
   private renewTimer?: NodeJS.Timeout;
-  private readonly unsubscribe: (() => void)[] = [];
+  private unsubscribe: (() => void)[] = [];
   /** This process, as the stream registry names owners. */
   readonly instanceId = randomUUID();
+  /** Per service, until when (ms since the epoch) one of its engines asked to slow down. */
+  private readonly slowedUntil = new Map<StreamSlowDown['service'], number>();
 
   constructor(
     private readonly config: ConfigStore,
@@ -70,16 +81,32 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
     private readonly detectors: SpeechDetectors,
     private readonly metrics: StreamMetrics,
     private readonly events: DomainEvents,
+    @Inject(ADMISSION) private readonly admission: AdmissionControl,
   ) {
     this.scheduler = new DecodeScheduler(() => this.config.current.streams.maxConcurrentDecodes);
-    metrics.countActive(() => this.streams.size);
+    metrics.countActive(
+      () => this.streams.size,
+      () => [...this.streams.values()].filter((stream) => stream.degraded).length,
+    );
   }
 
   onModuleInit(): void {
-    this.unsubscribe.push(
+    this.scheduler.pauseInterims(!this.admission.available('whisper'));
+    this.unsubscribe = [
       this.events.on('connection.closed', ({ connectionId }) => this.detachAll(connectionId)),
+      // Without a speech-to-text instance in rotation, interims are shed first and finals wait; when one is
+      // back, the finals held after failing everywhere are tried again at once.
+      this.admission.onAvailability((service, available) => {
+        if (service !== 'whisper') return;
+        this.scheduler.pauseInterims(!available);
+        if (available) for (const stream of this.streams.values()) stream.retryHeldFinal();
+      }),
+      this.events.on('engines.slow-down', ({ service, until }) => {
+        if (service !== 'whisper' && service !== 'translation') return;
+        this.slowedUntil.set(service, Math.max(until, this.slowedUntil.get(service) ?? 0));
+      }),
       this.registry.onTaken((taken) => this.handOver(taken)),
-    );
+    ];
     this.scheduleStatus();
     this.renew();
   }
@@ -111,6 +138,7 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
       }
     }
     this.checkCapacity();
+    await this.admit();
     const full: StreamSettings = { ...settings, streamId: settings.streamId ?? randomUUID() };
     const created = await this.registry.create({
       settings: full,
@@ -172,6 +200,8 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
     sessionId: string | undefined,
     lastUtterance: number | undefined,
   ): Promise<StartedStream | undefined> {
+    // Checked before the claim: a stream taken over and then refused here would be lost to both instances.
+    if (!this.streams.has(streamId)) this.checkCapacity();
     const claim = await this.registry.claim(streamId, { owner: this.instanceId, connectionId, sessionId });
     switch (claim.outcome) {
       case 'unknown':
@@ -228,6 +258,7 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
         owner: this.instanceId,
         metrics: this.metrics,
         emit: this.emitter(() => stream),
+        slowDowns: (translates) => this.slowDowns(translates),
         warn: (message) => this.logger.warn(message),
       },
       start,
@@ -276,6 +307,49 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
       .catch((error: Error) => this.logger.warn(`Stream registry not renewed: ${error.message}`));
     this.renewTimer = setTimeout(() => this.renew(), REGISTRY_RENEW_INTERVAL_MS);
     this.renewTimer.unref();
+  }
+
+  /**
+   * A new stream is refused (CONTRACTS §3a `error` naming the reason) rather than accepted into a lag that
+   * would only grow: BACKEND_UNAVAILABLE while speech-to-text has no instance in rotation (ADMISSION,
+   * `immediate`; translation is not asked: its failures are errors per final and lose no caption),
+   * ENGINES_SATURATED when the finals of the open streams, measured, would keep more than
+   * `admission_max_load` of the decode slots busy with one more stream. A resumed stream is not asked.
+   */
+  private async admit(): Promise<void> {
+    try {
+      await this.admission.admit({ services: ['whisper'], when: 'immediate' });
+    } catch (error) {
+      this.metrics.refusedStart('BACKEND_UNAVAILABLE');
+      throw error;
+    }
+    const busy = this.scheduler.finalLoad.slotsBusy();
+    const open = this.streams.size;
+    if (busy === undefined || open === 0) return;
+    const { admissionMaxLoad } = this.config.current.streams;
+    const slots = this.scheduler.slots;
+    const projected = (busy * (open + 1)) / open;
+    const backlog = this.scheduler.waiting.finals > slots;
+    if (projected <= admissionMaxLoad * slots && !backlog) return;
+    this.metrics.refusedStart('ENGINES_SATURATED');
+    throw new RealtimeError(
+      'ENGINES_SATURATED',
+      `The speech-to-text engines are busy with the finals of ${open} live streams ` +
+        `(${busy.toFixed(2)} of ${slots} decode slots${backlog ? ', finals queued' : ''}); ` +
+        `another stream would exceed streams.admission_max_load (${admissionMaxLoad})`,
+      { retry_after_seconds: RETRY_SATURATED_SECONDS, load: Math.round((busy / slots) * 100) / 100 },
+    );
+  }
+
+  private slowDowns(translates: boolean): StreamSlowDown[] {
+    const now = Date.now();
+    const slowed: StreamSlowDown[] = [];
+    for (const [service, until] of this.slowedUntil) {
+      if (until <= now) this.slowedUntil.delete(service);
+      else if (service === 'whisper' || translates)
+        slowed.push({ service, until: new Date(until).toISOString() });
+    }
+    return slowed;
   }
 
   private emitter(stream: () => LiveStream): StreamEmit {
