@@ -256,6 +256,8 @@ describe('Live streams', () => {
       gaps_ms: 0,
       shed_interim: expect.any(Number),
       state: 'active',
+      slow_down: [],
+      held_finals: 0,
     });
     const listed = await request(running.url).get('/api/streams').expect(200);
     expect(listed.body.streams).toContainEqual(
