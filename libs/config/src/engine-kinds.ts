@@ -9,8 +9,16 @@ export interface DegradedAnswer {
   bodyStatus: string;
 }
 
+/**
+ * How an engine takes its API key (CONTRACTS §4): `Authorization: Bearer`, an `api_key` request field (JSON
+ * body member or query parameter), or not at all.
+ */
+export type CredentialForm = 'bearer' | 'api_key_field' | 'none';
+
 /** What the orchestrator knows about one engine kind, apart from its adapter (libs/engines). */
 export interface EngineKindFacts {
+  /** How its configured key reaches it, by the adapters and the proxy alike (libs/gateway engine-credentials). */
+  credential: CredentialForm;
   /** Health paths, preferred first; the next one is tried when a path is not served (404/405). */
   healthPaths: readonly string[];
   /** Non-2xx health answers that mean degraded rather than down (2xx is up, 429 is degraded for every kind). */
@@ -36,6 +44,7 @@ export interface EngineKindFacts {
 export const ENGINE_KINDS = {
   whisper: {
     livetranslate: {
+      credential: 'none',
       healthPaths: ['/health'],
       discovery: { models: '/models' },
       model: { sentAs: 'path' },
@@ -43,6 +52,7 @@ export const ENGINE_KINDS = {
     // OpenAI-compatible servers do not all serve /health; /v1/models is the one route they share. `model`
     // is required; single-model servers (speaches, LocalAI) accept any name, OpenAI itself `whisper-1`.
     openai: {
+      credential: 'bearer',
       healthPaths: ['/health', '/v1/models'],
       discovery: { models: '/v1/models' },
       model: { sentAs: 'field', default: 'whisper-1' },
@@ -50,6 +60,7 @@ export const ENGINE_KINDS = {
     // whisper.cpp transcribes one request at a time (more only queue inside it) and has no model list:
     // it hosts the model it was started with.
     'whisper-cpp': {
+      credential: 'none',
       healthPaths: ['/health'],
       degradedAnswers: [{ status: 503, bodyStatus: 'loading model' }],
       maxConcurrent: 1,
@@ -58,12 +69,20 @@ export const ENGINE_KINDS = {
     },
   },
   speaker: {
-    livetranslate: { healthPaths: ['/health'], discovery: {} },
+    livetranslate: { credential: 'none', healthPaths: ['/health'], discovery: {} },
   },
   translation: {
-    livetranslate: { healthPaths: ['/api/health'], discovery: { languages: '/languages' } },
-    libretranslate: { healthPaths: ['/health'], discovery: { languages: '/languages' } },
-    apertium: { healthPaths: ['/listPairs'], discovery: { languages: '/listPairs' } },
+    livetranslate: {
+      credential: 'none',
+      healthPaths: ['/api/health'],
+      discovery: { languages: '/languages' },
+    },
+    libretranslate: {
+      credential: 'api_key_field',
+      healthPaths: ['/health'],
+      discovery: { languages: '/languages' },
+    },
+    apertium: { credential: 'none', healthPaths: ['/listPairs'], discovery: { languages: '/listPairs' } },
   },
 } as const satisfies Record<ServiceName, Record<string, EngineKindFacts>>;
 

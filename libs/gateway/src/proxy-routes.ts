@@ -123,7 +123,7 @@ export class ProxyRoutes implements OnModuleInit {
       : undefined;
     // Engines that take their key inside a JSON body need it whole; read it once if any instance may.
     const keyInBody = engine.instances.some(
-      (instance) => engineCredential(instanceKind(engine, instance), engine.apiKey).field,
+      (instance) => engineCredential(service, instanceKind(engine, instance), engine.apiKey).field,
     );
     if (keyInBody && body instanceof LimitedBody && isJsonContent(request.headers['content-type'])) {
       const limited = body;
@@ -141,7 +141,7 @@ export class ProxyRoutes implements OnModuleInit {
     // Each instance gets the key in the form its own kind reads (a pool may mix kinds).
     const unchanged = { headers: baseHeaders, target: path.target, body };
     const forInstance = (kind: string) => {
-      const credential = engineCredential(kind, engine.apiKey);
+      const credential = engineCredential(service, kind, engine.apiKey);
       if (!credential.field && Object.keys(credential.headers).length === 0) return unchanged;
       const headers = { ...baseHeaders, ...credential.headers };
       if (!credential.field) return { headers, target: path.target, body };
