@@ -17,7 +17,7 @@
  *     [--engines 1] [--slots 0 (auto)] [--base-ms 30] [--rtf 0.05] [--pin-orchestrator CPU]
  */
 import { cpus, loadavg } from 'node:os';
-import { CpuMeter } from './process-cpu';
+import { CpuMeter, schedulerTimes } from './process-cpu';
 import { startToneStack, tonePlans } from './tone-stack';
 import { SCENARIOS, runScenario } from './live-scenarios';
 import { modeTable, pressureTable, summarise, type ModeRow } from './tone-report';
@@ -60,7 +60,7 @@ const SLOTS = option('slots', 0, 0, 1000) || Math.max(4, Math.ceil((STREAMS * 2)
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** The paths of issue 15 on one orchestrator, one after the other; and the slots the live path kept busy. */
-async function measurePaths(): Promise<{ rows: ModeRow[]; demandSlots?: number }> {
+async function measurePaths(): Promise<{ rows: ModeRow[]; demandSlots?: number; waits: string[] }> {
   const speech = tonePlans(STREAMS, DURATION_S);
   const stack = await startToneStack(
     STREAMS,
@@ -68,15 +68,22 @@ async function measurePaths(): Promise<{ rows: ModeRow[]; demandSlots?: number }
     { instances: 1, ...(PIN_CPU >= 0 ? { pinCpu: PIN_CPU } : {}) },
   );
   const rows: ModeRow[] = [];
+  const waits: string[] = [];
   let demandSlots: number | undefined;
   try {
     const meter = new CpuMeter(stack.processes);
     for (const mode of MODES) {
       const busyBefore = (await stack.engines.stats()).reduce((sum, engine) => sum + engine.busyMs, 0);
       const started = performance.now();
+      const orchestratorPid = stack.processes[0].pids()[0];
+      const scheduledBefore = schedulerTimes(orchestratorPid);
       meter.start();
       const outcomes = await runToneStreams(stack.urls, mode, speech, log);
       const row = summarise(mode, outcomes, meter.stop());
+      const scheduled = schedulerTimes(orchestratorPid);
+      const runS = (scheduled.runMs - scheduledBefore.runMs) / 1000;
+      const waitS = (scheduled.waitMs - scheduledBefore.waitMs) / 1000;
+      waits.push(`${mode}: ran ${runS.toFixed(1)} s, waited ${waitS.toFixed(1)} s for a CPU`);
       const busy = (await stack.engines.stats()).reduce((sum, engine) => sum + engine.busyMs, 0) - busyBefore;
       if (mode === 'live') demandSlots = busy / (performance.now() - started);
       rows.push(row);
@@ -87,7 +94,8 @@ async function measurePaths(): Promise<{ rows: ModeRow[]; demandSlots?: number }
   } finally {
     await stack.stop();
   }
-  return { rows, demandSlots };
+  log(`Orchestrator threads (schedstat) — ${waits.join('; ')}.`);
+  return { rows, demandSlots, waits };
 }
 
 async function main(): Promise<void> {
@@ -96,8 +104,8 @@ async function main(): Promise<void> {
   log(
     `${STREAMS} streams of ~${spoken.toFixed(0)} s tone speech; engines: ${ENGINES} × ${SLOTS} slots, ${BASE_MS} ms + ${RTF} × audio`,
   );
-  const { rows, demandSlots } =
-    MODES.length > 0 ? await measurePaths() : { rows: [], demandSlots: undefined };
+  const { rows, demandSlots, waits } =
+    MODES.length > 0 ? await measurePaths() : { rows: [], demandSlots: undefined, waits: [] };
   const scenarioRows: ModeRow[] = [];
   for (const scenario of SCENARIO_LIST) {
     if (scenario === 'oversubscribed' && demandSlots === undefined)
@@ -121,6 +129,9 @@ async function main(): Promise<void> {
       ...(PIN_CPU >= 0 ? [`Orchestrator pinned to CPU ${PIN_CPU} (taskset).`] : []),
       ...(rows.length > 0 ? ['', modeTable(rows)] : []),
       ...rows.filter((row) => row.mode === 'live').map((row) => `\n${pressureTable([row])}`),
+      ...(waits.length > 0
+        ? [`Orchestrator threads, time on a CPU and waiting in a run queue (schedstat): ${waits.join('; ')}.`]
+        : []),
       ...(demandSlots !== undefined
         ? [`Decoder slots the live streams kept busy: ${demandSlots.toFixed(2)}.`]
         : []),
