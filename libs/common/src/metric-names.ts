@@ -11,6 +11,7 @@ export const METRIC = {
   gatewayDuration: 'orchestration_gateway_upstream_duration_seconds',
   gatewayBreaker: 'orchestration_gateway_breaker_state',
   gatewayInFlight: 'orchestration_gateway_in_flight',
+  proxyRequests: 'orchestration_proxy_requests_total',
   backendUp: 'orchestration_backend_up',
   backendInfo: 'orchestration_backend_info',
   healthCheckDuration: 'orchestration_health_check_duration_seconds',
