@@ -221,6 +221,21 @@ describe('proxy routing by engine kind in mixed pools', () => {
     }
   });
 
+  it("shows each instance's kind and each pool's kinds at GET /api/gateway", async () => {
+    const snapshot = (await rawRequest(running.url, 'GET', '/api/gateway')).json<{
+      services: { service: string; kinds: string[]; instances: { id: string; kind: string }[] }[];
+    }>();
+    const whisper = snapshot.services.find((service) => service.service === 'whisper');
+    expect(whisper?.kinds).toEqual(['openai', 'whisper-cpp']);
+    expect(whisper?.instances.map((instance) => [instance.id, instance.kind])).toEqual([
+      ['whisper-0', 'openai'],
+      ['whisper-1', 'openai'],
+      ['whisper-2', 'whisper-cpp'],
+    ]);
+    const translation = snapshot.services.find((service) => service.service === 'translation');
+    expect(translation?.kinds).toEqual(['apertium', 'libretranslate']);
+  });
+
   it('counts proxied requests per engine kind and how the kind was chosen', async () => {
     await rawRequest(running.url, 'GET', '/api/translation/listPairs');
     await rawRequest(running.url, 'GET', '/api/whisper/nothing-here');
