@@ -30,6 +30,19 @@ function retryAfterMs(error: unknown): number | undefined {
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : DEFAULT_SLOW_DOWN_MS;
 }
 
+/** An instance answered 429: it gets no new calls until `until` (ms since the epoch), its Retry-After. */
+export interface EngineSlowDownEvent {
+  service: ServiceName;
+  instanceId: string;
+  until: number;
+}
+
+declare module '@app/common' {
+  interface DomainEventMap {
+    'engines.slow-down': EngineSlowDownEvent;
+  }
+}
+
 /**
  * One service's instances as a pool of engines, whatever their kinds: each attempt takes a lease on an
  * instance (its tier first, among the eligible ones, untried first, the one expected to finish the call
@@ -47,6 +60,8 @@ export class EnginePool<E extends { kind: string }> {
     private readonly router: BackendRouter,
     private readonly config: ConfigStore,
     private readonly adapterOf: (kind: string) => E,
+    /** Told of each 429, so that live streams can show the slow-down (CONTRACTS §3a stream_status). */
+    private readonly onSlowDown: (event: EngineSlowDownEvent) => void = () => undefined,
   ) {}
 
   instances(): BackendInstanceView[] {
@@ -96,6 +111,7 @@ export class EnginePool<E extends { kind: string }> {
         const slowDown = retryAfterMs(error);
         if (slowDown !== undefined) {
           this.router.slowDown(this.service, instance.id, slowDown);
+          this.onSlowDown({ service: this.service, instanceId: instance.id, until: Date.now() + slowDown });
           waitMs = Math.max(waitMs, slowDown);
         }
       }
