@@ -102,7 +102,7 @@ export function routeByKind(
   pinned: string | undefined,
 ): KindDecision {
   const path = pathOf(target);
-  const segments = path.split('/').map(decoded);
+  const segments = path.includes('%') ? path.split('/').map(decoded) : path.split('/');
   const serving = (ROUTES.get(service) ?? []).filter((candidate) => matches(candidate.segments, segments));
   if (pinned !== undefined) {
     const known = engineKindsOf(service);

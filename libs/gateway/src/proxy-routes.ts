@@ -4,7 +4,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 
 import type { Socket } from 'node:net';
 import { Readable, finished } from 'node:stream';
 import { ApiError, HttpExceptionFilter } from '@app/common';
-import { ConfigStore, SERVICE_NAMES, instanceKind, type ServiceName } from '@app/config';
+import {
+  ConfigStore,
+  SERVICE_NAMES,
+  instanceKind,
+  type BackendServiceConfig,
+  type ServiceName,
+} from '@app/config';
 import { badPathError, toGatewayApiError } from './gateway-errors';
 import { GatewayStats } from './gateway-stats';
 import { engineCredential } from './engine-credentials';
@@ -50,6 +56,18 @@ function clientGoneSignal(socket: Socket): AbortSignal {
     CLIENT_GONE.set(socket, signal);
   }
   return signal;
+}
+
+const POOL_KINDS = new WeakMap<BackendServiceConfig, readonly string[]>();
+
+/** The kinds a service's instances speak, once per configuration (a new one is a new object). */
+function kindsOfPool(engine: BackendServiceConfig): readonly string[] {
+  let kinds = POOL_KINDS.get(engine);
+  if (!kinds) {
+    kinds = [...new Set(engine.instances.map((instance) => instanceKind(engine, instance)))];
+    POOL_KINDS.set(engine, kinds);
+  }
+  return kinds;
 }
 
 /** The kind the client named (X-Engine-Kind), if it named one. */
@@ -119,7 +137,7 @@ export class ProxyRoutes implements OnModuleInit {
     }
     const config = this.configStore.current;
     const engine = config.services[service];
-    const poolKinds = [...new Set(engine.instances.map((instance) => instanceKind(engine, instance)))];
+    const poolKinds = kindsOfPool(engine);
     let decision = routeByKind(service, poolKinds, path.target, pinnedKind(request));
     if ('refused' in decision) return this.refuse(service, request, reply, decision.refused);
     const baseHeaders = upstreamRequestHeaders(
