@@ -464,7 +464,13 @@ export class LiveStream {
 
   private async decode(utterance: Utterance, kind: DecodeKind): Promise<TranscriptionResult> {
     const result = await this.parts.engines.speechToText.transcribe(
-      { data: pcmWav(utterance.samples), format: 'wav', contentType: 'audio/wav', sampleRate: 16000 },
+      {
+        data: pcmWav(utterance.samples),
+        format: 'wav',
+        contentType: 'audio/wav',
+        sampleRate: 16000,
+        durationMs: utterance.samples.length / SAMPLES_PER_MS,
+      },
       {
         language: this.settings.language,
         prompt: this.previousText || undefined,
