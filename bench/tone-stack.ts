@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { killBuiltApp, spawnBuiltApp, waitUntilLive } from '../test/support/built-app';
 import { writeConfigFile } from '../test/support/config-file';
 import { makeToneScript, synthesizeToneSpeech } from '../test/support/tone-speech';
@@ -51,8 +52,13 @@ export async function startToneStack(
 ): Promise<ToneStack> {
   const { engines: count, ...engine } = settings;
   const engines = await startToneEngineProcess(count, { kind: 'openai', ...engine });
-  // The chunked path runs through the pipeline: enough concurrent jobs that it does not queue behind itself.
-  const config = writeConfigFile({ pipeline: { concurrency: Math.max(4, clients) } });
+  const config = writeConfigFile({
+    // The chunked path runs through the pipeline: enough concurrent jobs that it does not queue behind itself.
+    pipeline: { concurrency: Math.max(4, clients) },
+    // The live path may keep every decoder slot busy: the benchmark measures the orchestrator with engine
+    // capacity to spare, so its own decode cap must not be what the streams wait for.
+    streams: { max_concurrent_decodes: Math.min(1000, count * engine.slots) },
+  });
   const apps = await Promise.all(
     Array.from({ length: cluster.instances }, () =>
       spawnBuiltApp({
@@ -69,6 +75,9 @@ export async function startToneStack(
   );
   const stop = async () => {
     await Promise.all(apps.map(killBuiltApp));
+    // What the orchestrators logged (warnings and up), for a run whose figures need explaining.
+    if (process.env.BENCH_APP_LOG)
+      writeFileSync(process.env.BENCH_APP_LOG, apps.map((app) => app.output()).join('\n----\n'));
     await engines.stop();
     config.remove();
   };

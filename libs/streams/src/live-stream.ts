@@ -1,12 +1,17 @@
 import { isRetryable, type TranscriptionResult } from '@app/engines';
 import { RealtimeError } from '@app/realtime';
-import type { StreamState, StreamStatusPayload, TranscriptFinalPayload } from '@app/results';
+import type {
+  StreamState,
+  StreamStatusPayload,
+  TranscriptFinalPayload,
+  TranslationFinalPayload,
+} from '@app/results';
 import { SAMPLES_PER_MS, pcmWav } from './audio/pcm';
 import { StreamTimeline } from './audio/stream-timeline';
 import { LocalAgreement } from './decoding/local-agreement';
 import type { DecodeKind } from './stream-metrics';
 import { UtteranceSegmenter, type ClosedUtterance, type Utterance } from './segmentation/utterance-segmenter';
-import type { StreamParts, StreamSettings } from './live-stream.types';
+import type { StreamParts, StreamSettings, StreamStart } from './live-stream.types';
 import { utteranceId } from './utterance-id';
 
 /** The previous final, passed as the engine's prompt, is cut to its last characters (Whisper reads ~224 tokens). */
@@ -56,15 +61,27 @@ export class LiveStream {
   private finalChain: Promise<void> = Promise.resolve();
   private translationChain: Promise<void> = Promise.resolve();
   private detachTimer?: NodeJS.Timeout;
+  /** The registry epoch under which this copy holds the stream. */
+  private epoch: number;
+  /** Another instance took the stream over: this copy publishes no more finals. */
+  private handedOver = false;
+  private closing?: Promise<void>;
 
   constructor(
     readonly settings: StreamSettings,
     connectionId: string,
     private readonly parts: StreamParts,
+    start: StreamStart = { ms: 0, nextUtterance: 0, epoch: 1 },
   ) {
     this.connectionId = connectionId;
-    this.timeline = new StreamTimeline(settings.sampleRate, parts.config.maxGapMs);
-    this.segmenter = new UtteranceSegmenter(parts.detector, parts.config);
+    this.epoch = start.epoch;
+    this.timeline = new StreamTimeline(settings.sampleRate, parts.config.maxGapMs, start.ms);
+    this.segmenter = new UtteranceSegmenter(parts.detector, parts.config, {
+      ms: start.ms,
+      nextIndex: start.nextUtterance,
+    });
+    this.finalMs = this.interimMs = this.interimAskedMs = start.ms;
+    this.closedBelow = start.nextUtterance;
   }
 
   get id(): string {
@@ -98,13 +115,16 @@ export class LiveStream {
       this.wakeHeld?.();
       for (const utterance of this.segmenter.flush()) this.finalise(utterance);
     }
-    await this.finalChain;
-    await this.translationChain;
-    this.parts.scheduler.forget(this.id);
-    this.parts.detector.release();
-    this.parts.resampler.close();
+    await this.close();
+    // Released here unless another instance took the stream meanwhile: then it goes on there, not stopped.
+    const ours =
+      !this.handedOver &&
+      (await this.parts.registry.release(this.id, this.holder).catch((error: Error) => {
+        this.parts.warn(`Stream ${this.id} not released from the registry: ${error.message}`);
+        return true;
+      }));
     const summary = { audio_ms: Math.round(this.receivedMs), finals: this.finals };
-    this.parts.emit('stream_stopped', { stream_id: this.id, ...summary }, true);
+    if (ours) this.parts.emit('stream_stopped', { stream_id: this.id, ...summary }, true);
     return summary;
   }
 
@@ -114,13 +134,51 @@ export class LiveStream {
     this.state = 'detached';
     this.detachTimer = setTimeout(onExpired, this.parts.config.detachedTimeout * 1000);
     this.detachTimer.unref();
+    this.parts.registry
+      .detach(this.id, this.holder)
+      .catch((error: Error) => this.parts.warn(`Stream ${this.id} detach not recorded: ${error.message}`));
   }
 
-  attach(connectionId: string): void {
+  /** The client is back on this instance (the registry claim said so, under `epoch`). */
+  attach(connectionId: string, epoch = this.epoch): void {
     clearTimeout(this.detachTimer);
     this.connectionId = connectionId;
+    this.epoch = epoch;
     if (this.state === 'detached') this.state = 'active';
     this.wakeHeld?.();
+  }
+
+  /**
+   * Another instance took the stream over: the open utterance is dropped (the client re-sends its audio
+   * there, from the end of the last final) and finals still being decoded here are not published; only the
+   * translations of finals already out follow the client, to its new connection.
+   */
+  handOver(connectionId: string): Promise<void> {
+    this.handedOver = true;
+    this.connectionId = connectionId;
+    this.state = 'stopping';
+    clearTimeout(this.detachTimer);
+    this.wakeHeld?.();
+    return this.close();
+  }
+
+  get handedOff(): boolean {
+    return this.handedOver;
+  }
+
+  private close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.finalChain;
+      await this.translationChain;
+      this.parts.scheduler.forget(this.id);
+      this.parts.detector.release();
+      this.parts.resampler.close();
+    })();
+    return this.closing;
+  }
+
+  private get holder(): { owner: string; epoch: number } {
+    return { owner: this.parts.owner, epoch: this.epoch };
   }
 
   /**
@@ -222,8 +280,12 @@ export class LiveStream {
       try {
         const result = await this.finalOrHeld(utterance);
         // Noise that the engine heard as nothing is no utterance, unless an interim already showed it.
-        if (result && (result.text !== '' || interimShown)) {
-          this.publishFinal(utterance, result);
+        const final =
+          result && (result.text !== '' || interimShown) ? this.finalPayload(utterance, result) : undefined;
+        // Not committed: another instance holds the stream now, and decodes this audio again itself.
+        if (!(await this.commit(utterance, final))) return;
+        if (final) {
+          this.publishFinal(utterance.index, final);
           this.parts.metrics.observeFinalLatency(performance.now() - closedAt);
         }
       } finally {
@@ -317,11 +379,32 @@ export class LiveStream {
     }
   }
 
-  private publishFinal(utterance: ClosedUtterance, result: TranscriptionResult): void {
-    const id = utteranceId(this.id, utterance.index);
-    const final: TranscriptFinalPayload = {
+  /**
+   * Records that the utterance is done (and its final, for replay) before anything is published, so a
+   * final is out only while this copy holds the stream. A registry that cannot be reached does not hold
+   * captions back from the client connected here.
+   */
+  private async commit(utterance: ClosedUtterance, final?: TranscriptFinalPayload): Promise<boolean> {
+    if (this.handedOver) return false;
+    const committed = await this.parts.registry
+      .commitFinal(
+        this.id,
+        this.holder,
+        { finalMs: Math.round(utterance.endMs), nextUtterance: utterance.index + 1 },
+        final && { utterance: utterance.index, payload: final },
+      )
+      .catch((error: Error) => {
+        this.parts.warn(`Stream ${this.id}: progress not recorded (${error.message})`);
+        return true;
+      });
+    if (!committed) this.handedOver = true;
+    return committed;
+  }
+
+  private finalPayload(utterance: ClosedUtterance, result: TranscriptionResult): TranscriptFinalPayload {
+    return {
       stream_id: this.id,
-      utterance_id: id,
+      utterance_id: utteranceId(this.id, utterance.index),
       text: result.text,
       ...(result.words
         ? {
@@ -338,17 +421,20 @@ export class LiveStream {
       confidence: result.confidence,
       backend: result.backend,
     };
+  }
+
+  private publishFinal(index: number, final: TranscriptFinalPayload): void {
     this.finals++;
-    this.previousText = `${this.previousText} ${result.text}`.slice(-PROMPT_CHARS).trim();
+    this.previousText = `${this.previousText} ${final.text}`.slice(-PROMPT_CHARS).trim();
     this.parts.emit('transcript_final', final, true);
     const stored = this.record(final);
     this.translationChain = this.translationChain.then(async () => {
       await stored;
-      await this.translate(final);
+      await this.translate(index, final);
     });
   }
 
-  private async translate(final: TranscriptFinalPayload): Promise<void> {
+  private async translate(index: number, final: TranscriptFinalPayload): Promise<void> {
     if (final.text === '') return;
     await Promise.all(
       this.settings.targetLanguages.map(async (target) => {
@@ -360,19 +446,24 @@ export class LiveStream {
             sessionId: this.settings.sessionId,
             requestId: final.utterance_id,
           });
-          this.parts.emit(
-            'translation_final',
-            {
-              stream_id: this.id,
-              utterance_id: final.utterance_id,
-              target_lang: target,
-              text: final.text,
-              translated_text: result.translatedText,
-              confidence: result.confidence,
-              backend: result.backend,
-            },
-            true,
-          );
+          const translation: TranslationFinalPayload = {
+            stream_id: this.id,
+            utterance_id: final.utterance_id,
+            target_lang: target,
+            text: final.text,
+            translated_text: result.translatedText,
+            confidence: result.confidence,
+            backend: result.backend,
+          };
+          // Logged for replay first: the answer says where the client is now, on another instance too.
+          const client = await this.parts.registry
+            .logTranslation(this.id, index, translation)
+            .catch((error: Error) => {
+              this.parts.warn(`Stream ${this.id}: translation not logged for replay (${error.message})`);
+              return undefined;
+            });
+          if (client) this.connectionId = client.connectionId;
+          this.parts.emit('translation_final', translation, true);
           await this.recordTranslation(final, result);
         } catch (error) {
           this.tell('translation_final', final.utterance_id, error, { target_lang: target });
@@ -383,7 +474,13 @@ export class LiveStream {
 
   private async decode(utterance: Utterance, kind: DecodeKind): Promise<TranscriptionResult> {
     const result = await this.parts.engines.speechToText.transcribe(
-      { data: pcmWav(utterance.samples), format: 'wav', contentType: 'audio/wav', sampleRate: 16000 },
+      {
+        data: pcmWav(utterance.samples),
+        format: 'wav',
+        contentType: 'audio/wav',
+        sampleRate: 16000,
+        durationMs: utterance.samples.length / SAMPLES_PER_MS,
+      },
       {
         language: this.settings.language,
         prompt: this.previousText || undefined,
@@ -409,6 +506,8 @@ export class LiveStream {
     error: unknown,
     details: Record<string, unknown> = {},
   ): void {
+    // Handed over: the new owner decodes this utterance's audio again, so this failure is nobody's concern.
+    if (event === 'transcript_final' && this.handedOver) return;
     const known = error as { code?: unknown; message?: unknown };
     this.parts.emit(
       'error',

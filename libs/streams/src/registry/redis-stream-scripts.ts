@@ -27,7 +27,8 @@ if not f[1] then return {'unknown'} end
 if f[4] ~= ARGV[3] then return {'other_session'} end
 local alive = f[1] == ARGV[1] or redis.call('EXISTS', ARGV[5] .. f[1]) == 1
 if f[3] == '1' and f[2] ~= ARGV[2] and alive then return {'in_use'} end
-local epoch = tonumber(f[5]) + 1
+local epoch = tonumber(f[5])
+if f[1] ~= ARGV[1] then epoch = epoch + 1 end
 redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'connectionId', ARGV[2], 'attached', 1, 'epoch', epoch, 'droppedAt', -1)
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 redis.call('EXPIRE', KEYS[2], ARGV[4])

@@ -10,7 +10,11 @@ export interface StreamRecord {
   settings: StreamSettings;
   /** The instance serving the stream (`StreamRegistry.instanceId` of that process). */
   owner: string;
-  /** Bumped by every claim: an owner whose epoch is stale has been replaced. */
+  /**
+   * Bumped when a claim moves the stream to another owner: a copy holding a stale epoch has been replaced
+   * (even on an instance that owns the stream again). A claim by the owner itself keeps it, so a final
+   * committed while its own client comes back is not refused.
+   */
   epoch: number;
   connectionId: string;
   /** False once the owner saw the client's connection close. */

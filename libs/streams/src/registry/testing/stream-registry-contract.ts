@@ -141,7 +141,7 @@ export function describeStreamRegistryContract(name: string, fixture: RegistryFi
       await registry.create(record(id));
       await registry.renew('a', [id]);
       const again = await registry.claim(id, { owner: 'a', connectionId: 'conn-1' });
-      expect(again.outcome).toBe('claimed');
+      expect(again).toMatchObject({ outcome: 'claimed', record: { epoch: 1 } });
       await fixture.passTime(limits.instanceTtlSeconds * 1000 + 500);
       const claimed = await registry.claim(id, { owner: 'b', connectionId: 'conn-2' });
       expect(claimed).toMatchObject({ outcome: 'claimed', previousOwner: 'a', droppedAt: undefined });
