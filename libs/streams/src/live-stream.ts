@@ -358,7 +358,7 @@ export class LiveStream {
   }
 
   /** The process is shutting down: held finals are dropped without retrying (the client is going too). */
-  close(): void {
+  shutDown(): void {
     this.closed = true;
     clearTimeout(this.detachTimer);
     this.wakeHeld?.();

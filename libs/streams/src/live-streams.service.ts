@@ -119,7 +119,7 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
     clearTimeout(this.statusTimer);
     clearTimeout(this.renewTimer);
     for (const unsubscribe of this.unsubscribe) unsubscribe();
-    for (const stream of this.streams.values()) stream.close();
+    for (const stream of this.streams.values()) stream.shutDown();
   }
 
   /**
