@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { killBuiltApp, spawnBuiltApp, waitUntilLive } from '../test/support/built-app';
 import { writeConfigFile } from '../test/support/config-file';
@@ -47,8 +48,11 @@ export interface ToneStack {
 export async function startToneStack(
   clients: number,
   settings: ToneEngineSettings,
-  /** Several instances share one Redis (REDIS_URL): sessions, finals and resumes span them. */
-  cluster: { instances: number; redisUrl?: string } = { instances: 1 },
+  /**
+   * Several instances share one Redis (REDIS_URL): sessions, finals and resumes span them. `pinCpu` keeps
+   * every orchestrator process on that one CPU (`taskset`), to see whether one core carries the streams.
+   */
+  cluster: { instances: number; redisUrl?: string; pinCpu?: number } = { instances: 1 },
 ): Promise<ToneStack> {
   const { engines: count, ...engine } = settings;
   const engines = await startToneEngineProcess(count, { kind: 'openai', ...engine });
@@ -70,6 +74,8 @@ export async function startToneStack(
         RATE_LIMIT_WEBSOCKET: '0',
         WEBSOCKET_MAX_CONNECTIONS: String(clients + 100),
         ...(cluster.redisUrl ? { REDIS_URL: cluster.redisUrl } : {}),
+        // E.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, to see where the orchestrator's time goes.
+        ...(process.env.BENCH_APP_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS } : {}),
       }),
     ),
   );
@@ -82,6 +88,13 @@ export async function startToneStack(
     config.remove();
   };
   try {
+    if (cluster.pinCpu !== undefined) {
+      // Every thread (-a), the threads Node starts later inherit it from the main thread.
+      for (const app of apps)
+        execFileSync('taskset', ['-a', '-cp', String(cluster.pinCpu), String(app.child.pid)], {
+          stdio: 'ignore',
+        });
+    }
     await Promise.all(apps.map((app) => waitUntilLive(app, 60_000)));
   } catch (error) {
     await stop();
