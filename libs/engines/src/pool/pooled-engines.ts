@@ -14,6 +14,7 @@ export class PooledSpeakerEngine implements SpeakerEngine {
       anyInstance,
       (adapter, instance) => adapter.diarize(audio, { ...options, instanceId: instance.id }),
       options.signal,
+      { audioMs: audio.durationMs },
     );
   }
 }

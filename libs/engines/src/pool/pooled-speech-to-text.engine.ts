@@ -48,6 +48,7 @@ export class PooledSpeechToTextEngine implements SpeechToTextPool {
       eligible,
       (adapter, instance) => adapter.transcribe(audio, { ...options, model, instanceId: instance.id }),
       options.signal,
+      { audioMs: audio.durationMs },
     );
   }
 

@@ -18,6 +18,9 @@ import { DISCOVERY_WAIT_MS, type CapabilityRegistry } from './capability-registr
 import type { EnginePool } from './engine-pool';
 import { availablePairs, baseLanguage, pairOf, planRoute, type Pair } from './language-pairs';
 
+/** Translations are work to time for routing by speed; their size is not modelled (latency alone). */
+const TRANSLATION_WORK = {};
+
 /**
  * Translation over a pool of instances of any kinds. A request goes only to instances that serve its pair
  * (as they said at discovery); with none, through the pivot language (`services.translation.pivot_language`,
@@ -61,6 +64,7 @@ export class PooledTranslationEngine implements TranslationPool {
         (adapter, instance) =>
           adapter.translate({ ...request, sourceLanguage: 'auto', instanceId: instance.id }),
         request.signal,
+        TRANSLATION_WORK,
       );
     }
     return this.identifying.translate(request);
@@ -120,6 +124,7 @@ export class PooledTranslationEngine implements TranslationPool {
       eligible,
       (adapter, instance) => adapter.translate({ ...request, instanceId: instance.id }),
       request.signal,
+      TRANSLATION_WORK,
     );
   }
 
