@@ -4,7 +4,7 @@ import { killBuiltApp, spawnBuiltApp, waitUntilLive } from '../test/support/buil
 import { writeConfigFile } from '../test/support/config-file';
 import { makeToneScript, synthesizeToneSpeech } from '../test/support/tone-speech';
 import type { ProcessGroup } from './process-cpu';
-import { startToneEngineProcess, type ToneEngineProcess } from './tone-engine-process';
+import { startToneEngineProcess, type EngineLatency, type ToneEngineProcess } from './tone-engine-process';
 import type { StreamPlan } from './tone-stream-client';
 
 /** Average tone-speech sentence: ~5.5 words of ~370 ms, 100 ms apart, and 850 ms to the next one. */
@@ -30,6 +30,8 @@ export interface ToneEngineSettings {
   slots: number;
   baseMs: number;
   rtf: number;
+  /** Engine i's own latency, over baseMs and rtf (a mixed fast/slow pool). */
+  latencies?: EngineLatency[];
 }
 
 export interface ToneStack {
@@ -53,9 +55,11 @@ export async function startToneStack(
    * every orchestrator process on that one CPU (`taskset`), to see whether one core carries the streams.
    */
   cluster: { instances: number; redisUrl?: string; pinCpu?: number } = { instances: 1 },
+  /** More settings of the orchestrator (e.g. GATEWAY_ROUTING). */
+  env: Record<string, string> = {},
 ): Promise<ToneStack> {
-  const { engines: count, ...engine } = settings;
-  const engines = await startToneEngineProcess(count, { kind: 'openai', ...engine });
+  const { engines: count, latencies, ...engine } = settings;
+  const engines = await startToneEngineProcess(count, { kind: 'openai', ...engine }, latencies);
   const config = writeConfigFile({
     // The chunked path runs through the pipeline: enough concurrent jobs that it does not queue behind itself.
     pipeline: { concurrency: Math.max(4, clients) },
@@ -76,6 +80,7 @@ export async function startToneStack(
         ...(cluster.redisUrl ? { REDIS_URL: cluster.redisUrl } : {}),
         // E.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, to see where the orchestrator's time goes.
         ...(process.env.BENCH_APP_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS } : {}),
+        ...env,
       }),
     ),
   );

@@ -142,6 +142,7 @@ export class BackendPool implements BackendRegistry, BackendRouter, OnModuleDest
       });
       // A call waits for a free instance as long as for an answer, and as many may wait as the bulkheads hold.
       const wait = {
+        routing: config.gateway.routing,
         maxWaiting: config.gateway.maxQueuePerInstance * instances.length,
         maxWaitMs: config.gateway.timeout * 1000,
       };

@@ -1,7 +1,7 @@
 import { serviceRetry, type InstancePolicySettings } from './instance-policies';
 import { BackendInstance } from './backend-instance';
 import { AllInstancesBusyError, CallerAbortedError, NoInstanceAvailableError } from './gateway-errors';
-import { ServiceBackends, type WaitSettings } from './service-backends';
+import { ServiceBackends, type RoutingSettings } from './service-backends';
 
 const SETTINGS: InstancePolicySettings = {
   timeoutMs: 1000,
@@ -89,10 +89,10 @@ describe('ServiceBackends.pick', () => {
   });
 });
 
-/** Speech-to-text instances with their own caps, waiting as configured, a fixed challenger draw. */
+/** Speech-to-text instances with their own caps, routed and waiting as configured. */
 function whisperOf(
   caps: number[],
-  wait: WaitSettings = { maxWaiting: 10, maxWaitMs: 1000 },
+  wait: RoutingSettings = { routing: 'speed', maxWaiting: 10, maxWaitMs: 1000 },
 ): ServiceBackends {
   const instances = caps.map(
     (cap, index) =>
@@ -126,6 +126,15 @@ describe('ServiceBackends routing by measured speed', () => {
     // 4 calls still held at each: (4 + 1) × 100 ms against (4 + 1) × 1000 ms.
     const warm = backends.pick(none, undefined, { audioMs: 1000 });
     expect(warm.id).toBe('whisper-0');
+  });
+
+  it('ignores the measurements when gateway.routing is weighted', async () => {
+    const backends = whisperOf([4, 4], { routing: 'weighted', maxWaiting: 10, maxWaitMs: 1000 });
+    backends.instances[0].speed.observe(10);
+    backends.instances[1].speed.observe(1000);
+    const picked = [];
+    for (let i = 0; i < 4; i++) picked.push((await backends.lease({ tried: none })).instance.id);
+    expect(picked).toEqual(['whisper-0', 'whisper-1', 'whisper-0', 'whisper-1']);
   });
 
   it('weighs the calls an instance is busy with: a busy fast one loses to an idle slower one', async () => {
@@ -182,7 +191,7 @@ describe('ServiceBackends routing by measured speed', () => {
   });
 
   it('refuses with OVERLOADED when the wait queue is full or the wait times out, and drops a caller that gives up', async () => {
-    const backends = whisperOf([1], { maxWaiting: 1, maxWaitMs: 50 });
+    const backends = whisperOf([1], { routing: 'speed', maxWaiting: 1, maxWaitMs: 50 });
     await backends.lease({ tried: none });
     const caller = new AbortController();
     const waiting = backends.lease({ tried: none, signal: caller.signal });

@@ -1,14 +1,16 @@
 import type { RetryPolicy } from 'cockatiel';
 import { performance } from 'node:perf_hooks';
-import type { ServiceName } from '@app/config';
+import type { GatewayRouting, ServiceName } from '@app/config';
 import type { BackendInstance } from './backend-instance';
 import type { LeaseOutcome } from './backend-client';
 import { AllInstancesBusyError, CallerAbortedError, NoInstanceAvailableError } from './gateway-errors';
 import { InstanceBalancer, pickByExpectedFinish } from './instance-balancer';
 import type { CallSize } from './instance-speed';
 
-/** How long and how many calls may wait for a free instance when every one is at its concurrency cap. */
-export interface WaitSettings {
+/** How calls are spread, and how long and how many may wait when every instance is at its cap. */
+export interface RoutingSettings {
+  /** `weighted`: plain smooth weighted round-robin, measurements ignored. */
+  routing: GatewayRouting;
   maxWaiting: number;
   maxWaitMs: number;
 }
@@ -53,7 +55,7 @@ export class ServiceBackends {
     readonly service: ServiceName,
     readonly instances: readonly BackendInstance[],
     readonly retry: RetryPolicy,
-    private readonly wait: WaitSettings = { maxWaiting: 0, maxWaitMs: 0 },
+    private readonly wait: RoutingSettings = { routing: 'speed', maxWaiting: 0, maxWaitMs: 0 },
     private readonly random: () => number = Math.random,
   ) {
     for (const instance of instances) instance.onFreed = () => this.serveWaiters();
@@ -195,6 +197,7 @@ export class ServiceBackends {
   }
 
   private fastest(candidates: BackendInstance[], size: CallSize | undefined): BackendInstance {
+    if (this.wait.routing === 'weighted') return this.balancer.pick(candidates) as BackendInstance;
     const now = Date.now();
     const meanWeight = candidates.reduce((sum, c) => sum + c.weight, 0) / candidates.length;
     const finishMs = (instance: BackendInstance): number | undefined => {
