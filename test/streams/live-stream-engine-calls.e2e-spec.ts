@@ -18,7 +18,7 @@ function toneAnswer(request: RecordedRequest): { json: unknown } {
   if (typeof wav === 'string') throw new Error(wav);
   return {
     json: openAiAnswer(decodeToneSpeech(wav.samples, wav.sampleRate), wav.samples.length / wav.sampleRate, {
-      responseFormat: String(request.fields.get('response_format')),
+      responseFormat: request.fields.get('response_format') as string,
       language: request.fields.get('language') as string | undefined,
       wordTimestamps: request.fields.get('timestamp_granularities[]') !== undefined,
     }),
