@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { CLIENT_EVENTS } from '@app/realtime';
 import type { RunningApp } from '../support/app-harness';
 import { writeConfigFile } from '../support/config-file';
 import { heapAfterGc } from '../support/heap';
@@ -18,14 +19,6 @@ const RESERVED = new Set([
   'newListener',
   'removeListener',
 ]);
-const KNOWN_EVENTS = [
-  'subscribe',
-  'unsubscribe',
-  'service_message',
-  'transcription_stream',
-  'speaker_stream',
-  'translation_stream',
-];
 
 interface FuzzEvent {
   name: string;
@@ -84,7 +77,7 @@ const nearProtocol = fc.oneof(
 );
 const fuzzEvent: fc.Arbitrary<FuzzEvent> = fc.record({
   name: fc.oneof(
-    { weight: 4, arbitrary: fc.constantFrom(...KNOWN_EVENTS) },
+    { weight: 4, arbitrary: fc.constantFrom(...CLIENT_EVENTS) },
     { weight: 1, arbitrary: fc.constantFrom(...Object.getOwnPropertyNames(Object.prototype)) },
     // Names of Object.prototype members (valueOf, toString, ...) are generated on purpose: they once reached
     // the prototype through the event router and went unacknowledged.

@@ -4,25 +4,26 @@ import type { InstanceHealth } from '@app/health';
 import { PROTOCOL_VERSION } from '@app/realtime';
 import { startApp, type RunningApp } from '../support/app-harness';
 import { writeConfigFile } from '../support/config-file';
-import { collect, connectClient, emitWithAck, nextEvent, type ClientSocket } from '../support/socket-client';
+import {
+  collect,
+  connectClient,
+  connectClosedAfterEach,
+  emitWithAck,
+  nextEvent,
+  type ClientSocket,
+} from '../support/socket-client';
 import { eventually } from '../support/eventually';
 
 describe('Socket.IO protocol: connection, subscriptions, service messages, sessions', () => {
   let running: RunningApp;
-  const sockets: ClientSocket[] = [];
+  const connect = connectClosedAfterEach();
   const config = writeConfigFile({ websocket: { update_interval: 1, heartbeat_interval: 1 } });
 
-  async function client(headers?: Record<string, string>): Promise<ClientSocket> {
-    const { socket } = await connectClient(running.url, { headers });
-    sockets.push(socket);
-    return socket;
-  }
+  const client = async (headers?: Record<string, string>): Promise<ClientSocket> =>
+    (await connect(running.url, { headers })).socket;
 
   beforeAll(async () => {
     running = await startApp({ TRUSTED_PROXIES: '127.0.0.1', CONFIG_FILE: config.path });
-  });
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.close();
   });
   afterAll(async () => {
     await running.close();
@@ -30,8 +31,7 @@ describe('Socket.IO protocol: connection, subscriptions, service messages, sessi
   });
 
   it('greets a new connection with its id, the server time and the protocol version', async () => {
-    const { socket, connected } = await connectClient(running.url);
-    sockets.push(socket);
+    const { socket, connected } = await connect(running.url);
     expect(connected).toEqual({
       connection_id: socket.id,
       server_time: expect.any(String),
@@ -260,8 +260,7 @@ describe('Socket.IO protocol: connection, subscriptions, service messages, sessi
     await expect(
       connectClient(running.url, { headers: { origin: 'http://evil.example' } }),
     ).rejects.toThrow();
-    const { socket } = await connectClient(running.url, { headers: { origin: running.url } });
-    sockets.push(socket);
+    const { socket } = await connect(running.url, { headers: { origin: running.url } });
     expect(socket.connected).toBe(true);
   });
 });

@@ -3,7 +3,13 @@ import { RESULT_PUBLISHER, transcriptionResult, translationResult, type ResultPu
 import { SESSION_STORE, type SessionStore } from '@app/session';
 import { startApp, type RunningApp } from '../support/app-harness';
 import { writeConfigFile } from '../support/config-file';
-import { collect, connectClient, emitWithAck, nextEvent, type ClientSocket } from '../support/socket-client';
+import {
+  collect,
+  connectClosedAfterEach,
+  emitWithAck,
+  nextEvent,
+  type ClientSocket,
+} from '../support/socket-client';
 
 /** Two orchestrator instances on the real Redis: sessions and room broadcasts span both. */
 describe('Socket.IO across two instances sharing Redis', () => {
@@ -12,19 +18,11 @@ describe('Socket.IO across two instances sharing Redis', () => {
   const env = { REDIS_URL: process.env.TEST_REDIS_URL, CONFIG_FILE: config.path };
   let first: RunningApp;
   let second: RunningApp;
-  const sockets: ClientSocket[] = [];
-
-  async function client(running: RunningApp): Promise<ClientSocket> {
-    const { socket } = await connectClient(running.url);
-    sockets.push(socket);
-    return socket;
-  }
+  const connect = connectClosedAfterEach();
+  const client = async (running: RunningApp): Promise<ClientSocket> => (await connect(running.url)).socket;
 
   beforeAll(async () => {
     [first, second] = await Promise.all([startApp(env), startApp(env)]);
-  });
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.close();
   });
   afterAll(async () => {
     await Promise.all([first.close(), second.close()]);

@@ -3,25 +3,24 @@ import { startApp, type RunningApp } from '../support/app-harness';
 import { startFakeEngine, type FakeEngineServer } from '../support/fake-engine-server';
 import { FAKE_TRANSCRIPT, startFakeWhisper } from '../support/livetranslate-fakes';
 import { tone } from '../support/wav';
-import { collect, connectClient, emitWithAck, nextEvent, type ClientSocket } from '../support/socket-client';
+import {
+  collect,
+  connectClosedAfterEach,
+  emitWithAck,
+  nextEvent,
+  type ClientSocket,
+} from '../support/socket-client';
 
 /**
  * Streams against real engines where they run here (Apertium for translation) and CONTRACTS.md fakes where
  * they cannot (the platform's speaker service; a LibreTranslate whose answer time the test controls).
  */
 describe('Socket.IO streams', () => {
-  const sockets: ClientSocket[] = [];
-  async function client(url: string): Promise<ClientSocket> {
-    const { socket } = await connectClient(url);
-    sockets.push(socket);
-    return socket;
-  }
+  const connect = connectClosedAfterEach();
+  const client = async (url: string): Promise<ClientSocket> => (await connect(url)).socket;
   async function join(socket: ClientSocket, sessionId: string): Promise<Record<string, unknown>> {
     return emitWithAck(socket, 'service_message', { type: 'join_session', session_id: sessionId });
   }
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.close();
-  });
 
   describe('with the real Apertium server and a fake speaker service', () => {
     let running: RunningApp;

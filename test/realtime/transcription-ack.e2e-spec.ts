@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { startApp, type RunningApp } from '../support/app-harness';
 import type { FakeEngineServer } from '../support/fake-engine-server';
 import { startPipelineWorker, type WorkerProcess } from '../support/pipeline-worker-process';
-import { collect, connectClient, emitWithAck, nextEvent, type ClientSocket } from '../support/socket-client';
+import {
+  collect,
+  connectClosedAfterEach,
+  emitWithAck,
+  nextEvent,
+  type ClientSocket,
+} from '../support/socket-client';
 import { tone } from '../support/wav';
 import {
   livetranslateWhisperReply,
@@ -32,11 +38,10 @@ describe.each(MODES)('transcription_stream acknowledgement ($name)', (mode) => {
   let whisper: FakeEngineServer;
   let running: RunningApp;
   let worker: WorkerProcess | undefined;
-  const sockets: ClientSocket[] = [];
+  const connect = connectClosedAfterEach();
 
   async function joined(sessionId: string): Promise<ClientSocket> {
-    const { socket } = await connectClient(running.url);
-    sockets.push(socket);
+    const { socket } = await connect(running.url);
     await emitWithAck(socket, 'service_message', { type: 'join_session', session_id: sessionId });
     return socket;
   }
@@ -73,7 +78,6 @@ describe.each(MODES)('transcription_stream acknowledgement ($name)', (mode) => {
   });
 
   afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.close();
     whisper.handle((r) => livetranslateWhisperReply(r, 'Good morning, my friend'));
   });
 

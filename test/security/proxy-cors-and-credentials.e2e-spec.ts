@@ -78,12 +78,13 @@ describe('proxy: CORS and credentials stop at the orchestrator', () => {
         headers: {
           origin,
           'access-control-request-method': 'POST',
-          'access-control-request-headers': 'content-type, authorization',
+          'access-control-request-headers': 'content-type, authorization, x-engine-kind',
         },
       });
     const allowed = await preflight(ALLOWED);
     expect(allowed.status).toBe(204);
     expect(allowed.headers['access-control-allow-origin']).toBe(ALLOWED);
+    expect(allowed.headers['access-control-allow-headers']).toMatch(/x-engine-kind/i);
     const refused = await preflight(REFUSED);
     expect(refused.headers['access-control-allow-origin']).toBeUndefined();
     // The preflight is answered by the orchestrator; the backend never sees it.

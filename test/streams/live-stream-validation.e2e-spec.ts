@@ -1,18 +1,13 @@
 import { startApp, type RunningApp } from '../support/app-harness';
 import { startFakeEngine, type FakeEngineServer } from '../support/fake-engine-server';
-import { collect, connectClient, emitWithAck, type ClientSocket } from '../support/socket-client';
+import { collect, connectClosedAfterEach, emitWithAck, type ClientSocket } from '../support/socket-client';
 
 /** Every malformed live-stream message gets an `error` naming what is wrong, and the stream goes on. */
 describe('Live stream validation', () => {
   let engine: FakeEngineServer;
   let running: RunningApp;
-  const sockets: ClientSocket[] = [];
-
-  async function client(): Promise<ClientSocket> {
-    const { socket } = await connectClient(running.url);
-    sockets.push(socket);
-    return socket;
-  }
+  const connect = connectClosedAfterEach();
+  const client = async (): Promise<ClientSocket> => (await connect(running.url)).socket;
 
   const validStart = { encoding: 'pcm_s16le', sample_rate: 16000, channels: 1, target_languages: [] };
   const pcm = (ms: number, rate = 16000) => Buffer.alloc(Math.round((ms * rate) / 1000) * 2);
@@ -24,9 +19,6 @@ describe('Live stream validation', () => {
       WHISPER_SERVICE_KIND: 'openai',
       STREAM_VAD: 'energy',
     });
-  });
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.close();
   });
   afterAll(async () => {
     await running.close();

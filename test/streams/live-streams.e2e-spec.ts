@@ -7,7 +7,7 @@ import {
   stopLiveStream,
   type LiveEvents,
 } from '../support/live-stream-client';
-import { connectClient, emitWithAck, nextEvent, type ClientSocket } from '../support/socket-client';
+import { connectClosedAfterEach, emitWithAck, nextEvent, type ClientSocket } from '../support/socket-client';
 import {
   makeToneScript,
   startToneSpeechEngine,
@@ -26,13 +26,8 @@ import {
 describe('Live streams', () => {
   let engine: ToneSpeechEngine;
   let running: RunningApp;
-  const sockets: ClientSocket[] = [];
-
-  async function client(): Promise<ClientSocket> {
-    const { socket } = await connectClient(running.url);
-    sockets.push(socket);
-    return socket;
-  }
+  const connect = connectClosedAfterEach();
+  const client = async (): Promise<ClientSocket> => (await connect(running.url)).socket;
 
   async function start(socket: ClientSocket, fields: Record<string, unknown> = {}): Promise<string> {
     const ack = await emitWithAck(socket, 'stream_start', {
@@ -75,9 +70,6 @@ describe('Live streams', () => {
       },
       { timeoutMs: 20000 },
     );
-  });
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.close();
   });
   afterAll(async () => {
     await running.close();
@@ -264,6 +256,8 @@ describe('Live streams', () => {
       gaps_ms: 0,
       shed_interim: expect.any(Number),
       state: 'active',
+      slow_down: [],
+      held_finals: 0,
     });
     const listed = await request(running.url).get('/api/streams').expect(200);
     expect(listed.body.streams).toContainEqual(

@@ -37,6 +37,22 @@ export async function connectClient(
   return { socket, connected };
 }
 
+/**
+ * connectClient for one describe block, whose sockets are all closed after each test, so that no test
+ * leaks a connection (or its room memberships) into the next. Call it at describe level.
+ */
+export function connectClosedAfterEach(): typeof connectClient {
+  const open: ClientSocket[] = [];
+  afterEach(() => {
+    for (const socket of open.splice(0)) socket.close();
+  });
+  return async (url, options) => {
+    const opened = await connectClient(url, options);
+    open.push(opened.socket);
+    return opened;
+  };
+}
+
 /** The next `event` on the socket, or a rejection after `timeoutMs`. */
 export function nextEvent<T = Record<string, unknown>>(
   socket: ClientSocket,

@@ -11,3 +11,4 @@ export * from './deadline';
 export * from './graceful-exit';
 export * from './bound-metrics';
 export * from './multipart-upload';
+export * from './wire-limits';

@@ -9,8 +9,36 @@ export interface DegradedAnswer {
   bodyStatus: string;
 }
 
+/**
+ * How an engine takes its API key (CONTRACTS §4): `Authorization: Bearer`, an `api_key` request field (JSON
+ * body member or query parameter), or not at all.
+ */
+export type CredentialForm = 'bearer' | 'api_key_field' | 'none';
+
+/**
+ * A route of an engine kind's own HTTP API (CONTRACTS §4, §5), by which the generic proxy
+ * (`/api/<service>/*`) tells which kinds of a mixed pool a request is for.
+ */
+export interface EngineRoute {
+  /** Path under the instance's base URL; a `*` segment stands for any one segment (a model name). */
+  path: string;
+  /**
+   * Parameters (query, or top-level members of a JSON or form body) that mark a request as this kind's
+   * where another kind of the service serves the same path: Apertium's `/translate` takes `langpair`,
+   * LibreTranslate's `q` and `target`. All must be present. Read only to choose between such kinds.
+   */
+  params?: readonly string[];
+  /**
+   * A POST here is work that can be done again (a transcription, translation or diarisation: issue #18),
+   * so the proxy may repeat it on another instance when it holds the body whole.
+   */
+  repeatable?: boolean;
+}
+
 /** What the orchestrator knows about one engine kind, apart from its adapter (libs/engines). */
 export interface EngineKindFacts {
+  /** How its configured key reaches it, by the adapters and the proxy alike (libs/gateway engine-credentials). */
+  credential: CredentialForm;
   /** Health paths, preferred first; the next one is tried when a path is not served (404/405). */
   healthPaths: readonly string[];
   /** Non-2xx health answers that mean degraded rather than down (2xx is up, 429 is degraded for every kind). */
@@ -19,6 +47,8 @@ export interface EngineKindFacts {
   maxConcurrent?: number;
   /** Where an instance says what it can do: language pairs (translation) or models (speech-to-text). */
   discovery: { languages?: string; models?: string };
+  /** Its API's other routes (the health and discovery paths above are routes too: see engineRoutes). */
+  routes: readonly EngineRoute[];
   /**
    * How a speech-to-text kind is told the model, and which it is asked for when none is configured:
    * `field` (a form field, required), `path` (a path segment of the platform's own service, which alone
@@ -36,34 +66,75 @@ export interface EngineKindFacts {
 export const ENGINE_KINDS = {
   whisper: {
     livetranslate: {
+      credential: 'none',
       healthPaths: ['/health'],
       discovery: { models: '/models' },
+      routes: [
+        { path: '/api/models' },
+        { path: '/transcribe', repeatable: true },
+        { path: '/transcribe/*', repeatable: true },
+        { path: '/stream/configure' },
+        { path: '/stream/start' },
+        { path: '/stream/stop' },
+        { path: '/stream/audio' },
+        { path: '/stream/transcriptions' },
+      ],
       model: { sentAs: 'path' },
     },
     // OpenAI-compatible servers do not all serve /health; /v1/models is the one route they share. `model`
     // is required; single-model servers (speaches, LocalAI) accept any name, OpenAI itself `whisper-1`.
     openai: {
+      credential: 'bearer',
       healthPaths: ['/health', '/v1/models'],
       discovery: { models: '/v1/models' },
+      routes: [{ path: '/v1/audio/transcriptions', repeatable: true }],
       model: { sentAs: 'field', default: 'whisper-1' },
     },
     // whisper.cpp transcribes one request at a time (more only queue inside it) and has no model list:
     // it hosts the model it was started with.
     'whisper-cpp': {
+      credential: 'none',
       healthPaths: ['/health'],
       degradedAnswers: [{ status: 503, bodyStatus: 'loading model' }],
       maxConcurrent: 1,
       discovery: {},
+      routes: [{ path: '/inference', repeatable: true }],
       model: { sentAs: 'none' },
     },
   },
   speaker: {
-    livetranslate: { healthPaths: ['/health'], discovery: {} },
+    livetranslate: {
+      credential: 'none',
+      healthPaths: ['/health'],
+      discovery: {},
+      routes: [{ path: '/diarize', repeatable: true }],
+    },
   },
   translation: {
-    livetranslate: { healthPaths: ['/api/health'], discovery: { languages: '/languages' } },
-    libretranslate: { healthPaths: ['/health'], discovery: { languages: '/languages' } },
-    apertium: { healthPaths: ['/listPairs'], discovery: { languages: '/listPairs' } },
+    livetranslate: {
+      credential: 'none',
+      healthPaths: ['/api/health'],
+      discovery: { languages: '/languages' },
+      routes: [
+        { path: '/health' },
+        { path: '/api/translate', params: ['text'], repeatable: true },
+        { path: '/translate', params: ['text'], repeatable: true },
+        { path: '/translate/stream', repeatable: true },
+        { path: '/detect_language', repeatable: true },
+      ],
+    },
+    libretranslate: {
+      credential: 'api_key_field',
+      healthPaths: ['/health'],
+      discovery: { languages: '/languages' },
+      routes: [{ path: '/translate', params: ['q', 'target'], repeatable: true }],
+    },
+    apertium: {
+      credential: 'none',
+      healthPaths: ['/listPairs'],
+      discovery: { languages: '/listPairs' },
+      routes: [{ path: '/translate', params: ['langpair'], repeatable: true }],
+    },
   },
 } as const satisfies Record<ServiceName, Record<string, EngineKindFacts>>;
 
@@ -87,4 +158,18 @@ export function engineKindFacts(service: ServiceName, kind: string): EngineKindF
   if (!facts)
     throw new Error(`${service} has no engine kind "${kind}" (known: ${engineKindsOf(service).join(', ')})`);
   return facts;
+}
+
+/** Every route a kind serves: its health and discovery paths, then the rest of its API. */
+export function engineRoutes(service: ServiceName, kind: string): EngineRoute[] {
+  const facts = engineKindFacts(service, kind);
+  const discovery: { languages?: string; models?: string } = facts.discovery;
+  const plain = [...facts.healthPaths, discovery.languages, discovery.models].filter(
+    (path): path is string => path !== undefined,
+  );
+  const listed = new Set(facts.routes.map((route) => route.path));
+  return [
+    ...[...new Set(plain)].filter((path) => !listed.has(path)).map((path) => ({ path })),
+    ...facts.routes,
+  ];
 }

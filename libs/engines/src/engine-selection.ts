@@ -33,7 +33,7 @@ export class EngineSelection implements Engines, OnModuleDestroy {
     @Inject(BACKEND_ROUTER) private readonly router: BackendRouter,
     private readonly config: ConfigStore,
     settingsService: SettingsService,
-    events: DomainEvents,
+    private readonly events: DomainEvents,
   ) {
     const pools = {
       whisper: this.pool('whisper'),
@@ -75,7 +75,13 @@ export class EngineSelection implements Engines, OnModuleDestroy {
   }
 
   private pool<S extends ServiceName>(service: S): EnginePool<ServiceEngines[S]> {
-    return new EnginePool(service, this.router, this.config, (kind) => this.adapter(service, kind));
+    return new EnginePool(
+      service,
+      this.router,
+      this.config,
+      (kind) => this.adapter(service, kind),
+      (event) => this.events.emit('engines.slow-down', event),
+    );
   }
 
   private adapter<S extends ServiceName>(service: S, kind: string): ServiceEngines[S] {

@@ -8,6 +8,8 @@ export interface AudioInput {
   contentType: string;
   sampleRate?: number;
   fileName?: string;
+  /** Milliseconds of audio, when the caller knows: routing expects a call's time from it (real-time factor). */
+  durationMs?: number;
 }
 
 export interface TranscriptSegment {

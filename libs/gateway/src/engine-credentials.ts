@@ -1,18 +1,4 @@
-/**
- * How each engine kind takes its API key (CONTRACTS §4): OpenAI-compatible servers read
- * `Authorization: Bearer`, LibreTranslate an `api_key` field of the request; whisper.cpp, Apertium and the
- * platform's own services take none. Both the engine adapters and the proxy use this table, so a key
- * reaches an engine in the same form whichever way the call goes.
- */
-export type CredentialForm = 'bearer' | 'api_key_field' | 'none';
-
-const CREDENTIAL_FORMS: Readonly<Record<string, CredentialForm>> = {
-  livetranslate: 'none',
-  openai: 'bearer',
-  'whisper-cpp': 'none',
-  libretranslate: 'api_key_field',
-  apertium: 'none',
-};
+import { engineKindFacts, type ServiceName } from '@app/config';
 
 export interface EngineCredential {
   /** Headers that carry the key. */
@@ -23,14 +9,18 @@ export interface EngineCredential {
 
 const NO_CREDENTIAL: EngineCredential = { headers: {} };
 
-export function credentialForm(kind: string): CredentialForm {
-  return CREDENTIAL_FORMS[kind] ?? 'none';
-}
-
-/** The engine's own configured key in the form its kind expects; nothing when none is configured. */
-export function engineCredential(kind: string, apiKey: string | undefined): EngineCredential {
+/**
+ * The engine's own configured key in the form its kind reads (ENGINE_KINDS `credential`); nothing when none
+ * is configured. Both the engine adapters and the proxy use this, so a key reaches an engine in the same
+ * form whichever way the call goes.
+ */
+export function engineCredential(
+  service: ServiceName,
+  kind: string,
+  apiKey: string | undefined,
+): EngineCredential {
   if (!apiKey) return NO_CREDENTIAL;
-  switch (credentialForm(kind)) {
+  switch (engineKindFacts(service, kind).credential) {
     case 'bearer':
       return { headers: { authorization: `Bearer ${apiKey}` } };
     case 'api_key_field':

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { GatewayController } from './gateway.controller';
+import { ProxyMetrics } from './proxy-metrics';
 import { ProxyRoutes } from './proxy-routes';
 
 /**
@@ -8,6 +9,6 @@ import { ProxyRoutes } from './proxy-routes';
  */
 @Module({
   controllers: [GatewayController],
-  providers: [ProxyRoutes],
+  providers: [ProxyRoutes, ProxyMetrics],
 })
 export class GatewayHttpModule {}

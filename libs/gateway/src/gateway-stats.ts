@@ -20,7 +20,10 @@ export interface InstanceStats extends BackendInstanceView, CallStats {}
 
 export interface ServiceStats extends CallStats {
   service: ServiceName;
+  /** The service's configured kind, which instances without their own `kind=` speak. */
   kind: string;
+  /** The kinds its instances speak, in instance order (more than one in a mixed pool). */
+  kinds: string[];
   instances: InstanceStats[];
 }
 
@@ -109,6 +112,7 @@ export class GatewayStats {
         return {
           service,
           kind: this.configStore.current.services[service].kind,
+          kinds: [...new Set(backends.instances.map((instance) => instance.kind))],
           ...callStats(tally, tally?.recent.summary(), inFlight),
           instances,
         };

@@ -44,6 +44,15 @@ export function isJsonContent(contentType: string | undefined): boolean {
   return type === 'application/json' || type.endsWith('+json');
 }
 
+/**
+ * Whether a body's top-level parameter names can be read (JSON, or an HTML form's url-encoding): small
+ * bodies by nature, read whole only when they decide between engine kinds that share a path.
+ */
+export function isParameterBody(contentType: string | undefined): boolean {
+  const type = contentType?.split(';', 1)[0].trim().toLowerCase() ?? '';
+  return isJsonContent(type) || type === 'application/x-www-form-urlencoded';
+}
+
 /** Reads a (limited) body whole, for engines whose key goes inside a JSON body. */
 export async function readWhole(body: LimitedBody): Promise<Buffer> {
   const chunks: Buffer[] = [];

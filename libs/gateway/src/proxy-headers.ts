@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { ENGINE_KIND_HEADER } from './proxy-kinds';
 
 /**
  * Headers that describe one connection rather than the message (RFC 9110 §7.6.1), plus those the HTTP
@@ -65,6 +66,10 @@ function endToEnd(
 }
 
 const isOrchestratorCredential = (name: string) => ORCHESTRATOR_CREDENTIAL_HEADERS.includes(name);
+/** Headers addressed to the orchestrator itself (the kind a request is for), never to the engine. */
+const isOrchestratorHeader = (name: string) => name === ENGINE_KIND_HEADER;
+const isOrchestratorHeaderOrCredential = (name: string) =>
+  isOrchestratorHeader(name) || isOrchestratorCredential(name);
 
 /**
  * A backend's CORS headers (Apertium APY always sends `Access-Control-Allow-Origin: *`) would override the
@@ -90,7 +95,7 @@ export function upstreamRequestHeaders(
 ): HeaderMap {
   const headers = endToEnd(
     incoming,
-    credentials.dropClientCredentials ? isOrchestratorCredential : undefined,
+    credentials.dropClientCredentials ? isOrchestratorHeaderOrCredential : isOrchestratorHeader,
   );
   Object.assign(headers, credentials.engineHeaders);
   const priorFor = incoming['x-forwarded-for'];

@@ -3,19 +3,28 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import type { Socket } from 'node:net';
 import { Readable, finished } from 'node:stream';
-import { HttpExceptionFilter, type ApiError } from '@app/common';
-import { ConfigStore, SERVICE_NAMES, instanceKind, type ServiceName } from '@app/config';
+import { ApiError, HttpExceptionFilter } from '@app/common';
+import {
+  ConfigStore,
+  SERVICE_NAMES,
+  instanceKind,
+  type BackendServiceConfig,
+  type ServiceName,
+} from '@app/config';
 import { badPathError, toGatewayApiError } from './gateway-errors';
 import { GatewayStats } from './gateway-stats';
 import { engineCredential } from './engine-credentials';
 import {
   LimitedBody,
   isJsonContent,
+  isParameterBody,
   payloadTooLarge,
   readWhole,
   withJsonField,
   withQueryField,
 } from './proxy-body';
+import { ENGINE_KIND_HEADER, parameterNames, routeByKind, routeByParams } from './proxy-kinds';
+import { ProxyMetrics } from './proxy-metrics';
 import { proxyPath } from './proxy-path';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './proxy-headers';
 import { UpstreamDispatcher } from './upstream-dispatcher';
@@ -49,6 +58,25 @@ function clientGoneSignal(socket: Socket): AbortSignal {
   return signal;
 }
 
+const POOL_KINDS = new WeakMap<BackendServiceConfig, readonly string[]>();
+
+/** The kinds a service's instances speak, once per configuration (a new one is a new object). */
+function kindsOfPool(engine: BackendServiceConfig): readonly string[] {
+  let kinds = POOL_KINDS.get(engine);
+  if (!kinds) {
+    kinds = [...new Set(engine.instances.map((instance) => instanceKind(engine, instance)))];
+    POOL_KINDS.set(engine, kinds);
+  }
+  return kinds;
+}
+
+/** The kind the client named (X-Engine-Kind), if it named one. */
+function pinnedKind(request: FastifyRequest): string | undefined {
+  const value = request.headers[ENGINE_KIND_HEADER];
+  const named = (Array.isArray(value) ? value[0] : value)?.trim();
+  return named ? named : undefined;
+}
+
 function hasBody(request: FastifyRequest): boolean {
   const length = request.headers['content-length'];
   return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
@@ -70,6 +98,7 @@ export class ProxyRoutes implements OnModuleInit {
     private readonly transport: UpstreamTransport,
     private readonly stats: GatewayStats,
     private readonly configStore: ConfigStore,
+    private readonly metrics: ProxyMetrics,
   ) {}
 
   onModuleInit(): void {
@@ -108,6 +137,9 @@ export class ProxyRoutes implements OnModuleInit {
     }
     const config = this.configStore.current;
     const engine = config.services[service];
+    const poolKinds = kindsOfPool(engine);
+    let decision = routeByKind(service, poolKinds, path.target, pinnedKind(request));
+    if ('refused' in decision) return this.refuse(service, request, reply, decision.refused);
     const baseHeaders = upstreamRequestHeaders(
       request.headers,
       {
@@ -121,27 +153,34 @@ export class ProxyRoutes implements OnModuleInit {
     let body: LimitedBody | Buffer | undefined = withBody
       ? request.raw.pipe(new LimitedBody(bodyLimit))
       : undefined;
-    // Engines that take their key inside a JSON body need it whole; read it once if any instance may.
-    const keyInBody = engine.instances.some(
-      (instance) => engineCredential(instanceKind(engine, instance), engine.apiKey).field,
-    );
-    if (keyInBody && body instanceof LimitedBody && isJsonContent(request.headers['content-type'])) {
-      const limited = body;
-      try {
-        body = await readWhole(limited);
-      } catch (error) {
-        return this.fail(
-          request,
-          reply,
-          limited.exceeded ? payloadTooLarge(bodyLimit) : toGatewayApiError(service, error),
-        );
-      }
+    const contentType = request.headers['content-type'];
+    // Kinds that share a path are told apart by the request's parameters, which a small body may hold.
+    if (!decision.decided && body instanceof LimitedBody && isParameterBody(contentType)) {
+      const whole = await this.readBody(service, body, bodyLimit);
+      if (whole instanceof ApiError) return this.fail(request, reply, whole);
+      body = whole;
+    }
+    if (!decision.decided) {
+      const names = parameterNames(path.target, Buffer.isBuffer(body) ? body : undefined, contentType);
+      decision = routeByParams(service, path.target, decision.candidates, names);
+      if ('refused' in decision) return this.refuse(service, request, reply, decision.refused);
+    }
+    const { kinds, routing, repeatable } = decision;
+    // Engines that take their key inside a JSON body need it whole; read it once if a chosen kind may.
+    const keyInBody = engine.instances.some((instance) => {
+      const kind = instanceKind(engine, instance);
+      return (!kinds || kinds.has(kind)) && engineCredential(service, kind, engine.apiKey).field;
+    });
+    if (keyInBody && body instanceof LimitedBody && isJsonContent(contentType)) {
+      const whole = await this.readBody(service, body, bodyLimit);
+      if (whole instanceof ApiError) return this.fail(request, reply, whole);
+      body = whole;
     }
     const wholeBody = Buffer.isBuffer(body) ? body : undefined;
     // Each instance gets the key in the form its own kind reads (a pool may mix kinds).
     const unchanged = { headers: baseHeaders, target: path.target, body };
     const forInstance = (kind: string) => {
-      const credential = engineCredential(kind, engine.apiKey);
+      const credential = engineCredential(service, kind, engine.apiKey);
       if (!credential.field && Object.keys(credential.headers).length === 0) return unchanged;
       const headers = { ...baseHeaders, ...credential.headers };
       if (!credential.field) return { headers, target: path.target, body };
@@ -156,8 +195,11 @@ export class ProxyRoutes implements OnModuleInit {
     const idleTimeoutMs = config.gateway.timeout * 1000;
     try {
       const delivered = await this.dispatcher.dispatch<UpstreamResponse>(service, {
-        // A request body is a one-shot stream here, so only bodiless idempotent calls are repeated.
-        retryable: IDEMPOTENT_METHODS.has(request.method) && (!withBody || Buffer.isBuffer(body)),
+        // A request body is a one-shot stream here, so only calls whose body is held (or absent) are
+        // repeated: idempotent methods, and POSTs of repeatable work (a transcription, a translation).
+        retryable:
+          (IDEMPOTENT_METHODS.has(request.method) || repeatable) && (!withBody || Buffer.isBuffer(body)),
+        eligible: kinds && ((instance) => kinds.has(instance.kind)),
         signal: callerGone,
         attempt: (instance, signal) =>
           this.transport.send(instance, {
@@ -168,6 +210,7 @@ export class ProxyRoutes implements OnModuleInit {
           }),
         discard: (answer) => drain(answer.body),
       });
+      this.metrics.record(service, delivered.instance.kind, routing);
       const { status, headers: upstreamHeaders, body: answerBody } = delivered.answer;
       void reply.code(status).headers(downstreamResponseHeaders(upstreamHeaders));
       if (BODYLESS_STATUSES.has(status) || request.method === 'HEAD') {
@@ -182,6 +225,7 @@ export class ProxyRoutes implements OnModuleInit {
       }
       return reply.send(answerBody);
     } catch (error) {
+      this.metrics.record(service, null, routing);
       const limited = body instanceof LimitedBody ? body : undefined;
       limited?.destroy();
       return this.fail(
@@ -190,6 +234,26 @@ export class ProxyRoutes implements OnModuleInit {
         limited?.exceeded ? payloadTooLarge(bodyLimit) : toGatewayApiError(service, error),
       );
     }
+  }
+
+  /** The body whole, or the error to answer when it could not be read. */
+  private async readBody(service: ServiceName, body: LimitedBody, limit: number): Promise<Buffer | ApiError> {
+    try {
+      return await readWhole(body);
+    } catch (error) {
+      return body.exceeded ? payloadTooLarge(limit) : toGatewayApiError(service, error);
+    }
+  }
+
+  /** A request no kind of the pool serves: answered here, counted, never sent. */
+  private refuse(
+    service: ServiceName,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    error: ApiError,
+  ): FastifyReply {
+    this.metrics.record(service, null, 'refused');
+    return this.fail(request, reply, error);
   }
 
   private fail(request: FastifyRequest, reply: FastifyReply, error: ApiError): FastifyReply {

@@ -13,6 +13,8 @@ export interface UpstreamCall<T extends { status: number }> {
   retryable: boolean;
   /** Only this instance, once (see BackendRequest.instanceId). */
   instanceId?: string;
+  /** Only instances for which this holds (the proxy's kinds); retries stay among them. */
+  eligible?: (instance: BackendInstance) => boolean;
   signal?: AbortSignal;
   timeoutMs?: number;
   /** One attempt at the chosen instance; must honour the signal. */
@@ -66,7 +68,7 @@ export class UpstreamDispatcher {
         replaceable.settle();
         replaceable = undefined;
       }
-      const instance = call.instanceId ? pinned(call.instanceId) : backends.pick(tried);
+      const instance = call.instanceId ? pinned(call.instanceId) : backends.pick(tried, call.eligible);
       tried.add(instance.id);
       const delivered = await this.attemptAt(service, instance, call);
       if (isFailedAnswer(delivered)) replaceable = delivered;

@@ -1,6 +1,6 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { ApiError } from '@app/common';
+import { ApiError, MAX_TARGET_LANGUAGES } from '@app/common';
 import { ConfigStore } from '@app/config';
 import { chunkFailure, transcriptionResult } from '@app/results';
 import { ADMISSION, type AdmissionControl } from './admission/admission.types';
@@ -23,8 +23,6 @@ import { translationStageKey, type PipelineJobRecord, type StageStatus } from '.
 import { FIELD, type RecordFields } from './state/pipeline-state';
 import { FinishNotices } from './finish-notices';
 import { chunkOrigin } from './job-origin';
-
-const MAX_TARGET_LANGUAGES = 20;
 
 /**
  * The job id is derived from who sent the chunk and its chunk id, so a re-sent chunk maps to the same job

@@ -49,6 +49,15 @@ export interface TranslationFinalPayload {
 export const STREAM_STATES = ['active', 'degraded', 'detached', 'stopping'] as const;
 export type StreamState = (typeof STREAM_STATES)[number];
 
+/**
+ * An engine of a service the stream uses answered 429 (back-pressure, not failure): its calls go to other
+ * instances or wait until `until` (ISO time), the end of the Retry-After it asked for.
+ */
+export interface StreamSlowDown {
+  service: 'whisper' | 'translation';
+  until: string;
+}
+
 /** At least every 2 s while the stream is open. */
 export interface StreamStatusPayload {
   stream_id: string;
@@ -59,7 +68,12 @@ export interface StreamStatusPayload {
   rtf: number;
   gaps_ms: number;
   shed_interim: number;
+  /** `degraded` while lag_ms is beyond streams.degraded_lag_ms (until it is back below recovered_lag_ms). */
   state: StreamState;
+  /** Services whose engines asked to slow down and whose Retry-After has not passed; empty otherwise. */
+  slow_down: StreamSlowDown[];
+  /** Closed utterances whose final failed on every engine and waits, with its audio, for a retry. */
+  held_finals: number;
 }
 
 export interface LiveStreamEvents {

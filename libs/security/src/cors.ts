@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 
-/** Headers a browser client may send and read across origins. */
-const ALLOWED_HEADERS = ['Content-Type', 'Authorization', 'X-API-Key', 'X-Request-Id'];
+/** Headers a browser client may send across origins: X-Engine-Kind names a proxied request's engine kind. */
+const ALLOWED_HEADERS = ['Content-Type', 'Authorization', 'X-API-Key', 'X-Request-Id', 'X-Engine-Kind'];
+/** Headers a browser client may read across origins. */
 const EXPOSED_HEADERS = [
   'X-Request-Id',
   'Retry-After',

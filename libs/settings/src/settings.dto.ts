@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { MAX_TARGET_LANGUAGES } from '@app/common';
 
 const LANGUAGE_CODE = /^[a-z]{2,3}(-[A-Za-z]{2,4})?$/;
 
@@ -8,7 +9,7 @@ export class SettingsDto {
   @ApiPropertyOptional({ example: ['es', 'fr'], description: 'ISO 639-1 codes translated by default' })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(20)
+  @ArrayMaxSize(MAX_TARGET_LANGUAGES)
   @Matches(LANGUAGE_CODE, { each: true, message: 'each language must be an ISO 639-1 code such as "es"' })
   default_target_languages?: string[];
 

@@ -1,12 +1,17 @@
 import { isRetryable, type TranscriptionResult } from '@app/engines';
 import { RealtimeError } from '@app/realtime';
-import type { StreamState, StreamStatusPayload, TranscriptFinalPayload } from '@app/results';
+import type {
+  StreamState,
+  StreamStatusPayload,
+  TranscriptFinalPayload,
+  TranslationFinalPayload,
+} from '@app/results';
 import { SAMPLES_PER_MS, pcmWav } from './audio/pcm';
 import { StreamTimeline } from './audio/stream-timeline';
 import { LocalAgreement } from './decoding/local-agreement';
 import type { DecodeKind } from './stream-metrics';
 import { UtteranceSegmenter, type ClosedUtterance, type Utterance } from './segmentation/utterance-segmenter';
-import type { StreamParts, StreamSettings } from './live-stream.types';
+import type { StreamParts, StreamSettings, StreamStart } from './live-stream.types';
 import { utteranceId } from './utterance-id';
 
 /** The previous final, passed as the engine's prompt, is cut to its last characters (Whisper reads ~224 tokens). */
@@ -40,6 +45,13 @@ export class LiveStream {
   /** Audio position (16 kHz clock) at which the last interim decode was asked for. */
   private interimAskedMs = 0;
   private pendingFinals = 0;
+  /** Audio of the closed utterances whose finals are not out yet. */
+  private pendingAudioMs = 0;
+  /** Finals that failed everywhere and wait for a retry (0 or 1: later ones queue behind it). */
+  private heldFinals = 0;
+  private wakeHeld?: () => void;
+  private failedWhileStopping = false;
+  private closed = false;
   private shed = 0;
   private rtf = 0;
   private previousText = '';
@@ -49,15 +61,27 @@ export class LiveStream {
   private finalChain: Promise<void> = Promise.resolve();
   private translationChain: Promise<void> = Promise.resolve();
   private detachTimer?: NodeJS.Timeout;
+  /** The registry epoch under which this copy holds the stream. */
+  private epoch: number;
+  /** Another instance took the stream over: this copy publishes no more finals. */
+  private handedOver = false;
+  private closing?: Promise<void>;
 
   constructor(
     readonly settings: StreamSettings,
     connectionId: string,
     private readonly parts: StreamParts,
+    start: StreamStart = { ms: 0, nextUtterance: 0, epoch: 1 },
   ) {
     this.connectionId = connectionId;
-    this.timeline = new StreamTimeline(settings.sampleRate, parts.config.maxGapMs);
-    this.segmenter = new UtteranceSegmenter(parts.detector, parts.config);
+    this.epoch = start.epoch;
+    this.timeline = new StreamTimeline(settings.sampleRate, parts.config.maxGapMs, start.ms);
+    this.segmenter = new UtteranceSegmenter(parts.detector, parts.config, {
+      ms: start.ms,
+      nextIndex: start.nextUtterance,
+    });
+    this.finalMs = this.interimMs = this.interimAskedMs = start.ms;
+    this.closedBelow = start.nextUtterance;
   }
 
   get id(): string {
@@ -88,15 +112,19 @@ export class LiveStream {
     if (this.state !== 'stopping') {
       this.state = 'stopping';
       clearTimeout(this.detachTimer);
+      this.wakeHeld?.();
       for (const utterance of this.segmenter.flush()) this.finalise(utterance);
     }
-    await this.finalChain;
-    await this.translationChain;
-    this.parts.scheduler.forget(this.id);
-    this.parts.detector.release();
-    this.parts.resampler.close();
+    await this.close();
+    // Released here unless another instance took the stream meanwhile: then it goes on there, not stopped.
+    const ours =
+      !this.handedOver &&
+      (await this.parts.registry.release(this.id, this.holder).catch((error: Error) => {
+        this.parts.warn(`Stream ${this.id} not released from the registry: ${error.message}`);
+        return true;
+      }));
     const summary = { audio_ms: Math.round(this.receivedMs), finals: this.finals };
-    this.parts.emit('stream_stopped', { stream_id: this.id, ...summary }, true);
+    if (ours) this.parts.emit('stream_stopped', { stream_id: this.id, ...summary }, true);
     return summary;
   }
 
@@ -106,28 +134,90 @@ export class LiveStream {
     this.state = 'detached';
     this.detachTimer = setTimeout(onExpired, this.parts.config.detachedTimeout * 1000);
     this.detachTimer.unref();
+    this.parts.registry
+      .detach(this.id, this.holder)
+      .catch((error: Error) => this.parts.warn(`Stream ${this.id} detach not recorded: ${error.message}`));
   }
 
-  attach(connectionId: string): void {
+  /** The client is back on this instance (the registry claim said so, under `epoch`). */
+  attach(connectionId: string, epoch = this.epoch): void {
     clearTimeout(this.detachTimer);
     this.connectionId = connectionId;
+    this.epoch = epoch;
     if (this.state === 'detached') this.state = 'active';
+    this.wakeHeld?.();
   }
 
+  /**
+   * Another instance took the stream over: the open utterance is dropped (the client re-sends its audio
+   * there, from the end of the last final) and finals still being decoded here are not published; only the
+   * translations of finals already out follow the client, to its new connection.
+   */
+  handOver(connectionId: string): Promise<void> {
+    this.handedOver = true;
+    this.connectionId = connectionId;
+    this.state = 'stopping';
+    clearTimeout(this.detachTimer);
+    this.wakeHeld?.();
+    return this.close();
+  }
+
+  get handedOff(): boolean {
+    return this.handedOver;
+  }
+
+  private close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.finalChain;
+      await this.translationChain;
+      this.parts.scheduler.forget(this.id);
+      this.parts.detector.release();
+      this.parts.resampler.close();
+    })();
+    return this.closing;
+  }
+
+  private get holder(): { owner: string; epoch: number } {
+    return { owner: this.parts.owner, epoch: this.epoch };
+  }
+
+  /**
+   * The stream's figures. Reading them also moves the stream in or out of `degraded`: in when lag_ms passes
+   * `degraded_lag_ms`, out only when it is back below `recovered_lag_ms`, so a lag hovering near the
+   * threshold does not flap.
+   */
   status(): StreamStatusPayload {
     const received = this.segmenter.positionMs;
     const idle = !this.segmenter.current() && this.pendingFinals === 0;
     const covered = idle ? received : Math.max(this.finalMs, this.interimMs);
+    const lagMs = Math.max(0, Math.round(received - covered));
+    this.followLag(lagMs);
     return {
       stream_id: this.id,
       received_ms: Math.round(this.receivedMs),
       final_ms: Math.round(this.finalMs),
-      lag_ms: Math.max(0, Math.round(received - covered)),
+      lag_ms: lagMs,
       rtf: Math.round(this.rtf * 1000) / 1000,
       gaps_ms: Math.round(this.timeline.gapsMs),
       shed_interim: this.shed,
       state: this.state,
+      slow_down: this.parts.slowDowns(this.settings.targetLanguages.length > 0),
+      held_finals: this.heldFinals,
     };
+  }
+
+  get degraded(): boolean {
+    return this.state === 'degraded';
+  }
+
+  private followLag(lagMs: number): void {
+    const { degradedLagMs, recoveredLagMs } = this.parts.config;
+    if (this.state === 'active' && lagMs > degradedLagMs) {
+      this.state = 'degraded';
+      this.parts.metrics.degraded();
+    } else if (this.state === 'degraded' && lagMs < recoveredLagMs) {
+      this.state = 'active';
+    }
   }
 
   private segment(samples: Int16Array): void {
@@ -183,41 +273,138 @@ export class LiveStream {
     this.interimAskedMs = this.segmenter.positionMs;
     const closedAt = performance.now();
     const interimShown = this.agreement?.index === utterance.index && this.agreement.shown;
+    const audioMs = utterance.samples.length / SAMPLES_PER_MS;
     this.pendingFinals++;
+    this.pendingAudioMs += audioMs;
     this.finalChain = this.finalChain.then(async () => {
       try {
-        const result = await this.decodeFinal(utterance);
+        const result = await this.finalOrHeld(utterance);
         // Noise that the engine heard as nothing is no utterance, unless an interim already showed it.
-        if (result.text !== '' || interimShown) {
-          this.publishFinal(utterance, result);
+        const final =
+          result && (result.text !== '' || interimShown) ? this.finalPayload(utterance, result) : undefined;
+        // Not committed: another instance holds the stream now, and decodes this audio again itself.
+        if (!(await this.commit(utterance, final))) return;
+        if (final) {
+          this.publishFinal(utterance.index, final);
           this.parts.metrics.observeFinalLatency(performance.now() - closedAt);
         }
-      } catch (error) {
-        this.tell('transcript_final', utterance.index, error);
       } finally {
         this.finalMs = Math.max(this.finalMs, utterance.endMs);
         this.pendingFinals--;
+        this.pendingAudioMs -= audioMs;
       }
     });
   }
 
-  private async decodeFinal(utterance: ClosedUtterance): Promise<TranscriptionResult> {
+  /**
+   * The final's decode, with its retries. When they fail everywhere, the client is told (an `error` naming
+   * the utterance, `will_retry: true`) and the audio is kept: it is tried again when the speech-to-text
+   * service is back in rotation or every `final_retry_interval_ms`, while the stream lasts. Later finals
+   * wait behind it, so finals stay in order. Given up (an `error` with `will_retry: false`): a failure no
+   * retry can mend, audio of waiting finals beyond `max_held_final_ms`, or the stream stopping.
+   */
+  private async finalOrHeld(utterance: ClosedUtterance): Promise<TranscriptionResult | undefined> {
+    let held = false;
+    try {
+      for (;;) {
+        try {
+          // Stopping with the engines failing: one attempt each, so stream_stop answers in time.
+          const result = await this.decodeFinal(utterance, this.failedWhileStopping ? [] : undefined);
+          if (held) this.parts.metrics.finalHeld('recovered');
+          return result;
+        } catch (error) {
+          if (this.closed) return undefined;
+          const giveUp =
+            !isRetryable(error) ||
+            this.state === 'stopping' ||
+            (this.pendingFinals > 1 && this.pendingAudioMs > this.parts.config.maxHeldFinalMs);
+          if (giveUp) {
+            if (this.state === 'stopping') this.failedWhileStopping = true;
+            this.tell('transcript_final', utterance.index, error, { will_retry: false });
+            if (held || isRetryable(error)) this.parts.metrics.finalHeld('given_up');
+            return undefined;
+          }
+          if (!held) {
+            held = true;
+            this.heldFinals++;
+            this.parts.metrics.finalHeld('held');
+            this.tell('transcript_final', utterance.index, error, { will_retry: true });
+          }
+          await this.retryWait();
+        }
+      }
+    } finally {
+      if (held) this.heldFinals--;
+    }
+  }
+
+  /** Until the next retry of a held final: the service back in rotation, the interval, or the stream stopping. */
+  private retryWait(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => wake(), this.parts.config.finalRetryIntervalMs);
+      timer.unref();
+      const wake = () => {
+        clearTimeout(timer);
+        this.wakeHeld = undefined;
+        resolve();
+      };
+      this.wakeHeld = wake;
+    });
+  }
+
+  /** The speech-to-text service is back: a held final is tried again now. */
+  retryHeldFinal(): void {
+    this.wakeHeld?.();
+  }
+
+  /** The process is shutting down: held finals are dropped without retrying (the client is going too). */
+  shutDown(): void {
+    this.closed = true;
+    clearTimeout(this.detachTimer);
+    this.wakeHeld?.();
+  }
+
+  private async decodeFinal(
+    utterance: ClosedUtterance,
+    delays: readonly number[] = FINAL_RETRY_DELAYS_MS,
+  ): Promise<TranscriptionResult> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.parts.scheduler.final(this.id, () => this.decode(utterance, 'final'));
       } catch (error) {
-        const delay = FINAL_RETRY_DELAYS_MS[attempt];
+        const delay = delays[attempt];
         if (delay === undefined || !isRetryable(error)) throw error;
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
   }
 
-  private publishFinal(utterance: ClosedUtterance, result: TranscriptionResult): void {
-    const id = utteranceId(this.id, utterance.index);
-    const final: TranscriptFinalPayload = {
+  /**
+   * Records that the utterance is done (and its final, for replay) before anything is published, so a
+   * final is out only while this copy holds the stream. A registry that cannot be reached does not hold
+   * captions back from the client connected here.
+   */
+  private async commit(utterance: ClosedUtterance, final?: TranscriptFinalPayload): Promise<boolean> {
+    if (this.handedOver) return false;
+    const committed = await this.parts.registry
+      .commitFinal(
+        this.id,
+        this.holder,
+        { finalMs: Math.round(utterance.endMs), nextUtterance: utterance.index + 1 },
+        final && { utterance: utterance.index, payload: final },
+      )
+      .catch((error: Error) => {
+        this.parts.warn(`Stream ${this.id}: progress not recorded (${error.message})`);
+        return true;
+      });
+    if (!committed) this.handedOver = true;
+    return committed;
+  }
+
+  private finalPayload(utterance: ClosedUtterance, result: TranscriptionResult): TranscriptFinalPayload {
+    return {
       stream_id: this.id,
-      utterance_id: id,
+      utterance_id: utteranceId(this.id, utterance.index),
       text: result.text,
       ...(result.words
         ? {
@@ -234,17 +421,20 @@ export class LiveStream {
       confidence: result.confidence,
       backend: result.backend,
     };
+  }
+
+  private publishFinal(index: number, final: TranscriptFinalPayload): void {
     this.finals++;
-    this.previousText = `${this.previousText} ${result.text}`.slice(-PROMPT_CHARS).trim();
+    this.previousText = `${this.previousText} ${final.text}`.slice(-PROMPT_CHARS).trim();
     this.parts.emit('transcript_final', final, true);
     const stored = this.record(final);
     this.translationChain = this.translationChain.then(async () => {
       await stored;
-      await this.translate(final);
+      await this.translate(index, final);
     });
   }
 
-  private async translate(final: TranscriptFinalPayload): Promise<void> {
+  private async translate(index: number, final: TranscriptFinalPayload): Promise<void> {
     if (final.text === '') return;
     await Promise.all(
       this.settings.targetLanguages.map(async (target) => {
@@ -256,19 +446,24 @@ export class LiveStream {
             sessionId: this.settings.sessionId,
             requestId: final.utterance_id,
           });
-          this.parts.emit(
-            'translation_final',
-            {
-              stream_id: this.id,
-              utterance_id: final.utterance_id,
-              target_lang: target,
-              text: final.text,
-              translated_text: result.translatedText,
-              confidence: result.confidence,
-              backend: result.backend,
-            },
-            true,
-          );
+          const translation: TranslationFinalPayload = {
+            stream_id: this.id,
+            utterance_id: final.utterance_id,
+            target_lang: target,
+            text: final.text,
+            translated_text: result.translatedText,
+            confidence: result.confidence,
+            backend: result.backend,
+          };
+          // Logged for replay first: the answer says where the client is now, on another instance too.
+          const client = await this.parts.registry
+            .logTranslation(this.id, index, translation)
+            .catch((error: Error) => {
+              this.parts.warn(`Stream ${this.id}: translation not logged for replay (${error.message})`);
+              return undefined;
+            });
+          if (client) this.connectionId = client.connectionId;
+          this.parts.emit('translation_final', translation, true);
           await this.recordTranslation(final, result);
         } catch (error) {
           this.tell('translation_final', final.utterance_id, error, { target_lang: target });
@@ -279,7 +474,13 @@ export class LiveStream {
 
   private async decode(utterance: Utterance, kind: DecodeKind): Promise<TranscriptionResult> {
     const result = await this.parts.engines.speechToText.transcribe(
-      { data: pcmWav(utterance.samples), format: 'wav', contentType: 'audio/wav', sampleRate: 16000 },
+      {
+        data: pcmWav(utterance.samples),
+        format: 'wav',
+        contentType: 'audio/wav',
+        sampleRate: 16000,
+        durationMs: utterance.samples.length / SAMPLES_PER_MS,
+      },
       {
         language: this.settings.language,
         prompt: this.previousText || undefined,
@@ -305,6 +506,8 @@ export class LiveStream {
     error: unknown,
     details: Record<string, unknown> = {},
   ): void {
+    // Handed over: the new owner decodes this utterance's audio again, so this failure is nobody's concern.
+    if (event === 'transcript_final' && this.handedOver) return;
     const known = error as { code?: unknown; message?: unknown };
     this.parts.emit(
       'error',

@@ -3,15 +3,48 @@ import { randomUUID } from 'node:crypto';
 import { DomainEvents } from '@app/common';
 import { ConfigStore } from '@app/config';
 import { ENGINES, type Engines } from '@app/engines';
+import { ADMISSION, type AdmissionControl } from '@app/pipeline';
 import { RealtimeError } from '@app/realtime';
-import { RESULT_PUBLISHER, type ResultPublisher, type StreamStatusPayload } from '@app/results';
+import {
+  RESULT_PUBLISHER,
+  type ResultPublisher,
+  type StreamSlowDown,
+  type StreamStatusPayload,
+} from '@app/results';
 import { SESSION_STORE, type SessionStore } from '@app/session';
 import { createStreamResampler } from './audio/stream-resampler';
 import { DecodeScheduler } from './decoding/decode-scheduler';
 import { LiveStream } from './live-stream';
-import type { StreamEmit, StreamSettings } from './live-stream.types';
+import type { StreamEmit, StreamSettings, StreamStart } from './live-stream.types';
+import { REGISTRY_RENEW_INTERVAL_MS } from './registry/stream-registry.provider';
+import {
+  STREAM_REGISTRY,
+  type ReplayEvent,
+  type StreamRegistry,
+  type StreamTaken,
+} from './registry/stream-registry';
 import { StreamMetrics } from './stream-metrics';
+import { utteranceNumber } from './utterance-id';
 import { SpeechDetectors } from './voice/speech-detectors';
+
+/** stream_start, validated: a new stream, or (naming a known `streamId`) a resume. */
+export interface StreamStartRequest extends Omit<StreamSettings, 'streamId'> {
+  streamId?: string;
+  /** The client says it resumes: an unknown id is then an error, not a new stream. */
+  resume?: boolean;
+  /** The newest final the client has (`<stream_id>#<n>`). */
+  lastUtteranceId?: string;
+}
+
+export interface StartedStream {
+  stream: LiveStream;
+  resumeFromMs: number;
+  /** Finals and translations the client missed, to send it right after `stream_started`. */
+  replay: ReplayEvent[];
+}
+
+/** How soon a client refused for saturated engines may ask again: finals are measured over 30 s. */
+const RETRY_SATURATED_SECONDS = 10;
 
 /** A stream as GET /api/streams lists it. */
 export interface StreamView extends StreamStatusPayload {
@@ -32,72 +65,104 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
   private readonly streams = new Map<string, LiveStream>();
   private readonly scheduler: DecodeScheduler;
   private statusTimer?: NodeJS.Timeout;
-  private unsubscribe?: () => void;
+  private renewTimer?: NodeJS.Timeout;
+  private unsubscribe: (() => void)[] = [];
+  /** This process, as the stream registry names owners. */
+  readonly instanceId = randomUUID();
+  /** Per service, until when (ms since the epoch) one of its engines asked to slow down. */
+  private readonly slowedUntil = new Map<StreamSlowDown['service'], number>();
 
   constructor(
     private readonly config: ConfigStore,
     @Inject(ENGINES) private readonly engines: Engines,
     @Inject(SESSION_STORE) private readonly sessions: SessionStore,
     @Inject(RESULT_PUBLISHER) private readonly publisher: ResultPublisher,
+    @Inject(STREAM_REGISTRY) private readonly registry: StreamRegistry,
     private readonly detectors: SpeechDetectors,
     private readonly metrics: StreamMetrics,
     private readonly events: DomainEvents,
+    @Inject(ADMISSION) private readonly admission: AdmissionControl,
   ) {
     this.scheduler = new DecodeScheduler(() => this.config.current.streams.maxConcurrentDecodes);
-    metrics.countActive(() => this.streams.size);
+    metrics.countActive(
+      () => this.streams.size,
+      () => [...this.streams.values()].filter((stream) => stream.degraded).length,
+    );
   }
 
   onModuleInit(): void {
-    this.unsubscribe = this.events.on('connection.closed', ({ connectionId }) =>
-      this.detachAll(connectionId),
-    );
+    this.scheduler.pauseInterims(!this.admission.available('whisper'));
+    this.unsubscribe = [
+      this.events.on('connection.closed', ({ connectionId }) => this.detachAll(connectionId)),
+      // Without a speech-to-text instance in rotation, interims are shed first and finals wait; when one is
+      // back, the finals held after failing everywhere are tried again at once.
+      this.admission.onAvailability((service, available) => {
+        if (service !== 'whisper') return;
+        this.scheduler.pauseInterims(!available);
+        if (available) this.retryHeldFinals();
+      }),
+      // An instance's breaker closing again (after the probe of a half-open one) is a chance too.
+      this.events.on('gateway.breaker', ({ service, state }) => {
+        if (service === 'whisper' && state === 'closed') this.retryHeldFinals();
+      }),
+      this.events.on('engines.slow-down', ({ service, until }) => {
+        if (service !== 'whisper' && service !== 'translation') return;
+        this.slowedUntil.set(service, Math.max(until, this.slowedUntil.get(service) ?? 0));
+      }),
+      this.registry.onTaken((taken) => this.handOver(taken)),
+    ];
     this.scheduleStatus();
+    this.renew();
   }
 
   onModuleDestroy(): void {
     clearTimeout(this.statusTimer);
-    this.unsubscribe?.();
+    clearTimeout(this.renewTimer);
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
+    for (const stream of this.streams.values()) stream.shutDown();
   }
 
   /**
-   * Opens a stream, or reattaches a known one (a client resuming after a drop): it then re-sends its audio
-   * from `resumeFromMs`, and what this instance already holds is trimmed as overlap.
+   * Opens a stream, or resumes a known one on this or (through the registry) another instance. The client
+   * then re-sends its audio from `resumeFromMs`: here, the audio this instance already holds (what it
+   * re-sends before that is trimmed as overlap); taken over from another instance, the end of the last
+   * final, since the open utterance stayed behind.
    */
-  async start(
-    connectionId: string,
-    settings: Omit<StreamSettings, 'streamId'> & { streamId?: string },
-  ): Promise<{ stream: LiveStream; resumeFromMs: number }> {
-    const known = settings.streamId ? this.streams.get(settings.streamId) : undefined;
-    if (known) {
-      if (known.connectionId !== connectionId && known.status().state !== 'detached') {
-        throw new RealtimeError('STREAM_IN_USE', `Stream ${known.id} is open on another connection`, {
-          stream_id: known.id,
-        });
+  async start(connectionId: string, request: StreamStartRequest): Promise<StartedStream> {
+    const { resume, lastUtteranceId, ...settings } = request;
+    const lastUtterance = this.lastUtterance(settings.streamId, lastUtteranceId);
+    if (settings.streamId) {
+      const resumed = await this.resume(connectionId, settings.streamId, settings.sessionId, lastUtterance);
+      if (resumed) return resumed;
+      if (resume) {
+        throw new RealtimeError(
+          'UNKNOWN_STREAM',
+          `No stream ${settings.streamId} to resume: it was stopped, or closed after its client stayed away longer than ${this.config.current.streams.detachedTimeout} s`,
+          { stream_id: settings.streamId },
+        );
       }
-      known.attach(connectionId);
-      return { stream: known, resumeFromMs: Math.round(known.receivedMs) };
     }
-    const config = this.config.current.streams;
-    if (this.streams.size >= config.maxStreams) {
-      throw new RealtimeError(
-        'STREAM_LIMIT',
-        `This instance serves at most ${config.maxStreams} live streams`,
-      );
-    }
+    this.checkCapacity();
+    await this.admit();
     const full: StreamSettings = { ...settings, streamId: settings.streamId ?? randomUUID() };
-    const stream: LiveStream = new LiveStream(full, connectionId, {
-      config,
-      detector: this.detectors.create(),
-      resampler: await createStreamResampler(full.sampleRate),
-      scheduler: this.scheduler,
-      engines: this.engines,
-      sessions: this.sessions,
-      metrics: this.metrics,
-      emit: this.emitter(() => stream),
-      warn: (message) => this.logger.warn(message),
+    const created = await this.registry.create({
+      settings: full,
+      owner: this.instanceId,
+      connectionId,
+      finalMs: 0,
+      nextUtterance: 0,
     });
-    this.streams.set(stream.id, stream);
-    return { stream, resumeFromMs: 0 };
+    // Lost a race with another stream_start naming the same new id.
+    if (!created) throw inUse(full.streamId);
+    const stream = await this.open(full, connectionId, { ms: 0, nextUtterance: 0, epoch: 1 });
+    return { stream, resumeFromMs: 0, replay: [] };
+  }
+
+  /** Sends the client what it missed, to its connection only (the session's room had it already). */
+  replay(stream: LiveStream, events: ReplayEvent[]): void {
+    for (const { event, payload } of events) {
+      this.publisher.publish({ connectionId: stream.connectionId }, event, payload);
+    }
   }
 
   /** The stream, if it belongs to this connection. */
@@ -118,7 +183,8 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
     try {
       return await stream.stop();
     } finally {
-      this.streams.delete(stream.id);
+      // Only this copy: a resume may already have put a new one under the id.
+      if (this.streams.get(stream.id) === stream) this.streams.delete(stream.id);
     }
   }
 
@@ -131,6 +197,168 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
       target_languages: stream.settings.targetLanguages,
       started_at: new Date(stream.startedAt).toISOString(),
     }));
+  }
+
+  private async resume(
+    connectionId: string,
+    streamId: string,
+    sessionId: string | undefined,
+    lastUtterance: number | undefined,
+  ): Promise<StartedStream | undefined> {
+    // Checked before the claim: a stream taken over and then refused here would be lost to both instances.
+    if (!this.streams.has(streamId)) this.checkCapacity();
+    const claim = await this.registry.claim(streamId, { owner: this.instanceId, connectionId, sessionId });
+    switch (claim.outcome) {
+      case 'unknown':
+        return undefined;
+      case 'in_use':
+        throw inUse(streamId);
+      case 'other_session':
+        throw new RealtimeError(
+          'STREAM_SESSION_MISMATCH',
+          `Stream ${streamId} belongs to another session: resume it with the session it was started in`,
+          { stream_id: streamId, field: 'session_id' },
+        );
+      case 'claimed':
+        break;
+    }
+    const replay = claim.log.filter(
+      (entry) =>
+        (claim.droppedAt !== undefined && entry.seq > claim.droppedAt) ||
+        (lastUtterance !== undefined && entry.utterance > lastUtterance),
+    );
+    const local = this.streams.get(streamId);
+    if (local && claim.previousOwner === this.instanceId && !local.handedOff) {
+      local.attach(connectionId, claim.record.epoch);
+      return { stream: local, resumeFromMs: Math.round(local.receivedMs), replay };
+    }
+    // A copy left from before another instance had the stream (its hand-over message was missed).
+    if (local) this.closeCopy(local, connectionId);
+    const { record } = claim;
+    const stream = await this.open(record.settings, connectionId, {
+      ms: record.finalMs,
+      nextUtterance: record.nextUtterance,
+      epoch: record.epoch,
+    });
+    return { stream, resumeFromMs: record.finalMs, replay };
+  }
+
+  private async open(
+    settings: StreamSettings,
+    connectionId: string,
+    start: StreamStart,
+  ): Promise<LiveStream> {
+    const config = this.config.current.streams;
+    const stream: LiveStream = new LiveStream(
+      settings,
+      connectionId,
+      {
+        config,
+        detector: this.detectors.create(),
+        resampler: await createStreamResampler(settings.sampleRate),
+        scheduler: this.scheduler,
+        engines: this.engines,
+        sessions: this.sessions,
+        registry: this.registry,
+        owner: this.instanceId,
+        metrics: this.metrics,
+        emit: this.emitter(() => stream),
+        slowDowns: (translates) => this.slowDowns(translates),
+        warn: (message) => this.logger.warn(message),
+      },
+      start,
+    );
+    this.streams.set(stream.id, stream);
+    return stream;
+  }
+
+  private checkCapacity(): void {
+    const { maxStreams } = this.config.current.streams;
+    if (this.streams.size >= maxStreams) {
+      throw new RealtimeError('STREAM_LIMIT', `This instance serves at most ${maxStreams} live streams`);
+    }
+  }
+
+  private lastUtterance(streamId: string | undefined, id: string | undefined): number | undefined {
+    if (id === undefined) return undefined;
+    const number = streamId ? utteranceNumber(streamId, id) : undefined;
+    if (number === undefined) {
+      throw new RealtimeError('INVALID_PAYLOAD', 'last_utterance_id must name an utterance of this stream', {
+        fields: [
+          { field: 'last_utterance_id', message: `${id} is no utterance of stream ${streamId ?? '(none)'}` },
+        ],
+      });
+    }
+    return number;
+  }
+
+  /** Another instance took one of ours: this copy stops finalising (see LiveStream.handOver). */
+  private handOver(taken: StreamTaken): void {
+    const stream = this.streams.get(taken.streamId);
+    if (stream && taken.owner !== this.instanceId) this.closeCopy(stream, taken.connectionId);
+  }
+
+  private closeCopy(stream: LiveStream, connectionId: string): void {
+    this.streams.delete(stream.id);
+    stream
+      .handOver(connectionId)
+      .catch((error: Error) => this.logger.warn(`Stream ${stream.id} copy not closed: ${error.message}`));
+  }
+
+  /** Told alive every few seconds, so other instances do not take attached streams from a live owner. */
+  private renew(): void {
+    this.registry
+      .renew(this.instanceId, [...this.streams.keys()])
+      .catch((error: Error) => this.logger.warn(`Stream registry not renewed: ${error.message}`));
+    this.renewTimer = setTimeout(() => this.renew(), REGISTRY_RENEW_INTERVAL_MS);
+    this.renewTimer.unref();
+  }
+
+  /**
+   * A new stream is refused (CONTRACTS §3a `error` naming the reason) rather than accepted into a lag that
+   * would only grow: BACKEND_UNAVAILABLE while speech-to-text has no instance in rotation (ADMISSION,
+   * `immediate`; translation is not asked: its failures are errors per final and lose no caption),
+   * ENGINES_SATURATED when the finals of the open streams, measured, would keep more than
+   * `admission_max_load` of the decode slots busy with one more stream. A resumed stream is not asked.
+   */
+  private async admit(): Promise<void> {
+    try {
+      await this.admission.admit({ services: ['whisper'], when: 'immediate' });
+    } catch (error) {
+      this.metrics.refusedStart('BACKEND_UNAVAILABLE');
+      throw error;
+    }
+    const busy = this.scheduler.finalLoad.slotsBusy();
+    const open = this.streams.size;
+    if (busy === undefined || open === 0) return;
+    const { admissionMaxLoad } = this.config.current.streams;
+    const slots = this.scheduler.slots;
+    const projected = (busy * (open + 1)) / open;
+    const backlog = this.scheduler.waiting.finals > slots;
+    if (projected <= admissionMaxLoad * slots && !backlog) return;
+    this.metrics.refusedStart('ENGINES_SATURATED');
+    throw new RealtimeError(
+      'ENGINES_SATURATED',
+      `The speech-to-text engines are busy with the finals of ${open} live streams ` +
+        `(${busy.toFixed(2)} of ${slots} decode slots${backlog ? ', finals queued' : ''}); ` +
+        `another stream would exceed streams.admission_max_load (${admissionMaxLoad})`,
+      { retry_after_seconds: RETRY_SATURATED_SECONDS, load: Math.round((busy / slots) * 100) / 100 },
+    );
+  }
+
+  private retryHeldFinals(): void {
+    for (const stream of this.streams.values()) stream.retryHeldFinal();
+  }
+
+  private slowDowns(translates: boolean): StreamSlowDown[] {
+    const now = Date.now();
+    const slowed: StreamSlowDown[] = [];
+    for (const [service, until] of this.slowedUntil) {
+      if (until <= now) this.slowedUntil.delete(service);
+      else if (service === 'whisper' || translates)
+        slowed.push({ service, until: new Date(until).toISOString() });
+    }
+    return slowed;
   }
 
   private emitter(stream: () => LiveStream): StreamEmit {
@@ -167,4 +395,10 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
     }, this.config.current.streams.statusIntervalMs);
     this.statusTimer.unref();
   }
+}
+
+function inUse(streamId: string): RealtimeError {
+  return new RealtimeError('STREAM_IN_USE', `Stream ${streamId} is open on another connection`, {
+    stream_id: streamId,
+  });
 }

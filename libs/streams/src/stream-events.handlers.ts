@@ -40,8 +40,10 @@ export class StreamEventHandlers implements OnModuleInit {
   private async start({ connection }: ClientContext, payload: unknown): Promise<EventOutcome> {
     const request = validatePayload(StreamStartDto, payload);
     const sessionId = request.session_id ?? connection.sessionId;
-    const { stream, resumeFromMs } = await this.streams.start(connection.id, {
+    const { stream, resumeFromMs, replay } = await this.streams.start(connection.id, {
       streamId: request.stream_id,
+      resume: request.resume,
+      lastUtteranceId: request.last_utterance_id,
       sessionId,
       sampleRate: request.sample_rate,
       language: request.language === 'auto' ? undefined : request.language,
@@ -50,6 +52,7 @@ export class StreamEventHandlers implements OnModuleInit {
     });
     const started = { stream_id: stream.id, session_id: sessionId ?? null, resume_from_ms: resumeFromMs };
     this.gateway.emitToRooms([connection.id], 'stream_started', started);
+    this.streams.replay(stream, replay);
     return { ack: { ok: true, ...started } };
   }
 

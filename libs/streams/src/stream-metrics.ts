@@ -3,6 +3,11 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { METRIC, METRICS_REGISTRY } from '@app/common';
 
 export type DecodeKind = 'final' | 'interim';
+/** Why a stream_start was refused: no speech-to-text instance in rotation, or finals fill the engines. */
+export const STREAM_REFUSALS = ['BACKEND_UNAVAILABLE', 'ENGINES_SATURATED'] as const;
+export type StreamRefusal = (typeof STREAM_REFUSALS)[number];
+/** A final failed everywhere and was kept (held), later delivered (recovered), or given up. */
+const HELD_OUTCOMES = ['held', 'recovered', 'given_up'] as const;
 
 /** Live-stream figures on the process registry (CONTRACTS §3a "lag made visible"); names in METRIC. */
 @Injectable()
@@ -12,10 +17,15 @@ export class StreamMetrics {
   private readonly interims: Counter<'outcome'>;
   private readonly rtf: Histogram<'kind'>;
   private readonly gaps: Counter;
+  private readonly degradedTotal: Counter;
+  private readonly refused: Counter<'code'>;
+  private readonly held: Counter<'outcome'>;
   private active?: () => number;
+  private degradedNow?: () => number;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     const activeCount = () => this.active?.() ?? 0;
+    const degradedCount = () => this.degradedNow?.() ?? 0;
     new Gauge({
       name: METRIC.liveStreamsActive,
       help: 'Open live streams on this instance',
@@ -56,11 +66,51 @@ export class StreamMetrics {
       help: 'Audio missing from live streams (offset gaps), filled with silence',
       registers: [registry],
     });
+    new Gauge({
+      name: METRIC.liveStreamsDegraded,
+      help: 'Open live streams in state degraded (lag beyond streams.degraded_lag_ms)',
+      registers: [registry],
+      collect() {
+        this.set(degradedCount());
+      },
+    });
+    this.degradedTotal = new Counter({
+      name: METRIC.liveDegradedTotal,
+      help: 'Times a live stream went to state degraded',
+      registers: [registry],
+    });
+    this.refused = new Counter({
+      name: METRIC.liveStreamsRefused,
+      help: 'stream_start refused: no speech-to-text instance in rotation, or finals fill the engines',
+      labelNames: ['code'],
+      registers: [registry],
+    });
+    for (const code of STREAM_REFUSALS) this.refused.inc({ code }, 0);
+    this.held = new Counter({
+      name: METRIC.liveFinalsHeld,
+      help: 'Finals that failed on every engine: kept with their audio, later recovered, or given up',
+      labelNames: ['outcome'],
+      registers: [registry],
+    });
+    for (const outcome of HELD_OUTCOMES) this.held.inc({ outcome }, 0);
   }
 
-  /** The gauge reads the open-stream count from the registry of streams at scrape time. */
-  countActive(count: () => number): void {
+  /** The gauges read the open and degraded stream counts from the registry of streams at scrape time. */
+  countActive(count: () => number, degraded: () => number): void {
     this.active = count;
+    this.degradedNow = degraded;
+  }
+
+  degraded(): void {
+    this.degradedTotal.inc();
+  }
+
+  refusedStart(code: StreamRefusal): void {
+    this.refused.inc({ code });
+  }
+
+  finalHeld(outcome: (typeof HELD_OUTCOMES)[number]): void {
+    this.held.inc({ outcome });
   }
 
   observeLag(lagMs: number): void {

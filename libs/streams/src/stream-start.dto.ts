@@ -1,5 +1,6 @@
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { CLIENT_ID_PATTERN, IsOptionalLanguage, IsOptionalTargetLanguages } from '@app/realtime';
+import { UTTERANCE_ID_PATTERN } from './utterance-id';
 
 /** The encodings a live stream takes (CONTRACTS §3a); one list, read by validation and docs. */
 export const STREAM_ENCODINGS = ['pcm_s16le'] as const;
@@ -39,6 +40,17 @@ export class StreamStartDto {
   @IsOptional()
   @IsBoolean()
   interim_results?: boolean;
+
+  /** True when the client resumes a stream it started before: an unknown `stream_id` is then an error. */
+  @IsOptional()
+  @IsBoolean()
+  resume?: boolean;
+
+  /** On a resume, the newest `transcript_final` the client has: later finals and translations are replayed. */
+  @IsOptional()
+  @IsString()
+  @Matches(UTTERANCE_ID_PATTERN, { message: 'last_utterance_id must be an utterance id (<stream_id>#<n>)' })
+  last_utterance_id?: string;
 }
 
 export class StreamStopDto {

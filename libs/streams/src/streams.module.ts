@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { LiveStreams } from './live-streams.service';
+import { streamRegistryProvider } from './registry/stream-registry.provider';
 import { StreamEventHandlers } from './stream-events.handlers';
 import { StreamMetrics } from './stream-metrics';
 import { StreamsController } from './streams.controller';
@@ -8,6 +9,6 @@ import { SpeechDetectors } from './voice/speech-detectors';
 /** Live streams (CONTRACTS §3a): continuous audio in, interim and final captions out. */
 @Module({
   controllers: [StreamsController],
-  providers: [LiveStreams, StreamEventHandlers, StreamMetrics, SpeechDetectors],
+  providers: [LiveStreams, StreamEventHandlers, StreamMetrics, SpeechDetectors, streamRegistryProvider],
 })
 export class StreamsModule {}

@@ -1,4 +1,14 @@
-import { IsIn, IsInt, IsNumber, Max, Min } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNumber,
+  Max,
+  Min,
+  ValidatorConstraint,
+  Validate,
+  type ValidationArguments,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
 
 /**
  * The voice-activity detectors a live stream can use (STREAM_VAD). `energy` compares each 10 ms frame's
@@ -8,6 +18,21 @@ import { IsIn, IsInt, IsNumber, Max, Min } from 'class-validator';
  */
 export const STREAM_VAD_KINDS = ['energy', 'webrtc'] as const;
 export type StreamVadKind = (typeof STREAM_VAD_KINDS)[number];
+
+/** A hysteresis band: the value must be below the threshold named by the constraint's argument. */
+@ValidatorConstraint({ name: 'belowField' })
+class BelowField implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): boolean {
+    const [field] = args.constraints as [string];
+    const limit = (args.object as Record<string, unknown>)[field];
+    return typeof value === 'number' && typeof limit === 'number' && value < limit;
+  }
+
+  defaultMessage(args: ValidationArguments): string {
+    const [field] = args.constraints as [string];
+    return `${args.property} must be below ${field}`;
+  }
+}
 
 /** Live streams (CONTRACTS §3a): segmentation, interim cadence, decode capacity and status cadence. */
 export class StreamsSection {
@@ -85,4 +110,41 @@ export class StreamsSection {
   @Min(0)
   @Max(3600)
   detachedTimeout = 30;
+
+  /** A stream whose lag_ms passes this goes to state `degraded` (stream_status), in ms. */
+  @IsInt()
+  @Min(1000)
+  @Max(600000)
+  degradedLagMs = 5000;
+
+  /** A degraded stream is `active` again once its lag is back below this (hysteresis), in ms. */
+  @IsInt()
+  @Min(0)
+  @Validate(BelowField, ['degradedLagMs'])
+  recoveredLagMs = 2000;
+
+  /**
+   * Share of the decode slots (`max_concurrent_decodes`) that the finals of open streams may keep busy, as
+   * measured over the last 30 s; a stream_start that would push it past is refused (ENGINES_SATURATED).
+   * Finals beyond the engines' capacity would queue into a lag that only grows.
+   */
+  @IsNumber()
+  @Min(0.1)
+  @Max(1)
+  admissionMaxLoad = 0.8;
+
+  /**
+   * A final that failed on every engine after its retries is kept, with its audio, and tried again when the
+   * speech-to-text service is back in rotation or after this many ms, whichever comes first.
+   */
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  finalRetryIntervalMs = 5000;
+
+  /** Audio of failed finals a stream keeps for a later retry, in ms; beyond it the oldest is given up. */
+  @IsInt()
+  @Min(1000)
+  @Max(3600000)
+  maxHeldFinalMs = 120000;
 }

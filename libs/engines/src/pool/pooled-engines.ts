@@ -22,6 +22,7 @@ export class PooledSpeechToTextEngine implements SpeechToTextEngine {
       anyInstance,
       (adapter, instance) => adapter.transcribe(audio, { ...options, instanceId: instance.id }),
       options.signal,
+      { audioMs: audio.durationMs },
     );
   }
 
@@ -44,6 +45,7 @@ export class PooledSpeakerEngine implements SpeakerEngine {
       anyInstance,
       (adapter, instance) => adapter.diarize(audio, { ...options, instanceId: instance.id }),
       options.signal,
+      { audioMs: audio.durationMs },
     );
   }
 }

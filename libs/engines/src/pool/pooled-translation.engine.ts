@@ -18,6 +18,8 @@ import type { CapabilityRegistry } from './capability-registry';
 import type { EnginePool } from './engine-pool';
 import { availablePairs, baseLanguage, pairOf, planRoute, type Pair } from './language-pairs';
 
+/** Translations are work to time for routing by speed; their size is not modelled (latency alone). */
+const TRANSLATION_WORK = {};
 /** How long a translation waits for instances never heard from to say what they serve. */
 const DISCOVERY_WAIT_MS = 3000;
 
@@ -64,6 +66,7 @@ export class PooledTranslationEngine implements TranslationPool {
         (adapter, instance) =>
           adapter.translate({ ...request, sourceLanguage: 'auto', instanceId: instance.id }),
         request.signal,
+        TRANSLATION_WORK,
       );
     }
     return this.identifying.translate(request);
@@ -123,6 +126,7 @@ export class PooledTranslationEngine implements TranslationPool {
       eligible,
       (adapter, instance) => adapter.translate({ ...request, instanceId: instance.id }),
       request.signal,
+      TRANSLATION_WORK,
     );
   }
 

@@ -32,7 +32,7 @@ export class OpenAiSpeechToTextEngine extends MultipartSpeechToTextEngine {
     return {
       path: '/v1/audio/transcriptions',
       form,
-      headers: engineCredential(this.kind, settings.apiKey).headers,
+      headers: engineCredential('whisper', this.kind, settings.apiKey).headers,
     };
   }
 

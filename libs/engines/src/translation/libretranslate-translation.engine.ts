@@ -27,7 +27,7 @@ export class LibreTranslateTranslationEngine implements TranslationEngine {
   ) {}
 
   async translate(request: TranslationRequest): Promise<TranslationResult> {
-    const credential = engineCredential(this.kind, this.settings().apiKey).field;
+    const credential = engineCredential('translation', this.kind, this.settings().apiKey).field;
     const source = request.sourceLanguage || 'auto';
     const { body, response, elapsedMs } = await callEngine<LibreTranslateAnswer>(
       this.client,

@@ -72,4 +72,53 @@ describe('DecodeScheduler', () => {
     await expect(next).resolves.toBe('ok');
     expect(scheduler.inFlight).toBe(0);
   });
+
+  it('sheds waiting and new interims while paused, and still runs finals', async () => {
+    const scheduler = new DecodeScheduler(() => 1);
+    const blocker = gate();
+    void scheduler.final('x', () => blocker.promise);
+    let shed = 0;
+    const waiting = scheduler.interim(
+      's',
+      async () => 'old',
+      () => shed++,
+    );
+    scheduler.pauseInterims(true);
+    await expect(waiting).resolves.toBeUndefined();
+    await expect(
+      scheduler.interim(
+        't',
+        async () => 'new',
+        () => shed++,
+      ),
+    ).resolves.toBeUndefined();
+    expect(shed).toBe(2);
+    const final = scheduler.final('s', async () => 'final');
+    blocker.finish('done');
+    await expect(final).resolves.toBe('final');
+    scheduler.pauseInterims(false);
+    await expect(
+      scheduler.interim(
+        's',
+        async () => 'again',
+        () => shed++,
+      ),
+    ).resolves.toBe('again');
+  });
+
+  it('measures the slots finals keep busy', async () => {
+    let now = 0;
+    const scheduler = new DecodeScheduler(
+      () => 2,
+      () => now,
+    );
+    const blocker = gate();
+    const final = scheduler.final('a', () => blocker.promise);
+    now = 6000;
+    expect(scheduler.finalLoad.slotsBusy()).toBeCloseTo(1);
+    blocker.finish('done');
+    await final;
+    now = 12000;
+    expect(scheduler.finalLoad.slotsBusy()).toBeCloseTo(0.5);
+  });
 });

@@ -1,3 +1,5 @@
+import { FinalLoad } from './final-load';
+
 interface QueuedDecode {
   streamId: string;
   run: () => Promise<void>;
@@ -8,13 +10,28 @@ interface QueuedDecode {
  * `capacity()` in flight. Finals go first, oldest first, and are never dropped: a caption that never
  * arrives is worse than a late one. Each stream has at most one interim decode waiting; a newer one
  * replaces it (the replaced one is shed), because only the latest view of an utterance is worth showing.
+ * While the speech-to-text service has no instance in rotation, interims are shed at once (they would only
+ * fail) and finals wait for their retries. The time finals hold slots is measured (`finalLoad`) for the
+ * admission of new streams.
  */
 export class DecodeScheduler {
   private readonly finals: QueuedDecode[] = [];
   private readonly interims = new Map<string, QueuedDecode & { drop: (shed: boolean) => void }>();
   private running = 0;
+  private interimsPaused = false;
+  readonly finalLoad: FinalLoad;
 
-  constructor(private readonly capacity: () => number) {}
+  constructor(
+    private readonly capacity: () => number,
+    now?: () => number,
+  ) {
+    this.finalLoad = new FinalLoad(now);
+  }
+
+  /** The decode slots, as configured. */
+  get slots(): number {
+    return this.capacity();
+  }
 
   get inFlight(): number {
     return this.running;
@@ -27,7 +44,13 @@ export class DecodeScheduler {
   /** Runs a final decode when its turn comes; settles as the decode does. */
   final<T>(streamId: string, decode: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.finals.push({ streamId, run: () => decode().then(resolve, reject) });
+      this.finals.push({
+        streamId,
+        run: () => {
+          const done = this.finalLoad.started();
+          return decode().finally(done).then(resolve, reject);
+        },
+      });
       this.pump();
     });
   }
@@ -39,6 +62,12 @@ export class DecodeScheduler {
   interim<T>(streamId: string, decode: () => Promise<T>, onShed: () => void): Promise<T | undefined> {
     return new Promise<T | undefined>((resolve, reject) => {
       this.interims.get(streamId)?.drop(true);
+      if (this.interimsPaused) {
+        this.interims.delete(streamId);
+        onShed();
+        resolve(undefined);
+        return;
+      }
       // Delete first so that the new entry goes to the back: interims are served oldest stream first.
       this.interims.delete(streamId);
       this.interims.set(streamId, {
@@ -51,6 +80,14 @@ export class DecodeScheduler {
       });
       this.pump();
     });
+  }
+
+  /** Sheds every waiting interim and each new one until resumed; finals are not affected. */
+  pauseInterims(paused: boolean): void {
+    this.interimsPaused = paused;
+    if (!paused) return;
+    for (const waiting of this.interims.values()) waiting.drop(true);
+    this.interims.clear();
   }
 
   /** A stream that ends drops its waiting interim (not counted as shed: nobody waits for it any more). */

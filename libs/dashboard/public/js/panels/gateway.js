@@ -89,11 +89,14 @@ export function initGatewayPanel(ctx) {
   ctx.onResync(() => Promise.all([loadStats(), loadTrends()]));
 }
 
-/** One summary row per service (with its engine kind), then one per instance. rate(key, requests) gives req/s. */
+/**
+ * One summary row per service (with the engine kinds of its pool), then one per instance with its own kind
+ * (a pool may mix kinds). rate(key, requests) gives req/s.
+ */
 function gatewayRows(snapshot, rate) {
   return (snapshot.services ?? []).flatMap((service) => [
     statsRow(
-      `${service.service} (${service.kind})`,
+      `${service.service} (${(service.kinds ?? [service.kind]).join(', ')})`,
       service,
       rate(service.service, service.requests),
       'service-row',
@@ -105,17 +108,23 @@ function gatewayRows(snapshot, rate) {
         rate(`${service.service}/${instance.id}`, instance.requests),
         '',
         instance.url,
+        instance.kind,
       ),
     ),
   ]);
 }
 
-function statsRow(name, stats, requestsPerSecond, rowClass, title) {
+function statsRow(name, stats, requestsPerSecond, rowClass, title, kind) {
   const latency = stats.latency_ms ?? {};
   return el(
     'tr',
-    { class: rowClass },
-    el('td', { class: 'mono', title }, name),
+    { class: rowClass, ...(kind ? { 'data-kind': kind } : {}) },
+    el(
+      'td',
+      { class: 'mono', title },
+      name,
+      kind ? el('span', { class: 'kind', title: 'Engine kind' }, kind) : null,
+    ),
     el('td', {}, formatNumber(stats.requests)),
     el('td', {}, formatNumber(requestsPerSecond, 2)),
     el('td', {}, formatPercent(stats.success_rate, true)),

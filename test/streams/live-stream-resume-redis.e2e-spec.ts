@@ -1,0 +1,263 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { startApp, type RunningApp } from '../support/app-harness';
+import { writeConfigFile } from '../support/config-file';
+import { eventually } from '../support/eventually';
+import {
+  recordLiveEvents,
+  sendLiveAudio,
+  stopLiveStream,
+  type LiveEvents,
+} from '../support/live-stream-client';
+import { connectClient, emitWithAck, type ClientSocket } from '../support/socket-client';
+import {
+  makeToneScript,
+  startToneSpeechEngine,
+  synthesizeToneSpeech,
+  transcriptWords,
+  wordErrorRate,
+  type ToneSpeech,
+  type ToneSpeechEngine,
+} from '../support/tone-speech';
+
+type Payload = Record<string, unknown>;
+
+const slice = (speech: ToneSpeech, toMs: number) => ({
+  samples: speech.samples.subarray(0, Math.round((toMs * speech.sampleRate) / 1000)),
+  sampleRate: speech.sampleRate,
+});
+
+/** Finals whose spans overlap by more than half of the shorter: the same speech under two utterance ids. */
+function repeats(finals: Payload[]): string[] {
+  const found: string[] = [];
+  finals.forEach((a, i) =>
+    finals.slice(i + 1).forEach((b) => {
+      const [as, ae, bs, be] = [a.start_ms, a.end_ms, b.start_ms, b.end_ms] as number[];
+      const overlap = Math.min(ae, be) - Math.max(as, bs);
+      if (overlap > 0.5 * Math.min(ae - as, be - bs))
+        found.push(`${String(a.utterance_id)} ~ ${String(b.utterance_id)}`);
+    }),
+  );
+  return found;
+}
+
+/**
+ * CONTRACTS §3a resume with REDIS_URL: a client drops mid-stream and resumes its stream on the other of two
+ * instances sharing Redis. The new instance continues the stream from the end of the last final (the
+ * client re-sends its audio from there), replays the finals and translations the client missed, and the old
+ * instance publishes nothing more for it.
+ */
+describe('Live stream resume on another instance (shared Redis)', () => {
+  const config = writeConfigFile({ redis: { key_prefix: `resume${randomUUID().slice(0, 8)}:` } });
+  let engine: ToneSpeechEngine;
+  let first: RunningApp;
+  let second: RunningApp;
+  const sockets: ClientSocket[] = [];
+  const connect = async (app: RunningApp) => {
+    const { socket } = await connectClient(app.url);
+    sockets.push(socket);
+    return socket;
+  };
+
+  beforeAll(async () => {
+    engine = await startToneSpeechEngine({ kind: 'whisper-cpp', slots: 4 });
+    const env = {
+      REDIS_URL: process.env.TEST_REDIS_URL,
+      CONFIG_FILE: config.path,
+      WHISPER_SERVICE_URL: engine.url,
+      WHISPER_SERVICE_KIND: 'whisper-cpp',
+      TRANSLATION_SERVICE_URL: process.env.TEST_APERTIUM_URL,
+      TRANSLATION_SERVICE_KIND: 'apertium',
+      STREAM_VAD: 'energy',
+      HEALTH_CHECK_INTERVAL: '1',
+    };
+    [first, second] = await Promise.all([startApp(env), startApp(env)]);
+    await Promise.all(
+      [first, second].map((app) =>
+        eventually(
+          'the engine in rotation',
+          async () => (await request(app.url).get('/api/services')).body.services.whisper.status === 'up',
+          { timeoutMs: 20000 },
+        ),
+      ),
+    );
+  });
+  afterEach(() => engine.setLatency({ baseMs: 30 }));
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await Promise.all([first.close(), second.close()]);
+    await engine.stop();
+    config.remove();
+  });
+
+  /**
+   * Streams a script to `first`, drops while sentence `k - 1` is being decoded (slowly) and sentence `k` is
+   * open, resumes on `second` (after `beforeResume`) and sends the rest from `resume_from_ms`.
+   */
+  async function dropAndResume(
+    seed: number,
+    beforeResume: (ctx: { streamId: string; member: LiveEvents; before: LiveEvents }) => Promise<void>,
+  ) {
+    const sessionId = `resume-${randomUUID().slice(0, 8)}`;
+    const speech = synthesizeToneSpeech(makeToneScript({ seed, sentences: 6 }), { seed });
+    // The sentence to cut in: one after a pause long enough for the sentence before it to close first.
+    const k = speech.sentences.findIndex(
+      (s, i) => i >= 3 && s.startMs - speech.sentences[i - 1].endMs >= 700,
+    );
+    expect(k).toBeGreaterThan(0);
+    const memberSocket = await connect(second);
+    await emitWithAck(memberSocket, 'service_message', { type: 'join_session', session_id: sessionId });
+    const sender = await connect(first);
+    const started = await emitWithAck(sender, 'stream_start', {
+      encoding: 'pcm_s16le',
+      sample_rate: 16000,
+      language: 'en',
+      session_id: sessionId,
+      target_languages: ['es'],
+    });
+    const streamId = started.stream_id as string;
+    const before = recordLiveEvents(sender, streamId);
+    const member = recordLiveEvents(memberSocket, streamId);
+    await sendLiveAudio(sender, streamId, slice(speech, speech.sentences[k - 1].startMs));
+    await eventually('the finals before sentence k - 2', () => before.finals.length >= k - 2, {
+      timeoutMs: 10000,
+    });
+    // Sentence k - 1 closes as the rest is sent, and its final takes a second and a half to decode.
+    engine.setLatency({ baseMs: 1500 });
+    await sendLiveAudio(sender, streamId, slice(speech, speech.sentences[k].startMs + 400), {
+      fromMs: speech.sentences[k - 1].startMs,
+    });
+    sender.disconnect();
+    await eventually(
+      'the first instance to see the client gone',
+      async () =>
+        ((await request(first.url).get('/api/streams')).body.streams as Payload[]).find(
+          (s) => s.stream_id === streamId,
+        )?.state === 'detached',
+    );
+    await beforeResume({ streamId, member, before });
+    engine.setLatency({ baseMs: 30 });
+
+    const resumer = await connect(second);
+    const after = recordLiveEvents(resumer, streamId);
+    const lastHad = before.finals.at(-1);
+    const resumed = await emitWithAck(resumer, 'stream_start', {
+      stream_id: streamId,
+      resume: true,
+      last_utterance_id: lastHad?.utterance_id,
+      encoding: 'pcm_s16le',
+      sample_rate: 16000,
+      session_id: sessionId,
+    });
+    expect(resumed).toMatchObject({ ok: true, stream_id: streamId, session_id: sessionId });
+    const from = resumed.resume_from_ms as number;
+    // Nothing the client no longer holds is asked for again: it holds everything after its last final.
+    expect(from).toBeGreaterThanOrEqual((lastHad?.end_ms as number) ?? 0);
+    await sendLiveAudio(resumer, streamId, speech, { fromMs: from });
+    const stopped = await stopLiveStream(resumer, streamId);
+    expect(stopped).toMatchObject({ ok: true });
+    await eventually(
+      'every translation at the member',
+      () => member.translations.length >= member.finals.length,
+      {
+        timeoutMs: 10000,
+      },
+    );
+
+    const reference = speech.sentences.flatMap((s) => s.text.split(' '));
+    const finals = [...before.finals, ...after.finals];
+    const ids = finals.map((f) => f.utterance_id);
+    // Nothing lost, nothing repeated: the script once, each utterance id once, no speech under two ids.
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(repeats(finals)).toEqual([]);
+    const heard = [...finals]
+      .sort((a, b) => (a.start_ms as number) - (b.start_ms as number))
+      .flatMap((f) => transcriptWords(f.text as string));
+    expect(wordErrorRate(reference, heard)).toBeLessThanOrEqual(0.02);
+    expect(finals).toHaveLength(speech.sentences.length);
+    // The session saw the same finals, once each, whichever instance made them.
+    expect(member.finals.map((f) => f.utterance_id).sort()).toEqual([...ids].sort());
+    // One Spanish translation per final reached the client, across both connections.
+    const translated = [...before.translations, ...after.translations].map((t) => t.utterance_id);
+    expect(translated.sort()).toEqual([...ids].sort());
+    expect([...before.errors, ...after.errors]).toEqual([]);
+    // The old instance dropped its copy.
+    const onFirst = (await request(first.url).get('/api/streams')).body.streams as Payload[];
+    expect(onFirst.find((s) => s.stream_id === streamId)).toBeUndefined();
+    return { before, after, from, k };
+  }
+
+  it('replays the finals and translations made while the client was away, and continues the stream with nothing lost or repeated', async () => {
+    const { after, from } = await dropAndResume(91, async ({ member, before: had }) => {
+      // The old instance finishes the sentence that closed before the drop; the client misses it.
+      await eventually('a final the client missed', () => member.finals.length > had.finals.length, {
+        timeoutMs: 10000,
+      });
+      await eventually('its translation', () => member.translations.length >= member.finals.length, {
+        timeoutMs: 10000,
+      });
+    });
+    const replayed = after.finals.filter((f) => (f.end_ms as number) <= from);
+    expect(replayed.length).toBeGreaterThanOrEqual(1);
+    expect(
+      after.translations.filter((t) => replayed.some((f) => f.utterance_id === t.utterance_id)),
+    ).toHaveLength(replayed.length);
+    // Replayed before anything new: the client reads its captions in order.
+    expect(after.order.findIndex((e) => e.event === 'transcript_final')).toBe(
+      after.order.findIndex((e) => e.utterance === replayed[0].utterance_id),
+    );
+  });
+
+  it('takes the stream while the old instance is still decoding: its late final is dropped and the audio decoded again on the new one', async () => {
+    const { after, from, before } = await dropAndResume(92, () => Promise.resolve());
+    // Nothing to replay: the old instance had not finished the sentence, so the new one starts at the end of
+    // the client's last final and decodes that sentence anew (dropAndResume checked it is final once).
+    expect(before.finals.length).toBeGreaterThan(0);
+    expect(from).toBe(before.finals.at(-1)?.end_ms);
+    expect(after.finals.every((f) => (f.start_ms as number) >= from)).toBe(true);
+  });
+
+  it('refuses bad resumes with a clear error and leaves the stream with its client', async () => {
+    const sessionId = `resume-${randomUUID().slice(0, 8)}`;
+    const owner = await connect(first);
+    const started = await emitWithAck(owner, 'stream_start', {
+      encoding: 'pcm_s16le',
+      sample_rate: 16000,
+      session_id: sessionId,
+    });
+    const streamId = started.stream_id as string;
+    const other = await connect(second);
+    const start = (fields: Payload) =>
+      emitWithAck(other, 'stream_start', { encoding: 'pcm_s16le', sample_rate: 16000, ...fields });
+
+    await expect(start({ stream_id: `never-${randomUUID()}`, resume: true })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_STREAM', event: 'stream_start' },
+    });
+    await expect(
+      start({ stream_id: streamId, resume: true, session_id: 'another-session' }),
+    ).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'STREAM_SESSION_MISMATCH', stream_id: streamId },
+    });
+    await expect(start({ stream_id: streamId, resume: true })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'STREAM_SESSION_MISMATCH', stream_id: streamId },
+    });
+    // Its client is still connected to the first instance: nobody else takes it.
+    await expect(start({ stream_id: streamId, resume: true, session_id: sessionId })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'STREAM_IN_USE', stream_id: streamId },
+    });
+    await expect(
+      start({
+        stream_id: streamId,
+        resume: true,
+        session_id: sessionId,
+        last_utterance_id: 'other-stream#3',
+      }),
+    ).resolves.toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD', stream_id: streamId } });
+    // The owner's stream is untouched.
+    await expect(stopLiveStream(owner, streamId)).resolves.toMatchObject({ ok: true, stream_id: streamId });
+  });
+});
