@@ -166,8 +166,19 @@ export interface TranslationPool extends TranslationEngine {
   catalogue(): Promise<PoolLanguages>;
 }
 
+/** A model the speech-to-text pool serves, with the instances (`kind@instance`) that serve it. */
+export interface PoolModel {
+  id: string;
+  backends: string[];
+}
+
+/** Speech-to-text over a pool of instances, which can also say which models the whole pool serves. */
+export interface SpeechToTextPool extends SpeechToTextEngine {
+  catalogue(): Promise<PoolModel[]>;
+}
+
 export interface Engines {
-  readonly speechToText: SpeechToTextEngine;
+  readonly speechToText: SpeechToTextPool;
   readonly translation: TranslationPool;
   readonly speaker: SpeakerEngine;
 }

@@ -14,14 +14,12 @@ import {
   SourceDetectingTranslationEngine,
   sourceUnknown,
 } from '../translation/source-detecting-translation.engine';
-import type { CapabilityRegistry } from './capability-registry';
+import { DISCOVERY_WAIT_MS, type CapabilityRegistry } from './capability-registry';
 import type { EnginePool } from './engine-pool';
 import { availablePairs, baseLanguage, pairOf, planRoute, type Pair } from './language-pairs';
 
 /** Translations are work to time for routing by speed; their size is not modelled (latency alone). */
 const TRANSLATION_WORK = {};
-/** How long a translation waits for instances never heard from to say what they serve. */
-const DISCOVERY_WAIT_MS = 3000;
 
 /**
  * Translation over a pool of instances of any kinds. A request goes only to instances that serve its pair
