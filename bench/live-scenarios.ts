@@ -7,7 +7,13 @@ import type { StreamPlan } from './tone-stream-client';
 import { runToneStreams } from './tone-streams';
 
 /** Issue 16's benchmark scenarios, each on a fresh orchestrator and engines. */
-export const SCENARIOS = ['oversubscribed', 'engine-kill', 'resume'] as const;
+export const SCENARIOS = [
+  'oversubscribed',
+  'engine-kill',
+  'resume',
+  'mixed-weighted',
+  'mixed-speed',
+] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface ScenarioSettings {
@@ -28,12 +34,14 @@ async function liveRun(
   label: string,
   settings: ScenarioSettings,
   engine: ToneEngineSettings,
-  cluster: { instances: number; redisUrl?: string } = { instances: 1 },
-  during: (stack: Awaited<ReturnType<typeof startToneStack>>) => () => void = () => () => undefined,
+  cluster: { instances: number; redisUrl?: string; env?: Record<string, string> } = { instances: 1 },
+  /** Starts something beside the streams; what it returns runs (and is awaited) before the stack stops. */
+  during: (stack: Awaited<ReturnType<typeof startToneStack>>) => () => void | Promise<void> = () => () =>
+    undefined,
   clientOptions: (plan: StreamPlan) => LiveClientOptions = () => ({}),
 ): Promise<ModeRow> {
   const plans = tonePlans(settings.streams, settings.durationS);
-  const stack = await startToneStack(settings.streams, engine, cluster);
+  const stack = await startToneStack(settings.streams, engine, cluster, cluster.env);
   try {
     const meter = new CpuMeter(stack.processes);
     meter.start();
@@ -70,6 +78,41 @@ function killEngines(
   };
 }
 
+/**
+ * Each client drops once, somewhere in the middle of its speech (spread over 30–70% so the drops do not
+ * come together), in a session of its own as the dashboard's are, and resumes on the other instance.
+ */
+function dropOnce(plan: StreamPlan): LiveClientOptions {
+  const share = 0.3 + 0.4 * ((plan.index * 0.618) % 1);
+  return { sessionId: `bench-resume-${plan.index}`, dropAtMs: Math.round(plan.speech.durationMs * share) };
+}
+
+/**
+ * A mixed pool: engine 0 slow (5× the base latency, 10× the real-time factor), engine 1 as configured, both
+ * with slots to spare, under `GATEWAY_ROUTING=routing`; the label says which share of the decodes the fast
+ * one took. Run `mixed-weighted` and `mixed-speed` together for the comparison in the same run.
+ */
+async function mixedRun(routing: 'weighted' | 'speed', settings: ScenarioSettings): Promise<ModeRow> {
+  const { baseMs, rtf } = settings.engine;
+  const latencies = [{ baseMs: baseMs * 5, rtf: rtf * 10 }, {}];
+  let fastShare = 0;
+  const row = await liveRun(
+    'mixed',
+    settings,
+    { ...settings.engine, engines: 2, latencies },
+    { instances: 1, env: { GATEWAY_ROUTING: routing } },
+    (stack) => async () => {
+      const [slow, fast] = await stack.engines.stats();
+      fastShare = fast.calls / Math.max(1, fast.calls + slow.calls);
+    },
+  );
+  const name = routing === 'speed' ? 'routing by speed' : 'weighted round-robin';
+  return {
+    ...row,
+    mode: `mixed fast/slow pool, ${name}: ${(fastShare * 100).toFixed(0)}% of decodes to the fast engine`,
+  };
+}
+
 export async function runScenario(scenario: Scenario, settings: ScenarioSettings): Promise<ModeRow> {
   switch (scenario) {
     case 'oversubscribed': {
@@ -91,14 +134,20 @@ export async function runScenario(scenario: Scenario, settings: ScenarioSettings
         undefined,
         (stack) => killEngines(stack, settings.log),
       );
+    case 'mixed-weighted':
+      return mixedRun('weighted', settings);
+    case 'mixed-speed':
+      return mixedRun('speed', settings);
     case 'resume': {
       const redis = await startRedis('bench-live');
       try {
         return await liveRun(
-          'resume',
+          'every client drops once and resumes on the other instance',
           settings,
           { ...settings.engine, engines: 1 },
           { instances: 2, redisUrl: redis.url },
+          undefined,
+          dropOnce,
         );
       } finally {
         await redis.stop();

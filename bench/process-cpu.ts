@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { allProcStats, type ProcStat } from '../test/support/proc-stat';
 
@@ -75,4 +75,28 @@ export class CpuMeter {
     result.other = Math.max(0, result.machine - grouped);
     return result;
   }
+}
+
+/**
+ * Milliseconds a process's threads spent running and waiting in a run queue for a CPU (/proc/<pid>/task/
+ * <tid>/schedstat). Waiting much beside running means the process was starved by others, not slow itself.
+ */
+export function schedulerTimes(pid: number): { runMs: number; waitMs: number } {
+  const times = { runMs: 0, waitMs: 0 };
+  let threads: string[] = [];
+  try {
+    threads = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return times;
+  }
+  for (const tid of threads) {
+    try {
+      const [run, wait] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ').map(Number);
+      times.runMs += run / 1e6;
+      times.waitMs += wait / 1e6;
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return times;
 }

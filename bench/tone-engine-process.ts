@@ -23,12 +23,17 @@ export interface ToneEngineProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `count` engines with the same options in a child process. */
+/** Latency of one engine where it differs from the shared options (a mixed fast/slow pool). */
+export type EngineLatency = Pick<ToneEngineOptions, 'baseMs' | 'rtf'>;
+
+/** Starts `count` engines with the same options (engine i with `latencies[i]` over them) in a child process. */
 export async function startToneEngineProcess(
   count: number,
   options: ToneEngineOptions,
+  latencies: EngineLatency[] = [],
 ): Promise<ToneEngineProcess> {
-  const child: ChildProcess = fork(__filename, ['--serve', String(count), JSON.stringify(options)], {
+  const args = ['--serve', String(count), JSON.stringify(options), JSON.stringify(latencies)];
+  const child: ChildProcess = fork(__filename, args, {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     execArgv: ['-r', 'ts-node/register/transpile-only'],
   });
@@ -58,9 +63,9 @@ export async function startToneEngineProcess(
   };
 }
 
-async function serve(count: number, options: ToneEngineOptions): Promise<void> {
+async function serve(count: number, options: ToneEngineOptions, latencies: EngineLatency[]): Promise<void> {
   const engines: ToneSpeechEngine[] = [];
-  for (let i = 0; i < count; i++) engines.push(await startToneSpeechEngine(options));
+  for (let i = 0; i < count; i++) engines.push(await startToneSpeechEngine({ ...options, ...latencies[i] }));
   process.on('message', (message: Command) => {
     void (async () => {
       if (message.command === 'stats')
@@ -77,4 +82,8 @@ async function serve(count: number, options: ToneEngineOptions): Promise<void> {
 }
 
 if (process.argv[2] === '--serve')
-  void serve(Number(process.argv[3]), JSON.parse(process.argv[4]) as ToneEngineOptions);
+  void serve(
+    Number(process.argv[3]),
+    JSON.parse(process.argv[4]) as ToneEngineOptions,
+    JSON.parse(process.argv[5] ?? '[]') as EngineLatency[],
+  );

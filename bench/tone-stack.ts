@@ -1,9 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { killBuiltApp, spawnBuiltApp, waitUntilLive } from '../test/support/built-app';
 import { writeConfigFile } from '../test/support/config-file';
 import { makeToneScript, synthesizeToneSpeech } from '../test/support/tone-speech';
 import type { ProcessGroup } from './process-cpu';
-import { startToneEngineProcess, type ToneEngineProcess } from './tone-engine-process';
+import { startToneEngineProcess, type EngineLatency, type ToneEngineProcess } from './tone-engine-process';
 import type { StreamPlan } from './tone-stream-client';
 
 /** Average tone-speech sentence: ~5.5 words of ~370 ms, 100 ms apart, and 850 ms to the next one. */
@@ -29,6 +30,8 @@ export interface ToneEngineSettings {
   slots: number;
   baseMs: number;
   rtf: number;
+  /** Engine i's own latency, over baseMs and rtf (a mixed fast/slow pool). */
+  latencies?: EngineLatency[];
 }
 
 export interface ToneStack {
@@ -47,11 +50,16 @@ export interface ToneStack {
 export async function startToneStack(
   clients: number,
   settings: ToneEngineSettings,
-  /** Several instances share one Redis (REDIS_URL): sessions, finals and resumes span them. */
-  cluster: { instances: number; redisUrl?: string } = { instances: 1 },
+  /**
+   * Several instances share one Redis (REDIS_URL): sessions, finals and resumes span them. `pinCpu` keeps
+   * every orchestrator process on that one CPU (`taskset`), to see whether one core carries the streams.
+   */
+  cluster: { instances: number; redisUrl?: string; pinCpu?: number } = { instances: 1 },
+  /** More settings of the orchestrator (e.g. GATEWAY_ROUTING). */
+  env: Record<string, string> = {},
 ): Promise<ToneStack> {
-  const { engines: count, ...engine } = settings;
-  const engines = await startToneEngineProcess(count, { kind: 'openai', ...engine });
+  const { engines: count, latencies, ...engine } = settings;
+  const engines = await startToneEngineProcess(count, { kind: 'openai', ...engine }, latencies);
   const config = writeConfigFile({
     // The chunked path runs through the pipeline: enough concurrent jobs that it does not queue behind itself.
     pipeline: { concurrency: Math.max(4, clients) },
@@ -70,6 +78,9 @@ export async function startToneStack(
         RATE_LIMIT_WEBSOCKET: '0',
         WEBSOCKET_MAX_CONNECTIONS: String(clients + 100),
         ...(cluster.redisUrl ? { REDIS_URL: cluster.redisUrl } : {}),
+        // E.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, to see where the orchestrator's time goes.
+        ...(process.env.BENCH_APP_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS } : {}),
+        ...env,
       }),
     ),
   );
@@ -82,6 +93,13 @@ export async function startToneStack(
     config.remove();
   };
   try {
+    if (cluster.pinCpu !== undefined) {
+      // Every thread (-a), the threads Node starts later inherit it from the main thread.
+      for (const app of apps)
+        execFileSync('taskset', ['-a', '-cp', String(cluster.pinCpu), String(app.child.pid)], {
+          stdio: 'ignore',
+        });
+    }
     await Promise.all(apps.map((app) => waitUntilLive(app, 60_000)));
   } catch (error) {
     await stop();

@@ -94,6 +94,10 @@ describe('backend health monitor (1 s interval, real loopback backends, real Ape
       circuit: 'closed',
       last_error: null,
       in_rotation: true,
+      in_flight: 0,
+      max_concurrent: 100,
+      latency_ewma_ms: null,
+      rtf_ewma: null,
     });
     expect(whisperB.requests).toContain('/health');
     expect(speaker.requests).toContain('/health');

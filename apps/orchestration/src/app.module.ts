@@ -4,6 +4,7 @@ import { CommonModule } from '@app/common';
 import { OrchestrationConfigModule, type ConfigSource, type OrchestrationConfig } from '@app/config';
 import { DashboardModule } from '@app/dashboard';
 import { EngineApiModule, EnginesModule } from '@app/engines';
+import { FrontDoorsModule } from '@app/front-doors';
 import { BackendClientModule, GatewayHttpModule } from '@app/gateway';
 import { HealthModule } from '@app/health';
 import { PipelineModule } from '@app/pipeline';
@@ -30,6 +31,7 @@ export class AppModule {
         GatewayHttpModule,
         EnginesModule,
         EngineApiModule,
+        FrontDoorsModule,
         HealthModule,
         SessionModule,
         RealtimeModule,

@@ -1,5 +1,10 @@
 import { HttpStatus } from '@nestjs/common';
 
+/** The body of every error answer of the orchestrator's own API. */
+export interface ErrorBody {
+  error: { code: string; message: string; request_id: string; [detail: string]: unknown };
+}
+
 /**
  * The one error type that modules throw when a request must fail with a specific code.
  * The exception filter turns it into `{ error: { code, message, request_id, ...details } }`.

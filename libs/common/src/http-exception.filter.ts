@@ -1,7 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { ApiError } from './api-error';
+import { ApiError, type ErrorBody } from './api-error';
+import { frontDoorOf, inFrontDoorDialect } from './front-doors';
 
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -24,10 +25,6 @@ const CODE_BY_STATUS: Record<number, string> = {
   504: 'GATEWAY_TIMEOUT',
 };
 
-export interface ErrorBody {
-  error: { code: string; message: string; request_id: string; [detail: string]: unknown };
-}
-
 /** Fastify's own errors (body too large, bad JSON, ...) carry a statusCode and a FST_* code. */
 interface FastifyLikeError {
   statusCode?: number;
@@ -49,7 +46,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { status, body, headers } = this.describe(exception, String(request.id ?? randomUUID()));
+    const { status, body, headers } = this.respond(
+      exception,
+      String(request.id ?? randomUUID()),
+      request.url,
+    );
     if (reply.sent || reply.raw.headersSent) {
       reply.raw.destroy();
       return;
@@ -59,6 +60,18 @@ export class HttpExceptionFilter implements ExceptionFilter {
       .headers(headers)
       .header('content-type', 'application/json; charset=utf-8')
       .send(body);
+  }
+
+  /** `describe`, in the error shape of the front door the request came in by (front-doors.ts), if any. */
+  respond(
+    exception: unknown,
+    requestId: string,
+    url: string,
+  ): { status: number; body: unknown; headers: Record<string, string> } {
+    const described = this.describe(exception, requestId);
+    const frontDoor = frontDoorOf(url);
+    if (!frontDoor) return described;
+    return { ...inFrontDoorDialect(frontDoor, described.status, described.body), headers: described.headers };
   }
 
   describe(

@@ -2,6 +2,7 @@ export * from './api-error';
 export * from './validation-errors';
 export * from './validation.pipe';
 export * from './http-exception.filter';
+export * from './front-doors';
 export * from './domain-events';
 export * from './metrics-registry';
 export * from './metric-names';

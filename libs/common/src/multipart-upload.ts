@@ -10,7 +10,7 @@ export interface UploadedFile {
 
 /**
  * A multipart body: the file part named `file` (any other file field is refused, naming it) and the text
- * fields. The file is read whole: every engine call may be retried on another instance, which needs the
+ * fields (a repeated one as the list of its values). The file is read whole: every engine call may be retried on another instance, which needs the
  * bytes again.
  */
 export async function readMultipartUpload(
@@ -28,7 +28,12 @@ export async function readMultipartUpload(
         }
         file = { data: await part.toBuffer(), fileName: part.filename, mimeType: part.mimetype };
       } else {
-        fields[part.fieldname] = part.value;
+        // A repeated field (`timestamp_granularities[]`) keeps every value, in order.
+        const earlier = fields[part.fieldname];
+        fields[part.fieldname] =
+          earlier === undefined
+            ? part.value
+            : [...(Array.isArray(earlier) ? (earlier as unknown[]) : [earlier]), part.value];
       }
     }
   } catch (error) {
@@ -42,7 +47,7 @@ export async function readMultipartUpload(
  * filter maps; busboy's parse errors ("Unexpected end of form", "Malformed part header") carry none, yet
  * they are the client's malformed body, not a server fault.
  */
-function asClientError(error: unknown): unknown {
+export function asClientError(error: unknown): unknown {
   if (error instanceof ApiError || typeof (error as { statusCode?: unknown }).statusCode === 'number')
     return error;
   return new ApiError(

@@ -164,6 +164,11 @@ describe('loadConfig', () => {
       'http(s) URL',
     ],
     [
+      { WHISPER_SERVICE_URL: 'whisper-cpp=http://cpu:8080|1|0' },
+      'WHISPER_SERVICE_URL (services.whisper.instances[0].maxConcurrent)=0',
+      'must not be less than 1',
+    ],
+    [
       { TRANSLATION_SERVICE_KIND: 'openai' },
       'TRANSLATION_SERVICE_KIND (services.translation.kind)="openai"',
       'libretranslate, apertium',
@@ -194,6 +199,18 @@ describe('loadConfig', () => {
     expect(fromYaml.services.whisper.instances).toEqual([
       { url: 'http://gpu:8000', weight: 3 },
       { url: 'http://cpu:8080', weight: 1, kind: 'whisper-cpp', priority: 1 },
+    ]);
+  });
+
+  it('reads a per-instance concurrency cap from |weight|cap and from YAML max_concurrent', () => {
+    const fromEnv = load({ WHISPER_SERVICE_URL: 'whisper-cpp=http://cpu:8080|1|2' });
+    expect(fromEnv.services.whisper.instances).toEqual([
+      { url: 'http://cpu:8080', weight: 1, kind: 'whisper-cpp', maxConcurrent: 2 },
+    ]);
+    const yaml =
+      'services:\n  whisper:\n    instances:\n      - { url: "http://gpu:8000", max_concurrent: 4 }\n';
+    expect(load({}, yaml).services.whisper.instances).toEqual([
+      { url: 'http://gpu:8000', weight: 1, maxConcurrent: 4 },
     ]);
   });
 

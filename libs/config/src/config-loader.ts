@@ -49,6 +49,7 @@ export const ENV_BINDINGS: { variable: string; path: string; parse: Parse }[] = 
   { variable: 'WEBSOCKET_TIMEOUT', path: 'websocket.connectionTimeout', parse: asNumber },
   { variable: 'HEALTH_CHECK_INTERVAL', path: 'monitoring.healthCheckInterval', parse: asNumber },
   { variable: 'GATEWAY_TIMEOUT', path: 'gateway.timeout', parse: asNumber },
+  { variable: 'GATEWAY_ROUTING', path: 'gateway.routing', parse: (raw) => raw.trim().toLowerCase() },
   { variable: 'REDIS_URL', path: 'redis.url', parse: asText },
   { variable: 'MAX_BODY_BYTES', path: 'limits.jsonBodyBytes', parse: asNumber },
   { variable: 'MAX_PROXY_BODY_BYTES', path: 'limits.proxyBodyBytes', parse: asNumber },

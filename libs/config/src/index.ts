@@ -2,6 +2,7 @@ export * from './schema/orchestration-config';
 export * from './engine-kinds';
 export * from './schema/services.section';
 export * from './schema/security.section';
+export { GATEWAY_ROUTINGS, type GatewayRouting } from './schema/gateway.section';
 export * from './schema/streams.section';
 export * from './config-error';
 export * from './config-events';

@@ -27,4 +27,11 @@ describe('parseInstanceList', () => {
       { url: 'http://a:1', weight: 1, kind: 'deepgram' },
     ]);
   });
+
+  it('reads an instance concurrency cap after the weight, kept as text when it is not a number', () => {
+    expect(parseInstanceList('whisper-cpp=http://cpu1:8080|1|2, http://b:2|3|many')).toEqual([
+      { url: 'http://cpu1:8080', weight: 1, kind: 'whisper-cpp', maxConcurrent: 2 },
+      { url: 'http://b:2', weight: 3, maxConcurrent: 'many' },
+    ]);
+  });
 });

@@ -1,13 +1,14 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { DomainEvents } from '@app/common';
-import { ConfigStore, type ServiceName } from '@app/config';
+import { ConfigStore, configuredModel, type ServiceName } from '@app/config';
 import { BACKEND_CLIENT, BACKEND_ROUTER, type BackendClient, type BackendRouter } from '@app/gateway';
 import { SettingsService } from '@app/settings';
 import { createAdapter, type ServiceEngines } from './engine-catalogue';
 import type { Engines } from './engine.types';
 import { CapabilityRegistry } from './pool/capability-registry';
 import { EnginePool } from './pool/engine-pool';
-import { PooledSpeakerEngine, PooledSpeechToTextEngine } from './pool/pooled-engines';
+import { PooledSpeakerEngine } from './pool/pooled-engines';
+import { PooledSpeechToTextEngine } from './pool/pooled-speech-to-text.engine';
 import { PooledTranslationEngine } from './pool/pooled-translation.engine';
 
 /** English unless `services.translation.pivot_language` says otherwise. */
@@ -55,7 +56,9 @@ export class EngineSelection implements Engines, OnModuleDestroy {
       // A process without the health monitor (the pipeline worker) asks again after three intervals.
       () => config.current.monitoring.healthCheckInterval * 3000,
     );
-    this.speechToText = new PooledSpeechToTextEngine(pools.whisper);
+    this.speechToText = new PooledSpeechToTextEngine(pools.whisper, this.capabilities, (instanceId) =>
+      configuredModel(config.current.services.whisper, instanceId),
+    );
     this.speaker = new PooledSpeakerEngine(pools.speaker);
     this.translation = new PooledTranslationEngine(
       pools.translation,
@@ -63,10 +66,10 @@ export class EngineSelection implements Engines, OnModuleDestroy {
       () => config.current.services.translation.pivotLanguage ?? DEFAULT_PIVOT_LANGUAGE,
       async () => (await settingsService.get()).default_source_language,
     );
-    // Language pairs are refreshed with the health checks, whenever a check finds an instance serving.
-    // Models are asked when wanted (models()): routing does not depend on them.
+    // Language pairs and models are refreshed with the health checks, whenever a check finds an instance
+    // serving: translations are routed by pair, transcriptions that name a model by model.
     this.unsubscribe = events.on('gateway.instance-checked', ({ service, instanceId, state }) => {
-      if (service !== 'translation') return;
+      if (service === 'speaker') return;
       const views = this.router.instances(service);
       this.capabilities.retain(service, views);
       const view = views.find((candidate) => candidate.id === instanceId);

@@ -1,13 +1,22 @@
 /** Normalised results of every engine adapter; the wire forms (CONTRACTS.md §3) are built from these. */
+import type { StreamedUpload } from './upload/streamed-upload';
 
 export interface AudioInput {
+  /** The audio; empty when `upload` carries it. */
   data: Buffer;
+  /**
+   * An upload still arriving (the synchronous transcription routes): engine kinds that can take a body as
+   * it arrives read it from here; the others wait for it whole.
+   */
+  upload?: StreamedUpload;
   /** wav, mp3, webm, ogg, flac, ... */
   format: string;
   /** MIME type sent to the engine, e.g. audio/wav. */
   contentType: string;
   sampleRate?: number;
   fileName?: string;
+  /** Milliseconds of audio, when the caller knows: routing expects a call's time from it (real-time factor). */
+  durationMs?: number;
 }
 
 export interface TranscriptSegment {
@@ -164,8 +173,19 @@ export interface TranslationPool extends TranslationEngine {
   catalogue(): Promise<PoolLanguages>;
 }
 
+/** A model the speech-to-text pool serves, with the instances (`kind@instance`) that serve it. */
+export interface PoolModel {
+  id: string;
+  backends: string[];
+}
+
+/** Speech-to-text over a pool of instances, which can also say which models the whole pool serves. */
+export interface SpeechToTextPool extends SpeechToTextEngine {
+  catalogue(): Promise<PoolModel[]>;
+}
+
 export interface Engines {
-  readonly speechToText: SpeechToTextEngine;
+  readonly speechToText: SpeechToTextPool;
   readonly translation: TranslationPool;
   readonly speaker: SpeakerEngine;
 }

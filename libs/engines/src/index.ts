@@ -5,3 +5,8 @@ export * from './language-codes';
 export * from './engines.module';
 export { LIVETRANSLATE_NO_SPEECH_TEXT } from './stt/livetranslate-speech-to-text.engine';
 export * from './api/engine-api.module';
+export { identifyLanguages } from './translation/language-identification';
+export { DEFAULT_MODEL_ALIAS, isDefaultModel } from './pool/pooled-speech-to-text.engine';
+export { MAX_TEXT_LENGTH } from './api/translate.dto';
+export { uploadFormat, uploadedAudio } from './api/uploaded-audio';
+export { StreamedUpload } from './upload/streamed-upload';

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { BREAKER_STATES } from '@app/common';
 import type { ServiceName } from '@app/config';
+import type { CallSize } from './instance-speed';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -79,12 +80,40 @@ export interface BackendInstanceView {
   healthy: boolean;
   breaker: BreakerState;
   breakerChangedAt: string | null;
+  /** Calls it is busy with (committed by the router, or under way). */
+  inFlight: number;
+  /** Its concurrency cap: calls beyond it wait for a free instance. */
+  maxConcurrent: number;
+  /** Moving average of its engine calls' latency, ms; null until measured. */
+  latencyEwmaMs: number | null;
+  /** Moving average of its real-time factor (processing / audio duration); null until measured. */
+  rtfEwma: number | null;
 }
 
 /** Which instances a call may go to, and which it has already tried. */
 export interface PickOptions {
   eligible?: (instance: BackendInstanceView) => boolean;
   tried?: ReadonlySet<string>;
+  /** The call's size, for its expected time at each instance. */
+  size?: CallSize;
+}
+
+export interface LeaseOptions extends PickOptions {
+  /** Gives up waiting for a free instance (the caller went away). */
+  signal?: AbortSignal;
+}
+
+/** How a leased call ended, for the instance's speed measurements. */
+export type LeaseOutcome = 'success' | 'timeout' | 'failure' | 'unmeasured';
+
+/** One call committed to an instance: it counts against the instance's cap until `finish`. */
+export interface InstanceLease {
+  instance: BackendInstanceView;
+  /**
+   * Frees the instance for the next call (once; later calls do nothing). A success or a timeout is measured
+   * (a timeout says the instance is at least that slow); other failures and `unmeasured` are not.
+   */
+  finish(outcome: LeaseOutcome): void;
 }
 
 /** The instance list, for the health monitor, which also feeds health back into routing. */
@@ -99,10 +128,19 @@ export const BACKEND_REGISTRY = Symbol('BACKEND_REGISTRY');
 export interface BackendRouter {
   instances(service: ServiceName): BackendInstanceView[];
   /**
-   * The next eligible instance: lowest tier first, by weight within it, untried ones preferred, those that
-   * asked to slow down last. Throws NoInstanceAvailableError when none may take a call.
+   * The next eligible instance: lowest tier first, untried ones preferred, those that asked to slow down
+   * last, those below their concurrency cap before full ones; within that, the one expected to finish the
+   * call first (weighted round-robin while unmeasured). Throws NoInstanceAvailableError when none may take
+   * a call.
    */
   pick(service: ServiceName, options?: PickOptions): BackendInstanceView;
+  /**
+   * Like `pick`, among instances below their concurrency cap, and holds a place there until the lease is
+   * finished. When every eligible instance is at its cap, waits in a first-come-first-served queue for one
+   * to free up; rejects with an OVERLOADED ApiError when the queue is full or the wait exceeds the gateway
+   * timeout, and with NoInstanceAvailableError when none may take a call at all.
+   */
+  lease(service: ServiceName, options?: LeaseOptions): Promise<InstanceLease>;
   /** A 429 with Retry-After: no new calls to the instance for that long while others can take them. */
   slowDown(service: ServiceName, instanceId: string, forMs: number): void;
 }

@@ -10,6 +10,7 @@ import type { ServiceName } from '@app/config';
 import type { BackendInstanceView, BreakerState } from './backend-client';
 import { BackendTimeoutError, CallerAbortedError } from './gateway-errors';
 import type { WeightedCandidate } from './instance-balancer';
+import { InstanceSpeed } from './instance-speed';
 import {
   attemptTimeout,
   instanceBreaker,
@@ -65,6 +66,12 @@ export class BackendInstance implements WeightedCandidate {
   /** Until then (ms since epoch) the instance asked to be left alone (429 with Retry-After). */
   private slowDownUntil = 0;
   private active = 0;
+  /** Calls the router has committed to this instance (EnginePool leases), counted against its cap. */
+  private leased = 0;
+  /** Its measured speed: what routing by expected finish reads. */
+  readonly speed = new InstanceSpeed();
+  /** Told whenever a call here ends, so callers waiting for a free instance can go on (set by its service). */
+  onFreed: () => void = () => undefined;
   private state: BreakerState = 'closed';
   private changedAt: Date | null = null;
   private openedAt = 0;
@@ -107,6 +114,40 @@ export class BackendInstance implements WeightedCandidate {
     return this.active;
   }
 
+  /** Concurrent calls this instance takes (its own, the service's, its kind's or the gateway's setting). */
+  get cap(): number {
+    return this.settings.maxConcurrent;
+  }
+
+  /**
+   * Calls it is busy with: the calls committed to it by the router or, for calls that were not (proxied
+   * ones), the calls under way at it, whichever is more.
+   */
+  get load(): number {
+    return Math.max(this.leased, this.active);
+  }
+
+  /** Whether another call would exceed its concurrency cap. */
+  get full(): boolean {
+    return this.load >= this.cap;
+  }
+
+  /**
+   * Commits one call to this instance for routing (its load and cap) until the returned release; the call
+   * itself still goes through `execute`. Used by the engines' router, which picks before it sends.
+   */
+  lease(): () => void {
+    this.leased++;
+    let released = false;
+    return () => {
+      if (!released) {
+        released = true;
+        this.leased--;
+        this.onFreed();
+      }
+    };
+  }
+
   /**
    * Whether a call may be sent here now: healthy, and the breaker closed, half-open, or open long enough
    * that the next call is its half-open probe.
@@ -134,6 +175,7 @@ export class BackendInstance implements WeightedCandidate {
       if (!released) {
         released = true;
         this.active--;
+        this.onFreed();
       }
     };
   }
@@ -167,6 +209,10 @@ export class BackendInstance implements WeightedCandidate {
       healthy: this.healthy,
       breaker: this.state,
       breakerChangedAt: this.changedAt?.toISOString() ?? null,
+      inFlight: this.load,
+      maxConcurrent: this.cap,
+      latencyEwmaMs: this.speed.latencyMs,
+      rtfEwma: this.speed.rtf,
     };
   }
 

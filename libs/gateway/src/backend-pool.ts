@@ -6,6 +6,7 @@ import {
   engineKindFacts,
   instanceKind,
   type OrchestrationConfig,
+  type ServiceInstanceConfig,
   type ServiceName,
   type ServicesSection,
 } from '@app/config';
@@ -14,6 +15,8 @@ import type {
   BackendRegistry,
   BackendRouter,
   BreakerState,
+  InstanceLease,
+  LeaseOptions,
   PickOptions,
 } from './backend-client';
 import { BackendInstance } from './backend-instance';
@@ -23,6 +26,7 @@ import { ServiceBackends } from './service-backends';
 function instanceSettings(
   config: OrchestrationConfig,
   service: ServiceName,
+  entry: ServiceInstanceConfig,
   kind: string,
 ): InstancePolicySettings {
   const { gateway } = config;
@@ -31,7 +35,9 @@ function instanceSettings(
     timeoutMs: gateway.timeout * 1000,
     failureThreshold: gateway.circuitBreakerThreshold,
     halfOpenAfterMs: gateway.circuitBreakerResetTimeout * 1000,
+    // The instance's own cap, then the service's, its kind's (whisper.cpp: 1), the gateway's.
     maxConcurrent:
+      entry.maxConcurrent ??
       serviceConfig.maxConcurrentPerInstance ??
       engineKindFacts(service, kind).maxConcurrent ??
       gateway.maxConcurrentPerInstance,
@@ -83,8 +89,19 @@ export class BackendPool implements BackendRegistry, BackendRouter, OnModuleDest
   pick(service: ServiceName, options: PickOptions = {}): BackendInstanceView {
     const { eligible } = options;
     return this.services[service]
-      .pick(options.tried ?? new Set(), eligible && ((instance) => eligible(instance.view())))
+      .pick(options.tried ?? new Set(), eligible && ((instance) => eligible(instance.view())), options.size)
       .view();
+  }
+
+  async lease(service: ServiceName, options: LeaseOptions = {}): Promise<InstanceLease> {
+    const { eligible } = options;
+    const lease = await this.services[service].lease({
+      tried: options.tried ?? new Set(),
+      eligible: eligible && ((instance) => eligible(instance.view())),
+      size: options.size,
+      signal: options.signal,
+    });
+    return { instance: lease.instance.view(), finish: lease.finish };
   }
 
   slowDown(service: ServiceName, instanceId: string, forMs: number): void {
@@ -113,14 +130,23 @@ export class BackendPool implements BackendRegistry, BackendRouter, OnModuleDest
           name,
           index,
           { url: entry.url, weight: entry.weight, kind, priority: entry.priority ?? 0 },
-          instanceSettings(config, name, kind),
+          instanceSettings(config, name, entry, kind),
           this.onBreaker,
         );
         const before = previous?.[name].find(instance.id);
-        if (before && before.url === instance.url && before.kind === kind) instance.healthy = before.healthy;
+        if (before && before.url === instance.url && before.kind === kind) {
+          instance.healthy = before.healthy;
+          instance.speed.adopt(before.speed);
+        }
         return instance;
       });
-      return new ServiceBackends(name, instances, serviceRetry(retry));
+      // A call waits for a free instance as long as for an answer, and as many may wait as the bulkheads hold.
+      const wait = {
+        routing: config.gateway.routing,
+        maxWaiting: config.gateway.maxQueuePerInstance * instances.length,
+        maxWaitMs: config.gateway.timeout * 1000,
+      };
+      return new ServiceBackends(name, instances, serviceRetry(retry), wait);
     };
     return { whisper: build('whisper'), speaker: build('speaker'), translation: build('translation') };
   }

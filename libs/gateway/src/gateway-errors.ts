@@ -30,6 +30,18 @@ export class NoInstanceAvailableError extends Error {
   }
 }
 
+/**
+ * Every instance that may take the call is at its concurrency cap, and the call could not wait for one to
+ * free up (the wait queue is full, or the wait outlasted the gateway timeout): OVERLOADED, like a full
+ * bulkhead.
+ */
+export class AllInstancesBusyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AllInstancesBusyError';
+  }
+}
+
 /** An attempt ran out of its time: thrown instead of the HTTP client's abort error, which says nothing. */
 export class BackendTimeoutError extends Error {
   constructor(readonly timeoutMs: number) {
@@ -69,6 +81,7 @@ function isGatewayDecision(error: unknown): boolean {
     error instanceof BrokenCircuitError ||
     error instanceof IsolatedCircuitError ||
     error instanceof BulkheadRejectedError ||
+    error instanceof AllInstancesBusyError ||
     error instanceof CallerAbortedError ||
     // Raised by the policies only when the caller's signal aborted (timeouts are cooperative here).
     error instanceof TaskCancelledError ||
@@ -90,7 +103,7 @@ export function isTimeout(error: unknown): boolean {
 
 export function outcomeOf(error: unknown): GatewayOutcome {
   if (isTimeout(error)) return 'timeout';
-  if (error instanceof BulkheadRejectedError) return 'overloaded';
+  if (error instanceof BulkheadRejectedError || error instanceof AllInstancesBusyError) return 'overloaded';
   if (
     error instanceof BrokenCircuitError ||
     error instanceof IsolatedCircuitError ||
@@ -117,7 +130,8 @@ export function toGatewayApiError(service: ServiceName, error: unknown): ApiErro
     return fail(HttpStatus.SERVICE_UNAVAILABLE, 'CIRCUIT_OPEN', 'circuit breaker open, backend not called');
   }
   if (outcome === 'overloaded') {
-    return fail(HttpStatus.SERVICE_UNAVAILABLE, 'OVERLOADED', 'too many concurrent requests', {
+    const reason = error instanceof AllInstancesBusyError ? error.message : 'too many concurrent requests';
+    return fail(HttpStatus.SERVICE_UNAVAILABLE, 'OVERLOADED', reason, {
       'retry-after': OVERLOAD_RETRY_AFTER_SECONDS,
     });
   }

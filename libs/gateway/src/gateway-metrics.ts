@@ -10,6 +10,7 @@ import {
 } from '@app/common';
 import { SERVICE_NAMES, type ServiceName } from '@app/config';
 import type { BreakerState } from './backend-client';
+import type { BackendInstance } from './backend-instance';
 import { BackendPool } from './backend-pool';
 import { GATEWAY_OUTCOMES, type GatewayOutcome } from './gateway-errors';
 
@@ -63,16 +64,48 @@ export class GatewayMetrics {
         }
       },
     });
+    const perInstance = (name: string, help: string, value: (instance: BackendInstance) => number | null) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['service', 'backend_instance'],
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const instance of pool.all()) {
+            const figure = value(instance);
+            if (figure !== null)
+              this.set({ service: instance.service, backend_instance: instance.id }, figure);
+          }
+        },
+      });
+    perInstance(
+      METRIC.gatewayInFlight,
+      'Calls an instance is busy with: committed to it by the router, or under way (queued, waiting or streaming)',
+      (instance) => instance.load,
+    );
+    perInstance(
+      METRIC.gatewayMaxConcurrent,
+      'Concurrency cap per backend instance; calls beyond it wait for a free instance',
+      (instance) => instance.cap,
+    );
+    perInstance(
+      METRIC.gatewayLatencyEwma,
+      'Moving average of engine call latency per backend instance (absent until measured)',
+      (instance) => (instance.speed.latencyMs === null ? null : instance.speed.latencyMs / 1000),
+    );
+    perInstance(
+      METRIC.gatewayRtfEwma,
+      'Moving average of real-time factor (processing time / audio duration) per backend instance (absent until measured)',
+      (instance) => instance.speed.rtf,
+    );
     new Gauge({
-      name: METRIC.gatewayInFlight,
-      help: 'Calls under way (queued, waiting or streaming) per backend instance',
-      labelNames: ['service', 'backend_instance'],
+      name: METRIC.gatewayWaiting,
+      help: 'Calls waiting for a free instance because every eligible one is at its concurrency cap',
+      labelNames: ['service'],
       registers: [registry],
       collect() {
-        this.reset();
-        for (const instance of pool.all()) {
-          this.set({ service: instance.service, backend_instance: instance.id }, instance.inFlight);
-        }
+        for (const service of SERVICE_NAMES) this.set({ service }, pool.service(service).waiting);
       },
     });
     this.startAtZero();

@@ -6,3 +6,4 @@ export type { CallStats, GatewayStatsSnapshot, InstanceStats, ServiceStats } fro
 export type { GatewayErrorCode, GatewayOutcome } from './gateway-errors';
 export { toGatewayApiError } from './gateway-errors';
 export { engineCredential, type EngineCredential } from './engine-credentials';
+export type { CallSize } from './instance-speed';

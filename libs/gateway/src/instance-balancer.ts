@@ -33,3 +33,30 @@ export class InstanceBalancer {
     return best;
   }
 }
+
+/**
+ * Power of two choices over expected finish times: smooth weighted round-robin proposes one candidate,
+ * a second is drawn at random in proportion to weight, and the call goes to whichever is expected to finish
+ * it first (a tie keeps the proposal). While any candidate is unmeasured (`finishMs` undefined) the
+ * proposal stands, so a cold pool, or one that only proxies, is plain weighted round-robin. Two choices
+ * rather than the single best: every instance keeps being sampled, and a burst of calls decided on the same
+ * figures does not all land on one instance.
+ */
+export function pickByExpectedFinish<T extends WeightedCandidate>(
+  balancer: InstanceBalancer,
+  candidates: readonly T[],
+  finishMs: (candidate: T) => number | undefined,
+  random: () => number = Math.random,
+): T | undefined {
+  const proposed = balancer.pick(candidates);
+  if (!proposed || candidates.length < 2) return proposed;
+  const proposedFinish = finishMs(proposed);
+  if (proposedFinish === undefined || candidates.some((candidate) => finishMs(candidate) === undefined)) {
+    return proposed;
+  }
+  const others = candidates.filter((candidate) => candidate !== proposed);
+  const total = others.reduce((sum, candidate) => sum + candidate.weight, 0);
+  let draw = random() * total;
+  const challenger = others.find((candidate) => (draw -= candidate.weight) < 0) ?? others[others.length - 1];
+  return (finishMs(challenger) ?? Infinity) < proposedFinish ? challenger : proposed;
+}

@@ -1,7 +1,7 @@
 import { serviceRetry, type InstancePolicySettings } from './instance-policies';
 import { BackendInstance } from './backend-instance';
-import { NoInstanceAvailableError } from './gateway-errors';
-import { ServiceBackends } from './service-backends';
+import { AllInstancesBusyError, CallerAbortedError, NoInstanceAvailableError } from './gateway-errors';
+import { ServiceBackends, type RoutingSettings } from './service-backends';
 
 const SETTINGS: InstancePolicySettings = {
   timeoutMs: 1000,
@@ -86,5 +86,128 @@ describe('ServiceBackends.pick', () => {
     );
     backends.instances[1].healthy = false;
     expect(backends.pick(new Set()).id).toBe('translation-0');
+  });
+});
+
+/** Speech-to-text instances with their own caps, routed and waiting as configured. */
+function whisperOf(
+  caps: number[],
+  wait: RoutingSettings = { routing: 'speed', maxWaiting: 10, maxWaitMs: 1000 },
+): ServiceBackends {
+  const instances = caps.map(
+    (cap, index) =>
+      new BackendInstance(
+        'whisper',
+        index,
+        { url: `http://127.0.0.1:${6000 + index}`, weight: 1, kind: 'openai', priority: 0 },
+        { ...SETTINGS, maxConcurrent: cap },
+        () => undefined,
+      ),
+  );
+  return new ServiceBackends(
+    'whisper',
+    instances,
+    serviceRetry({ retries: 0, baseDelayMs: 0, maxDelayMs: 0 }),
+    wait,
+  );
+}
+
+const none = new Set<string>();
+
+describe('ServiceBackends routing by measured speed', () => {
+  it('round-robins while unmeasured, then sends most calls to the instance expected to finish first', async () => {
+    const backends = whisperOf([4, 4]);
+    const [fast, slow] = backends.instances;
+    const cold = [];
+    for (let i = 0; i < 4; i++) cold.push((await backends.lease({ tried: none })).instance.id);
+    expect(cold).toEqual(['whisper-0', 'whisper-1', 'whisper-0', 'whisper-1']);
+    fast.speed.observe(100, { audioMs: 2000 });
+    slow.speed.observe(1000, { audioMs: 2000 });
+    // 4 calls still held at each: (4 + 1) × 100 ms against (4 + 1) × 1000 ms.
+    const warm = backends.pick(none, undefined, { audioMs: 1000 });
+    expect(warm.id).toBe('whisper-0');
+  });
+
+  it('ignores the measurements when gateway.routing is weighted', async () => {
+    const backends = whisperOf([4, 4], { routing: 'weighted', maxWaiting: 10, maxWaitMs: 1000 });
+    backends.instances[0].speed.observe(10);
+    backends.instances[1].speed.observe(1000);
+    const picked = [];
+    for (let i = 0; i < 4; i++) picked.push((await backends.lease({ tried: none })).instance.id);
+    expect(picked).toEqual(['whisper-0', 'whisper-1', 'whisper-0', 'whisper-1']);
+  });
+
+  it('weighs the calls an instance is busy with: a busy fast one loses to an idle slower one', async () => {
+    const backends = whisperOf([10, 10]);
+    const [fast, slow] = backends.instances;
+    fast.speed.observe(100, { audioMs: 1000 });
+    slow.speed.observe(250, { audioMs: 1000 });
+    const leases = [];
+    for (let i = 0; i < 3; i++) leases.push(await backends.lease({ tried: none, size: { audioMs: 1000 } }));
+    // Expected finish at fast: 1 × 100, 2 × 100, 3 × 100 ms; at slow 250 ms: the third call goes to slow.
+    expect(leases.map((lease) => lease.instance.id)).toEqual(['whisper-0', 'whisper-0', 'whisper-1']);
+    expect([fast.load, slow.load]).toEqual([2, 1]);
+    leases.forEach((lease) => lease.finish('unmeasured'));
+    expect([fast.load, slow.load]).toEqual([0, 0]);
+  });
+
+  it('measures leased calls that succeed or time out, and not those that fail', async () => {
+    const backends = whisperOf([1]);
+    const [instance] = backends.instances;
+    (await backends.lease({ tried: none, size: { audioMs: 500 } })).finish('failure');
+    expect(instance.speed.latencyMs).toBeNull();
+    (await backends.lease({ tried: none, size: { audioMs: 500 } })).finish('success');
+    expect(instance.speed.latencyMs).not.toBeNull();
+    expect(instance.speed.rtf).toBeGreaterThanOrEqual(0);
+    expect(instance.view()).toMatchObject({
+      inFlight: 0,
+      maxConcurrent: 1,
+      latencyEwmaMs: expect.any(Number),
+    });
+  });
+
+  it('never leases more than an instance’s cap: further calls wait, first come first served', async () => {
+    const backends = whisperOf([1]);
+    const first = await backends.lease({ tried: none });
+    const order: string[] = [];
+    const second = backends.lease({ tried: none }).then((lease) => (order.push('second'), lease));
+    const third = backends.lease({ tried: none }).then((lease) => (order.push('third'), lease));
+    expect(backends.waiting).toBe(2);
+    expect(backends.instances[0].load).toBe(1);
+    first.finish('unmeasured');
+    (await second).finish('unmeasured');
+    (await third).finish('unmeasured');
+    expect(order).toEqual(['second', 'third']);
+    expect(backends.waiting).toBe(0);
+  });
+
+  it('gives a waiting call whichever instance frees up first', async () => {
+    const backends = whisperOf([1, 1]);
+    await backends.lease({ tried: none });
+    const onSecond = await backends.lease({ tried: none });
+    const waiting = backends.lease({ tried: none });
+    onSecond.finish('unmeasured');
+    expect((await waiting).instance.id).toBe(onSecond.instance.id);
+  });
+
+  it('refuses with OVERLOADED when the wait queue is full or the wait times out, and drops a caller that gives up', async () => {
+    const backends = whisperOf([1], { routing: 'speed', maxWaiting: 1, maxWaitMs: 50 });
+    await backends.lease({ tried: none });
+    const caller = new AbortController();
+    const waiting = backends.lease({ tried: none, signal: caller.signal });
+    await expect(backends.lease({ tried: none })).rejects.toBeInstanceOf(AllInstancesBusyError);
+    caller.abort();
+    await expect(waiting).rejects.toBeInstanceOf(CallerAbortedError);
+    expect(backends.waiting).toBe(0);
+    await expect(backends.lease({ tried: none })).rejects.toThrow(/freed up within 50 ms/);
+  });
+
+  it('fails a waiting call at once when no instance may take it any more', async () => {
+    const backends = whisperOf([1]);
+    const held = await backends.lease({ tried: none });
+    const waiting = backends.lease({ tried: none });
+    backends.instances[0].healthy = false;
+    held.finish('unmeasured');
+    await expect(waiting).rejects.toBeInstanceOf(NoInstanceAvailableError);
   });
 });

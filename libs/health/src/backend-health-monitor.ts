@@ -263,6 +263,10 @@ export class BackendHealthMonitor implements HealthMonitor, OnApplicationBootstr
       weight: view.weight,
       kind: view.kind,
       priority: view.priority,
+      inFlight: view.inFlight,
+      maxConcurrent: view.maxConcurrent,
+      latencyEwmaMs: view.latencyEwmaMs === null ? null : Math.round(view.latencyEwmaMs * 10) / 10,
+      rtfEwma: view.rtfEwma === null ? null : Math.round(view.rtfEwma * 1000) / 1000,
     };
   }
 }

@@ -22,6 +22,11 @@ export interface InstanceHealth {
   /** The engine kind it speaks and its priority tier. */
   kind?: string;
   priority?: number;
+  /** Routing figures (see BackendInstanceView): calls it is busy with, its cap, its measured speed. */
+  inFlight?: number;
+  maxConcurrent?: number;
+  latencyEwmaMs?: number | null;
+  rtfEwma?: number | null;
 }
 
 export interface ServiceHealth {

@@ -1,4 +1,6 @@
+import { HttpStatus } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { ApiError, frontDoorOf } from '@app/common';
 import { bearerToken, secretsEqual } from './constant-time';
 
 type HeaderValue = string | string[] | undefined;
@@ -10,15 +12,42 @@ export type ApiKeyVerdict =
   | { outcome: 'missing' }
   | { outcome: 'invalid' };
 
-/** The key from `X-API-Key`, or else from `Authorization: Bearer`. */
-export function presentedApiKey(headers: {
-  authorization?: HeaderValue;
-  'x-api-key'?: HeaderValue;
-}): string | undefined {
+/**
+ * The key from `X-API-Key`, or else from `Authorization: Bearer` (what the OpenAI SDKs send), or else, on
+ * the LibreTranslate front door whose clients put it there, from the `api_key` query parameter of `url`.
+ */
+export function presentedApiKey(
+  headers: { authorization?: HeaderValue; 'x-api-key'?: HeaderValue },
+  url?: string,
+): string | undefined {
   const explicit = headers['x-api-key'];
   const value = Array.isArray(explicit) ? explicit[0] : explicit;
   if (value && value.trim() !== '') return value.trim();
-  return bearerToken(headers.authorization);
+  const bearer = bearerToken(headers.authorization);
+  if (bearer || url === undefined || frontDoorOf(url) !== 'libretranslate') return bearer;
+  const queryAt = url.indexOf('?');
+  const inQuery = queryAt === -1 ? null : new URLSearchParams(url.slice(queryAt + 1)).get('api_key');
+  return inQuery?.trim() || undefined;
+}
+
+/** LibreTranslate's POST routes take `api_key` in the (JSON or form) body, checked once it is parsed. */
+export function apiKeyMayBeInBody(method: string, url: string): boolean {
+  return method.toUpperCase() === 'POST' && frontDoorOf(url) === 'libretranslate';
+}
+
+export function missingApiKeyError(url: string): ApiError {
+  const inBody = frontDoorOf(url) === 'libretranslate' ? ', or "api_key" in the body or query' : '';
+  return new ApiError(
+    HttpStatus.UNAUTHORIZED,
+    'UNAUTHORIZED',
+    `This route needs an API key: "X-API-Key: <key>" or "Authorization: Bearer <key>"${inBody}`,
+    {},
+    { 'www-authenticate': 'Bearer realm="api"' },
+  );
+}
+
+export function invalidApiKeyError(): ApiError {
+  return new ApiError(HttpStatus.FORBIDDEN, 'FORBIDDEN', 'The API key is not valid');
 }
 
 /**

@@ -15,6 +15,12 @@ describe('per-route body limits', () => {
     expect(bodyLimitFor('/api/settings', config)).toBe(2048);
     expect(bodyLimitFor('/api/whisperish', config)).toBe(2048);
   });
+
+  it('lets the synchronous transcription routes take a file up to the audio cap, with its framing', () => {
+    expect(bodyLimitFor('/v1/audio/transcriptions', config)).toBe(3_000_000 + 64 * 1024);
+    expect(bodyLimitFor('/api/transcribe?x=1', config)).toBe(3_000_000 + 64 * 1024);
+    expect(bodyLimitFor('/api/transcribes', config)).toBe(2048);
+  });
 });
 
 describe('HTTP server options', () => {

@@ -1,5 +1,6 @@
 export * from './admin.guard';
 export * from './api-key';
+export * from './body-api-key.guard';
 export * from './body-limits';
 export * from './connection-drain';
 export * from './constant-time';

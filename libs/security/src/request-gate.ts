@@ -3,7 +3,13 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, HttpExceptionFilter } from '@app/common';
 import { ConfigStore } from '@app/config';
-import { presentedApiKey, verifyApiKey } from './api-key';
+import {
+  apiKeyMayBeInBody,
+  invalidApiKeyError,
+  missingApiKeyError,
+  presentedApiKey,
+  verifyApiKey,
+} from './api-key';
 import { bodyLimitFor } from './body-limits';
 import { RATE_LIMITER, type RateLimitDecision, type RateLimiter } from './rate-limiter';
 import { classifyRoute, type RouteClass } from './route-class';
@@ -64,7 +70,7 @@ export class RequestGate implements OnModuleInit {
 
     const verdict =
       routeClass === 'proxy'
-        ? verifyApiKey(presentedApiKey(request.headers), config.security.apiKeys)
+        ? verifyApiKey(presentedApiKey(request.headers, url), config.security.apiKeys)
         : ({ outcome: 'open' } as const);
     // Failed key attempts count against the address, so guessing keys is rate limited too.
     const client = verdict.outcome === 'accepted' ? `key:${verdict.keyId}` : `ip:${request.ip}`;
@@ -86,26 +92,11 @@ export class RequestGate implements OnModuleInit {
         );
       }
     }
-    if (verdict.outcome === 'missing') {
-      return this.refuse(
-        request,
-        reply,
-        new ApiError(
-          HttpStatus.UNAUTHORIZED,
-          'UNAUTHORIZED',
-          'This route needs an API key: "X-API-Key: <key>" or "Authorization: Bearer <key>"',
-          {},
-          { 'www-authenticate': 'Bearer realm="api"' },
-        ),
-      );
+    // LibreTranslate's clients send `api_key` in the body, which is not read yet: BodyApiKeyGuard checks it.
+    if (verdict.outcome === 'missing' && !apiKeyMayBeInBody(request.method, url)) {
+      return this.refuse(request, reply, missingApiKeyError(url));
     }
-    if (verdict.outcome === 'invalid') {
-      return this.refuse(
-        request,
-        reply,
-        new ApiError(HttpStatus.FORBIDDEN, 'FORBIDDEN', 'The API key is not valid'),
-      );
-    }
+    if (verdict.outcome === 'invalid') return this.refuse(request, reply, invalidApiKeyError());
     return this.notFound(request, reply);
   }
 
@@ -133,7 +124,7 @@ export class RequestGate implements OnModuleInit {
   }
 
   private refuse(request: FastifyRequest, reply: FastifyReply, error: ApiError): FastifyReply {
-    const { status, body, headers } = this.errors.describe(error, String(request.id));
+    const { status, body, headers } = this.errors.respond(error, String(request.id), request.url);
     // The body is not read; closing the connection stops a client from streaming it anyway.
     if (error.status === HttpStatus.PAYLOAD_TOO_LARGE) void reply.header('connection', 'close');
     return reply

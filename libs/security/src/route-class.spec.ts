@@ -15,6 +15,12 @@ describe('classifyRoute', () => {
     ['GET', '/metrics', 'exempt'],
     ['GET', '/socket.io/?EIO=4', 'exempt'],
     ['GET', '/', 'exempt'],
+    ['POST', '/v1/audio/transcriptions', 'proxy'],
+    ['GET', '/v1/models', 'proxy'],
+    ['POST', '/translate', 'proxy'],
+    ['GET', '/languages?api_key=k', 'proxy'],
+    ['POST', '/detect', 'proxy'],
+    ['GET', '/translated', 'exempt'],
   ])('%s %s is %s', (method, url, expected) => {
     expect(classifyRoute(method, url)).toBe(expected);
   });

@@ -1,6 +1,10 @@
+import { frontDoorOf } from '@app/common';
+
 /**
  * How the request gate treats a route: which rate limit applies and whether an API key is needed.
- * - proxy: backend traffic (`/api/whisper|speaker|translation/*`, `/api/pipeline/*`): API key when configured
+ * - proxy: backend traffic (`/api/whisper|speaker|translation/*`, `/api/pipeline/*`, and the OpenAI- and
+ *   LibreTranslate-compatible front doors `/v1/*`, `/translate`, `/languages`, `/detect`): API key when
+ *   configured
  * - admin: the mutating admin endpoints, whose own guard checks ADMIN_TOKEN
  * - api: every other `/api` route
  * - exempt: health probes (load balancers poll them), Prometheus, static pages and Socket.IO (which has
@@ -18,6 +22,7 @@ function hasPrefix(path: string, prefix: string): boolean {
 export function classifyRoute(method: string, url: string): RouteClass {
   const queryAt = url.indexOf('?');
   const path = queryAt === -1 ? url : url.slice(0, queryAt);
+  if (frontDoorOf(path)) return 'proxy';
   if (!hasPrefix(path, '/api')) return 'exempt';
   if (hasPrefix(path, '/api/health')) return 'exempt';
   if (PROXY_PREFIXES.some((prefix) => hasPrefix(path, prefix))) return 'proxy';

@@ -51,6 +51,7 @@ export class LiveStream {
   private heldFinals = 0;
   private wakeHeld?: () => void;
   private failedWhileStopping = false;
+  private closed = false;
   private shed = 0;
   private rtf = 0;
   private previousText = '';
@@ -312,6 +313,7 @@ export class LiveStream {
           if (held) this.parts.metrics.finalHeld('recovered');
           return result;
         } catch (error) {
+          if (this.closed) return undefined;
           const giveUp =
             !isRetryable(error) ||
             this.state === 'stopping' ||
@@ -340,6 +342,7 @@ export class LiveStream {
   private retryWait(): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => wake(), this.parts.config.finalRetryIntervalMs);
+      timer.unref();
       const wake = () => {
         clearTimeout(timer);
         this.wakeHeld = undefined;
@@ -351,6 +354,13 @@ export class LiveStream {
 
   /** The speech-to-text service is back: a held final is tried again now. */
   retryHeldFinal(): void {
+    this.wakeHeld?.();
+  }
+
+  /** The process is shutting down: held finals are dropped without retrying (the client is going too). */
+  shutDown(): void {
+    this.closed = true;
+    clearTimeout(this.detachTimer);
     this.wakeHeld?.();
   }
 
@@ -464,7 +474,13 @@ export class LiveStream {
 
   private async decode(utterance: Utterance, kind: DecodeKind): Promise<TranscriptionResult> {
     const result = await this.parts.engines.speechToText.transcribe(
-      { data: pcmWav(utterance.samples), format: 'wav', contentType: 'audio/wav', sampleRate: 16000 },
+      {
+        data: pcmWav(utterance.samples),
+        format: 'wav',
+        contentType: 'audio/wav',
+        sampleRate: 16000,
+        durationMs: utterance.samples.length / SAMPLES_PER_MS,
+      },
       {
         language: this.settings.language,
         prompt: this.previousText || undefined,

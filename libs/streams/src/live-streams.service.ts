@@ -99,7 +99,11 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
       this.admission.onAvailability((service, available) => {
         if (service !== 'whisper') return;
         this.scheduler.pauseInterims(!available);
-        if (available) for (const stream of this.streams.values()) stream.retryHeldFinal();
+        if (available) this.retryHeldFinals();
+      }),
+      // An instance's breaker closing again (after the probe of a half-open one) is a chance too.
+      this.events.on('gateway.breaker', ({ service, state }) => {
+        if (service === 'whisper' && state === 'closed') this.retryHeldFinals();
       }),
       this.events.on('engines.slow-down', ({ service, until }) => {
         if (service !== 'whisper' && service !== 'translation') return;
@@ -115,6 +119,7 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
     clearTimeout(this.statusTimer);
     clearTimeout(this.renewTimer);
     for (const unsubscribe of this.unsubscribe) unsubscribe();
+    for (const stream of this.streams.values()) stream.shutDown();
   }
 
   /**
@@ -339,6 +344,10 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
         `another stream would exceed streams.admission_max_load (${admissionMaxLoad})`,
       { retry_after_seconds: RETRY_SATURATED_SECONDS, load: Math.round((busy / slots) * 100) / 100 },
     );
+  }
+
+  private retryHeldFinals(): void {
+    for (const stream of this.streams.values()) stream.retryHeldFinal();
   }
 
   private slowDowns(translates: boolean): StreamSlowDown[] {

@@ -1,6 +1,18 @@
-import { IsInt, IsNumber, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNumber, Max, Min } from 'class-validator';
+
+/** How calls are spread over a service's instances (see docs/gateway.md). */
+export const GATEWAY_ROUTINGS = ['speed', 'weighted'] as const;
+export type GatewayRouting = (typeof GATEWAY_ROUTINGS)[number];
 
 export class GatewaySection {
+  /**
+   * `speed`: to the instance expected to finish the call first, from its measured latency, real-time
+   * factor and calls in flight (weighted round-robin while unmeasured); `weighted`: smooth weighted
+   * round-robin only (the baseline the benchmark compares with). Concurrency caps apply to both.
+   */
+  @IsIn(GATEWAY_ROUTINGS)
+  routing: GatewayRouting = 'speed';
+
   /** Seconds per attempt of a proxied call. */
   @IsNumber()
   @Min(0.001)

@@ -39,6 +39,17 @@ export class ServiceInstanceConfig {
   @Max(100)
   priority?: number;
 
+  /**
+   * Concurrent calls this instance takes, over the service's `max_concurrent_per_instance` and its kind's
+   * default (whisper.cpp: 1); calls beyond it wait in the gateway for a free instance. `kind=url|weight|cap`
+   * in a `*_SERVICE_URL`, `max_concurrent:` in YAML.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  maxConcurrent?: number;
+
   /** The model asked of this instance, over the service's `model` (engines that take one; YAML only). */
   @IsOptional()
   @IsString()

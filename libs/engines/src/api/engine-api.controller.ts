@@ -4,30 +4,10 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { ApiError, ValidationFailedError, flattenValidationErrors, readMultipartUpload } from '@app/common';
-import {
-  ENGINES,
-  type AudioInput,
-  type Engines,
-  type PoolLanguages,
-  type TranscriptionResult,
-} from '../engine.types';
+import { ENGINES, type Engines, type PoolLanguages, type TranscriptionResult } from '../engine.types';
 import { TranscribeFieldsDto } from './transcribe.dto';
+import { uploadedAudio } from './uploaded-audio';
 import { TranslateRequestDto, TranslateResponseDto } from './translate.dto';
-
-const FORMAT_BY_EXTENSION: Record<string, string> = {
-  wav: 'wav',
-  mp3: 'mp3',
-  webm: 'webm',
-  ogg: 'ogg',
-  flac: 'flac',
-  m4a: 'm4a',
-};
-
-/** The container, from the file name's extension, else from its content type (`audio/wav`). */
-function formatOf(fileName: string, mimeType: string): string {
-  const extension = fileName.split('.').pop()?.toLowerCase() ?? '';
-  return FORMAT_BY_EXTENSION[extension] ?? mimeType.split('/')[1]?.replace(/^x-/, '') ?? 'wav';
-}
 
 /**
  * Engine-agnostic REST over whatever engines the pools hold: translation routed by language pair (pivot
@@ -98,13 +78,7 @@ export class EngineApiController {
       ]);
     }
     const wordTimestamps = dto.word_timestamps === 'true' || dto.word_timestamps === '1';
-    const audio: AudioInput = {
-      data: file.data,
-      format: formatOf(file.fileName, file.mimeType),
-      contentType: file.mimeType,
-      fileName: file.fileName,
-    };
-    const result = await this.engines.speechToText.transcribe(audio, {
+    const result = await this.engines.speechToText.transcribe(uploadedAudio(file), {
       language: dto.language === 'auto' ? undefined : dto.language,
       model: dto.model,
       wordTimestamps,

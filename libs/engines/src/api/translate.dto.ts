@@ -5,7 +5,7 @@ import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-vali
 const LANGUAGE = /^[a-z]{2,3}([-_][A-Za-z0-9]{2,8})?$/;
 
 /** Texts are sentences to paragraphs; a whole document belongs in several calls. */
-const MAX_TEXT_LENGTH = 20_000;
+export const MAX_TEXT_LENGTH = 20_000;
 
 export class TranslateRequestDto {
   @ApiProperty({ example: 'Hello world' })

@@ -3,6 +3,9 @@ import type { BackendInstanceView } from '@app/gateway';
 import type { LanguageInfo } from '../engine.types';
 import { pairsOf, type Pair } from './language-pairs';
 
+/** How long a call waits for instances never heard from to say what they serve. */
+export const DISCOVERY_WAIT_MS = 3000;
+
 /** What one instance said it can do, and when. */
 export interface Capabilities {
   /** Translation: its languages and the pairs they make. */

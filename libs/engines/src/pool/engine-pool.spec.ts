@@ -1,7 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
 import { ApiError } from '@app/common';
 import type { ConfigStore } from '@app/config';
-import type { BackendInstanceView, BackendRouter, PickOptions } from '@app/gateway';
+import type { BackendInstanceView, BackendRouter, InstanceLease, PickOptions } from '@app/gateway';
 import { EngineError } from '../engine-error';
 import { EnginePool } from './engine-pool';
 
@@ -16,12 +16,18 @@ function view(id: string, kind: string): BackendInstanceView {
     healthy: true,
     breaker: 'closed',
     breakerChangedAt: null,
+    inFlight: 0,
+    maxConcurrent: 100,
+    latencyEwmaMs: null,
+    rtfEwma: null,
   };
 }
 
 /** Picks in order, untried and not slowed down first, as the gateway's pool does. */
 class OrderedRouter implements BackendRouter {
   readonly slowed = new Map<string, number>();
+  /** How each lease ended, in order: `outcome@instance`. */
+  readonly finished: string[] = [];
   constructor(readonly views: BackendInstanceView[]) {}
   instances(): BackendInstanceView[] {
     return this.views;
@@ -32,6 +38,13 @@ class OrderedRouter implements BackendRouter {
     const chosen = fresh[0] ?? eligible.find((v) => !options.tried?.has(v.id)) ?? eligible[0];
     if (!chosen) throw new Error('none');
     return chosen;
+  }
+  lease(service: string, options: PickOptions = {}): Promise<InstanceLease> {
+    const instance = this.pick(service, options);
+    return Promise.resolve({
+      instance,
+      finish: (outcome) => this.finished.push(`${outcome}@${instance.id}`),
+    });
   }
   slowDown(_service: string, instanceId: string, forMs: number): void {
     this.slowed.set(instanceId, forMs);
@@ -119,5 +132,25 @@ describe('EnginePool', () => {
       ),
     ).rejects.toBe(refused);
     expect(calls).toEqual(['whisper-0', 'whisper-0']);
+  });
+
+  it('holds a lease per attempt and tells how each ended: work is measured, a timeout too, other calls not', async () => {
+    const router = new OrderedRouter([view('whisper-0', 'openai'), view('whisper-1', 'openai')]);
+    const { pool } = poolOf(router);
+    const timedOut = new ApiError(HttpStatus.GATEWAY_TIMEOUT, 'BACKEND_TIMEOUT', 'no answer within 1 ms');
+    await pool.run(
+      () => true,
+      async (_adapter, instance) => {
+        if (instance.id === 'whisper-0') throw timedOut;
+        return 'ok';
+      },
+      undefined,
+      { audioMs: 1000 },
+    );
+    await pool.run(
+      () => true,
+      async () => 'models',
+    );
+    expect(router.finished).toEqual(['timeout@whisper-0', 'success@whisper-1', 'unmeasured@whisper-0']);
   });
 });

@@ -14,12 +14,12 @@ import {
   SourceDetectingTranslationEngine,
   sourceUnknown,
 } from '../translation/source-detecting-translation.engine';
-import type { CapabilityRegistry } from './capability-registry';
+import { DISCOVERY_WAIT_MS, type CapabilityRegistry } from './capability-registry';
 import type { EnginePool } from './engine-pool';
 import { availablePairs, baseLanguage, pairOf, planRoute, type Pair } from './language-pairs';
 
-/** How long a translation waits for instances never heard from to say what they serve. */
-const DISCOVERY_WAIT_MS = 3000;
+/** Translations are work to time for routing by speed; their size is not modelled (latency alone). */
+const TRANSLATION_WORK = {};
 
 /**
  * Translation over a pool of instances of any kinds. A request goes only to instances that serve its pair
@@ -64,6 +64,7 @@ export class PooledTranslationEngine implements TranslationPool {
         (adapter, instance) =>
           adapter.translate({ ...request, sourceLanguage: 'auto', instanceId: instance.id }),
         request.signal,
+        TRANSLATION_WORK,
       );
     }
     return this.identifying.translate(request);
@@ -123,6 +124,7 @@ export class PooledTranslationEngine implements TranslationPool {
       eligible,
       (adapter, instance) => adapter.translate({ ...request, instanceId: instance.id }),
       request.signal,
+      TRANSLATION_WORK,
     );
   }
 

@@ -20,7 +20,18 @@ export async function identifyLanguage(
   text: string,
   candidates?: readonly string[],
 ): Promise<IdentifiedLanguage | undefined> {
+  const [best] = await identifyLanguages(text, candidates);
+  return best;
+}
+
+/** Every language the identifier finds plausible for `text` (among `candidates`), most likely first. */
+export async function identifyLanguages(
+  text: string,
+  candidates?: readonly string[],
+): Promise<IdentifiedLanguage[]> {
   const library = await (tinyld ??= import('tinyld'));
-  const [best] = library.detectAll(text, candidates ? { only: [...candidates] } : {});
-  return best?.lang ? { language: best.lang, confidence: clamp01(best.accuracy) } : undefined;
+  return library
+    .detectAll(text, candidates ? { only: [...candidates] } : {})
+    .filter((match) => match.lang)
+    .map((match) => ({ language: match.lang, confidence: clamp01(match.accuracy) }));
 }

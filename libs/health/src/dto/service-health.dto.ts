@@ -68,6 +68,28 @@ export class InstanceHealthDto {
 
   @ApiProperty({ description: 'whether the gateway routes traffic to it' })
   in_rotation: boolean;
+
+  @ApiProperty({ example: 1, description: 'calls it is busy with now' })
+  in_flight: number;
+
+  @ApiProperty({ example: 1, description: 'its concurrency cap; calls beyond it wait for a free instance' })
+  max_concurrent: number | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 180.4,
+    description: 'moving average of its engine calls’ latency; null until measured',
+  })
+  latency_ewma_ms: number | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 0.12,
+    description: 'moving average of processing time / audio duration; null until measured',
+  })
+  rtf_ewma: number | null;
 }
 
 /** A service in one line, as GET /api/health shows it. */
@@ -125,6 +147,10 @@ export function toInstanceHealthDto(instance: InstanceHealth): InstanceHealthDto
     circuit: instance.circuit,
     last_error: instance.lastError,
     in_rotation: instance.inRotation ?? instance.status !== 'down',
+    in_flight: instance.inFlight ?? 0,
+    max_concurrent: instance.maxConcurrent ?? null,
+    latency_ewma_ms: instance.latencyEwmaMs ?? null,
+    rtf_ewma: instance.rtfEwma ?? null,
   };
 }
 

@@ -25,6 +25,10 @@ export class FakeGateway implements BackendRegistry, BackendClient {
       healthy: true,
       breaker: 'closed',
       breakerChangedAt: null,
+      inFlight: 0,
+      maxConcurrent: 100,
+      latencyEwmaMs: null,
+      rtfEwma: null,
     };
     this.views.set(service, [...(this.views.get(service) ?? []), view]);
     return view;

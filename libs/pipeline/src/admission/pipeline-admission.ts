@@ -75,7 +75,7 @@ export class PipelineAdmission implements AdmissionControl, OnModuleDestroy {
       throw new ApiError(
         HttpStatus.SERVICE_UNAVAILABLE,
         'BACKEND_UNAVAILABLE',
-        `The ${service} service has no healthy instance and its queue is full; retry in ${retryAfter} s`,
+        `The ${service} service has no healthy instance${when === 'backlog' ? ' and its queue is full' : ''}; retry in ${retryAfter} s`,
         { service, retry_after_seconds: retryAfter },
         { 'Retry-After': String(retryAfter) },
       );

@@ -1,11 +1,23 @@
+import { endianness } from 'node:os';
+
 /** The rate every live stream is converted to: what Whisper-family engines decode, and WebRTC VAD takes. */
 export const ENGINE_SAMPLE_RATE = 16000;
 /** Samples per millisecond at ENGINE_SAMPLE_RATE. */
 export const SAMPLES_PER_MS = ENGINE_SAMPLE_RATE / 1000;
 
+/**
+ * Typed arrays use the machine's byte order: on little-endian machines (all mainstream ones) PCM is copied
+ * as bytes, which at 100 live streams costs a fraction of the per-sample conversion.
+ */
+const LITTLE_ENDIAN = endianness() === 'LE';
+
 /** Copies little-endian 16-bit PCM bytes into samples (a Buffer's offset need not be 2-aligned). */
 export function pcm16FromBytes(bytes: Uint8Array): Int16Array {
   const samples = new Int16Array(bytes.length >> 1);
+  if (LITTLE_ENDIAN) {
+    new Uint8Array(samples.buffer).set(bytes.subarray(0, samples.length * 2));
+    return samples;
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, samples.length * 2);
   for (let i = 0; i < samples.length; i++) samples[i] = view.getInt16(i * 2, true);
   return samples;
@@ -28,6 +40,10 @@ export function pcmWav(samples: Int16Array, sampleRate = ENGINE_SAMPLE_RATE): Bu
   wav.writeUInt16LE(16, 34);
   wav.write('data', 36, 'latin1');
   wav.writeUInt32LE(dataBytes, 40);
+  if (LITTLE_ENDIAN) {
+    wav.set(new Uint8Array(samples.buffer, samples.byteOffset, dataBytes), 44);
+    return wav;
+  }
   for (let i = 0; i < samples.length; i++) wav.writeInt16LE(samples[i], 44 + i * 2);
   return wav;
 }

@@ -114,7 +114,8 @@ export class UtteranceSegmenter {
     }
     let at = 0;
     for (; at + VAD_FRAME_SAMPLES <= input.length; at += VAD_FRAME_SAMPLES) {
-      const frame = input.slice(at, at + VAD_FRAME_SAMPLES);
+      // A view: the frame is copied only where it is kept (the open utterance, the idle pre-roll).
+      const frame = input.subarray(at, at + VAD_FRAME_SAMPLES);
       const utterance = this.judge(frame, this.detector.isSpeech(frame));
       if (utterance) closed.push(...utterance);
     }
@@ -158,7 +159,7 @@ export class UtteranceSegmenter {
   }
 
   private remember(frame: Int16Array, speech: boolean): void {
-    this.recent.push({ frame, speech });
+    this.recent.push({ frame: frame.slice(), speech });
     const keep = this.preRollFrames + this.onsetWindow;
     if (this.recent.length > keep) this.recent.splice(0, this.recent.length - keep);
   }
@@ -167,7 +168,7 @@ export class UtteranceSegmenter {
   private rememberAfter(open: OpenUtterance, endFrame: number): void {
     this.recent = [];
     for (let f = endFrame; f < open.length / VAD_FRAME_SAMPLES; f++) {
-      const frame = open.audio.slice(f * VAD_FRAME_SAMPLES, (f + 1) * VAD_FRAME_SAMPLES);
+      const frame = open.audio.subarray(f * VAD_FRAME_SAMPLES, (f + 1) * VAD_FRAME_SAMPLES);
       this.remember(frame, false);
     }
   }

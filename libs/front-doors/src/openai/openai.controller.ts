@@ -1,0 +1,148 @@
+import { Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '@app/common';
+import { ConfigStore } from '@app/config';
+import {
+  DEFAULT_MODEL_ALIAS,
+  ENGINES,
+  uploadedAudio,
+  type Engines,
+  type PoolModel,
+  type TranscriptionResult,
+} from '@app/engines';
+import { renderTranscription } from './transcription-formats';
+import { invalidParam, readTranscriptionRequest, type TranscriptionRequest } from './transcription-request';
+import { readTranscriptionForm, type FilePart } from './transcription-upload';
+
+/** OpenAI's model object; `created` is unknown for engines' models, so 0. */
+function modelObject(id: string, ownedBy: string): Record<string, unknown> {
+  return { id, object: 'model', created: 0, owned_by: ownedBy };
+}
+
+/**
+ * OpenAI's speech-to-text API over the speech-to-text pool, so that the official SDKs (baseURL = the
+ * orchestrator's `/v1`) and anything else written for OpenAI work unchanged, whatever engines do the work.
+ * Errors come in OpenAI's shape (`{ error: { message, type, param, code } }`, see @app/common front-doors).
+ * Models: `whisper-1` (what the SDKs send) means the pool's default (any instance, its own model); any other
+ * name goes to the instances that serve it (pooled-speech-to-text.engine.ts), an unknown one is a 404.
+ */
+@ApiTags('openai-compatible')
+@ApiBearerAuth()
+@Controller('v1')
+export class OpenAiController {
+  constructor(
+    @Inject(ENGINES) private readonly engines: Engines,
+    private readonly config: ConfigStore,
+  ) {}
+
+  @Post('audio/transcriptions')
+  @HttpCode(HttpStatus.OK)
+  @ApiConsumes('multipart/form-data')
+  @ApiOperation({
+    summary:
+      'OpenAI-compatible transcription (file, model, language, prompt, response_format, timestamp_granularities[])',
+  })
+  async transcribe(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    if (!request.isMultipart()) {
+      throw new ApiError(
+        HttpStatus.BAD_REQUEST,
+        'INVALID_REQUEST',
+        'The request must be multipart/form-data with the audio in "file"',
+        { param: 'file' },
+      );
+    }
+    const { maxAudioBytes, maxAudioSeconds } = this.config.current.pipeline;
+    // The call starts when the file part begins, if the fields before it say what to do (the model at
+    // least): the audio then streams through to the engine. A form that puts the model after the file
+    // (the Node SDK does, for a File listed first) is transcribed once it has been read.
+    let early: { call: Promise<TranscriptionResult>; abort: AbortController } | undefined;
+    const form = await readTranscriptionForm(
+      request,
+      { maxAudioBytes, maxAudioSeconds },
+      {
+        onFile: (file, fieldsBefore) => {
+          if (fieldsBefore.model === undefined) return;
+          const abort = new AbortController();
+          const call = this.run(readTranscriptionRequest(fieldsBefore), file, request, abort.signal);
+          call.catch(() => undefined);
+          early = { call, abort };
+        },
+      },
+    ).catch((error: unknown) => {
+      early?.abort.abort();
+      throw error;
+    });
+    const asked = readTranscriptionRequest(form.fields);
+    const file = form.file;
+    if (!file || (await file.upload.done, file.upload.size === 0)) {
+      early?.abort.abort();
+      throw invalidParam('file', 'you must provide a file parameter', 'missing_required_parameter');
+    }
+    let result: TranscriptionResult;
+    if (early && form.fieldsAfterFile.length === 0) {
+      result = await early.call;
+    } else {
+      // Fields after the file change the call: it is made again, from the upload kept whole.
+      early?.abort.abort();
+      result = await this.run(asked, file, request);
+    }
+    const answer = renderTranscription(result, asked.responseFormat, asked.granularities);
+    await reply
+      .header('content-type', answer.contentType)
+      .header('openai-processing-ms', String(Math.round(result.processingMs)))
+      .header('x-backend', result.backend)
+      .send(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
+  }
+
+  private run(
+    asked: TranscriptionRequest,
+    file: FilePart,
+    request: FastifyRequest,
+    signal?: AbortSignal,
+  ): Promise<TranscriptionResult> {
+    const audio = uploadedAudio({ data: Buffer.alloc(0), fileName: file.fileName, mimeType: file.mimeType });
+    return this.engines.speechToText.transcribe(
+      { ...audio, upload: file.upload },
+      {
+        model: asked.model,
+        language: asked.language,
+        prompt: asked.prompt,
+        wordTimestamps: asked.granularities.includes('word'),
+        requestId: String(request.id),
+        signal,
+      },
+    );
+  }
+
+  @Get('models')
+  @ApiOperation({ summary: 'OpenAI-compatible model list: whisper-1 (the default) and every engine model' })
+  async models(): Promise<Record<string, unknown>> {
+    return { object: 'list', data: (await this.modelList()).map((m) => modelObject(m.id, ownerOf(m))) };
+  }
+
+  @Get('models/:model')
+  @ApiOperation({ summary: 'One model of the list' })
+  async model(@Param('model') id: string): Promise<Record<string, unknown>> {
+    const found = (await this.modelList()).find((entry) => entry.id === id);
+    if (!found) {
+      throw new ApiError(HttpStatus.NOT_FOUND, 'MODEL_NOT_FOUND', `The model '${id}' does not exist`, {
+        param: 'model',
+      });
+    }
+    return modelObject(found.id, ownerOf(found));
+  }
+
+  private async modelList(): Promise<PoolModel[]> {
+    const served = await this.engines.speechToText.catalogue();
+    return [
+      { id: DEFAULT_MODEL_ALIAS, backends: [] },
+      ...served.filter((entry) => entry.id !== DEFAULT_MODEL_ALIAS),
+    ];
+  }
+}
+
+/** Who serves a model: the engines (`kind@instance`), or this orchestrator for the default alias. */
+function ownerOf(model: PoolModel): string {
+  return model.backends.length > 0 ? model.backends.join(',') : 'livetranslate-orchestration';
+}
