@@ -80,6 +80,15 @@ function killEngines(
 }
 
 /**
+ * Each client drops once, somewhere in the middle of its speech (spread over 30–70% so the drops do not
+ * come together), in a session of its own as the dashboard's are, and resumes on the other instance.
+ */
+function dropOnce(plan: StreamPlan): LiveClientOptions {
+  const share = 0.3 + 0.4 * ((plan.index * 0.618) % 1);
+  return { sessionId: `bench-resume-${plan.index}`, dropAtMs: Math.round(plan.speech.durationMs * share) };
+}
+
+/**
  * A mixed pool: engine 0 slow (5× the base latency, 10× the real-time factor), engine 1 as configured, both
  * with slots to spare, under `GATEWAY_ROUTING=routing`; the label says which share of the decodes the fast
  * one took. Run `mixed-weighted` and `mixed-speed` together for the comparison in the same run.
@@ -167,10 +176,12 @@ export async function runScenario(scenario: Scenario, settings: ScenarioSettings
       const redis = await startRedis('bench-live');
       try {
         return await liveRun(
-          'resume',
+          'every client drops once and resumes on the other instance',
           settings,
           { ...settings.engine, engines: 1 },
           { instances: 2, redisUrl: redis.url },
+          undefined,
+          dropOnce,
         );
       } finally {
         await redis.stop();

@@ -4,6 +4,11 @@ import type { StreamOutcome, StreamPlan, ToneStreamClient } from './tone-stream-
 
 /** Live frames: ~100 ms, as an AudioWorklet capture batches them. */
 const FRAME_MS = 100;
+/**
+ * Audio re-sent after a resume goes in frames of the contract's largest size: a few seconds behind in 100 ms
+ * frames would be more messages at once than the per-connection rate limit (50 a second) lets through.
+ */
+const CATCH_UP_FRAME_MS = 1000;
 const ACK_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 120_000;
 /** How long a dropped client stays away before it resumes (a network blip, a page reload). */
@@ -56,6 +61,9 @@ export class LiveToneClient implements ToneStreamClient {
   private streamId = '';
   private sentMs = 0;
   private lastFinalEndMs = 0;
+  private lastFinalId?: string;
+  /** Finals that end at or before this were made while the client was away (replayed on the resume). */
+  private resumedFromMs = -1;
   private readonly finals = new Map<string, FinalPayload>();
   private reconnecting: Promise<void> | undefined;
   private dropped = false;
@@ -84,7 +92,13 @@ export class LiveToneClient implements ToneStreamClient {
   private async begin(): Promise<void> {
     this.listen(this.socket);
     const started = (await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('stream_start', {
-      ...(this.streamId ? { stream_id: this.streamId } : {}),
+      ...(this.streamId
+        ? {
+            stream_id: this.streamId,
+            resume: true,
+            ...(this.lastFinalId ? { last_utterance_id: this.lastFinalId } : {}),
+          }
+        : {}),
       ...(this.options.sessionId ? { session_id: this.options.sessionId } : {}),
       encoding: 'pcm_s16le',
       sample_rate: this.plan.speech.sampleRate,
@@ -107,6 +121,7 @@ export class LiveToneClient implements ToneStreamClient {
       // missed (replayed to it); audio before what the client still holds would be lost.
       if (from < this.lastFinalEndMs - FRAME_MS) this.result.errors.push('resume_before_last_final');
       this.result.resumes++;
+      this.resumedFromMs = from;
       this.sentMs = Math.min(this.sentMs, from);
     }
     this.streamId = started.stream_id;
@@ -119,13 +134,16 @@ export class LiveToneClient implements ToneStreamClient {
     });
     socket.on('transcript_final', (payload: FinalPayload) => {
       if (!ours(payload)) return;
+      // The same utterance twice, or its speech under another id: both are repeats the reader would see.
       if (this.finals.has(payload.utterance_id)) {
-        this.result.replayedFinals++;
+        this.result.repeatedFinals++;
         return;
       }
       for (const other of this.finals.values())
         if (overlapShare(other, payload) > 0.5) this.result.repeatedFinals++;
+      if (payload.end_ms <= this.resumedFromMs) this.result.replayedFinals++;
       this.finals.set(payload.utterance_id, payload);
+      if (payload.end_ms >= this.lastFinalEndMs) this.lastFinalId = payload.utterance_id;
       this.lastFinalEndMs = Math.max(this.lastFinalEndMs, payload.end_ms);
       this.show(payload, true);
     });
@@ -176,7 +194,8 @@ export class LiveToneClient implements ToneStreamClient {
       return false;
     }
     while (this.sentMs < speech.durationMs && nowMs >= Math.min(this.sentMs + FRAME_MS, speech.durationMs)) {
-      const toMs = Math.min(this.sentMs + FRAME_MS, speech.durationMs);
+      const step = nowMs - this.sentMs >= CATCH_UP_FRAME_MS ? CATCH_UP_FRAME_MS : FRAME_MS;
+      const toMs = Math.min(this.sentMs + step, speech.durationMs);
       const at = (ms: number) => Math.min(speech.samples.length, Math.round((ms * speech.sampleRate) / 1000));
       const samples = speech.samples.subarray(at(this.sentMs), at(toMs));
       // The contract takes frames of 10 ms and more; a shorter tail is silence anyway.

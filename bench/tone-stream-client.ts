@@ -15,9 +15,9 @@ export interface StreamOutcome {
   finalWords: string[];
   /** `error` events and failed acknowledgements, by code. */
   errors: string[];
-  /** Finals holding speech an earlier final (another utterance id) already held (live). */
+  /** Finals received twice, or holding speech an earlier final (another utterance id) already held (live). */
   repeatedFinals: number;
-  /** Finals received again under an id already seen, e.g. replayed after a resume (live). */
+  /** Finals made while the client was away, replayed to it on its resume (live). */
   replayedFinals: number;
   resumes: number;
   /** From `stream_status` (live): the largest lag and shed count reported, and reports in state degraded. */

@@ -257,6 +257,18 @@ describe('Live stream resume on another instance (shared Redis)', () => {
         last_utterance_id: 'other-stream#3',
       }),
     ).resolves.toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD', stream_id: streamId } });
+    await expect(
+      start({ stream_id: streamId, resume: 'yes', last_utterance_id: 'not an id' }),
+    ).resolves.toMatchObject({
+      ok: false,
+      error: {
+        code: 'INVALID_PAYLOAD',
+        fields: expect.arrayContaining([
+          expect.objectContaining({ field: 'resume' }),
+          expect.objectContaining({ field: 'last_utterance_id' }),
+        ]) as unknown,
+      },
+    });
     // The owner's stream is untouched.
     await expect(stopLiveStream(owner, streamId)).resolves.toMatchObject({ ok: true, stream_id: streamId });
   });

@@ -47,7 +47,7 @@ export async function readMultipartUpload(
  * filter maps; busboy's parse errors ("Unexpected end of form", "Malformed part header") carry none, yet
  * they are the client's malformed body, not a server fault.
  */
-function asClientError(error: unknown): unknown {
+export function asClientError(error: unknown): unknown {
   if (error instanceof ApiError || typeof (error as { statusCode?: unknown }).statusCode === 'number')
     return error;
   return new ApiError(

@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { AudioInput } from './engine.types';
+import type { StreamedUpload } from './upload/streamed-upload';
 
 const EXTENSIONS: Record<string, string> = { wav: 'wav', mp3: 'mp3', webm: 'webm', ogg: 'ogg', flac: 'flac' };
 
@@ -32,5 +35,40 @@ export async function encodeForm(form: FormData): Promise<{ body: Buffer; conten
   return {
     body: Buffer.from(await encoded.arrayBuffer()),
     contentType: encoded.headers.get('content-type') ?? 'multipart/form-data',
+  };
+}
+
+/** A quoted multipart header parameter: quotes and line breaks cannot end it early. */
+function quoted(value: string): string {
+  return `"${value.replace(/["\r\n]/g, (c) => encodeURIComponent(c))}"`;
+}
+
+/**
+ * Encodes a form as multipart bytes that stream: the text parts as they are, and the file part's content
+ * read from `upload` as it arrives, so the engine gets the audio's first bytes while the client is still
+ * sending the rest. Without a length the body goes out chunked, which every kind that streams accepts.
+ */
+export function streamForm(form: FormData, upload: StreamedUpload): { body: Readable; contentType: string } {
+  const boundary = `----livetranslate${randomBytes(12).toString('hex')}`;
+  async function* parts(): AsyncGenerator<Buffer> {
+    for (const [name, value] of form.entries()) {
+      if (typeof value === 'string') {
+        yield Buffer.from(
+          `--${boundary}\r\ncontent-disposition: form-data; name=${quoted(name)}\r\n\r\n${value}\r\n`,
+        );
+        continue;
+      }
+      yield Buffer.from(
+        `--${boundary}\r\ncontent-disposition: form-data; name=${quoted(name)}; filename=${quoted(value.name)}\r\n` +
+          `content-type: ${value.type || 'application/octet-stream'}\r\n\r\n`,
+      );
+      for await (const chunk of upload.open()) yield chunk as Buffer;
+      yield Buffer.from('\r\n');
+    }
+    yield Buffer.from(`--${boundary}--\r\n`);
+  }
+  return {
+    body: Readable.from(parts(), { objectMode: false }),
+    contentType: `multipart/form-data; boundary=${boundary}`,
   };
 }

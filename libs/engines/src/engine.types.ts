@@ -1,7 +1,14 @@
 /** Normalised results of every engine adapter; the wire forms (CONTRACTS.md §3) are built from these. */
+import type { StreamedUpload } from './upload/streamed-upload';
 
 export interface AudioInput {
+  /** The audio; empty when `upload` carries it. */
   data: Buffer;
+  /**
+   * An upload still arriving (the synchronous transcription routes): engine kinds that can take a body as
+   * it arrives read it from here; the others wait for it whole.
+   */
+  upload?: StreamedUpload;
   /** wav, mp3, webm, ogg, flac, ... */
   format: string;
   /** MIME type sent to the engine, e.g. audio/wav. */

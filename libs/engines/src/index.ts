@@ -9,3 +9,4 @@ export { identifyLanguages } from './translation/language-identification';
 export { DEFAULT_MODEL_ALIAS, isDefaultModel } from './pool/pooled-speech-to-text.engine';
 export { MAX_TEXT_LENGTH } from './api/translate.dto';
 export { uploadFormat, uploadedAudio } from './api/uploaded-audio';
+export { StreamedUpload } from './upload/streamed-upload';

@@ -15,6 +15,9 @@ export const LIVETRANSLATE_NO_SPEECH_TEXT = '[Audio unclear - please try again]'
  */
 export class LivetranslateSpeechToTextEngine extends MultipartSpeechToTextEngine {
   readonly kind = 'livetranslate';
+  // The platform's Flask service runs on Werkzeug, whose server does not read chunked request bodies
+  // (it needs a Content-Length): the upload is sent once it is whole.
+  readonly streamsUpload = false;
 
   protected describeCall(audio: AudioInput, options: TranscriptionOptions): TranscriptionCall {
     const model = modelFor(this.kind, this.settings(), options);

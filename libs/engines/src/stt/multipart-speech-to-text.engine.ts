@@ -1,6 +1,6 @@
 import type { BackendServiceConfig } from '@app/config';
 import type { BackendClient, BackendResponse } from '@app/gateway';
-import { encodeForm } from '../audio-form';
+import { encodeForm, streamForm } from '../audio-form';
 import { engineFailure, jsonBody, malformedAnswer } from '../engine-error';
 import type {
   AudioInput,
@@ -24,6 +24,11 @@ export interface TranscriptionCall {
  */
 export abstract class MultipartSpeechToTextEngine implements SpeechToTextEngine {
   abstract readonly kind: string;
+  /**
+   * Whether the kind's servers take a request body as it arrives (chunked, no length given first): then an
+   * upload still arriving streams through to them (AudioInput.upload); otherwise it is sent once whole.
+   */
+  abstract readonly streamsUpload: boolean;
 
   constructor(
     protected readonly client: BackendClient,
@@ -37,9 +42,24 @@ export abstract class MultipartSpeechToTextEngine implements SpeechToTextEngine 
   abstract models(instanceId?: string): Promise<{ models: string[]; defaultModel?: string }>;
 
   async transcribe(audio: AudioInput, options: TranscriptionOptions): Promise<TranscriptionResult> {
+    const upload = audio.upload;
+    try {
+      return await this.send(
+        upload && !this.streamsUpload ? { ...audio, data: await upload.whole() } : audio,
+        options,
+      );
+    } catch (error) {
+      // A failed upload (too large, too long, cut off) is the client's fault, not the engine's: it is not
+      // retried elsewhere and is answered as such.
+      throw upload?.failure ?? error;
+    }
+  }
+
+  private async send(audio: AudioInput, options: TranscriptionOptions): Promise<TranscriptionResult> {
     const call = this.describeCall(audio, options);
     const started = performance.now();
-    const form = await encodeForm(call.form);
+    const form =
+      audio.upload && this.streamsUpload ? streamForm(call.form, audio.upload) : await encodeForm(call.form);
     const response = await this.client.request('whisper', {
       method: 'POST',
       path: call.path,

@@ -14,6 +14,8 @@ import { readVerboseTranscript } from './whisper-answer';
  */
 export class OpenAiSpeechToTextEngine extends MultipartSpeechToTextEngine {
   readonly kind = 'openai';
+  // uvicorn (speaches, vLLM) and Go's net/http (LocalAI) read chunked bodies.
+  readonly streamsUpload = true;
 
   protected describeCall(audio: AudioInput, options: TranscriptionOptions): TranscriptionCall {
     const settings = this.settings();

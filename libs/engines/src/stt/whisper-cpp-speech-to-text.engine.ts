@@ -13,6 +13,8 @@ import { readVerboseTranscript } from './whisper-answer';
  */
 export class WhisperCppSpeechToTextEngine extends MultipartSpeechToTextEngine {
   readonly kind = 'whisper-cpp';
+  // cpp-httplib reads chunked request bodies (it parses the form once the body is in).
+  readonly streamsUpload = true;
 
   protected describeCall(audio: AudioInput, options: TranscriptionOptions): TranscriptionCall {
     return {

@@ -13,6 +13,11 @@
 /** Audio held for a resume is bounded (five minutes); older audio is given up and counted. */
 const MAX_HELD_MS = 5 * 60 * 1000;
 const STOP_TIMEOUT_MS = 30000;
+/**
+ * Held frames are re-sent joined up to this length (the contract takes up to 1000 ms): seconds of 100 ms
+ * frames at once would be more messages than the per-connection rate limit (50 a second) lets through.
+ */
+const RESEND_FRAME_MS = 900;
 
 export class LiveStream extends EventTarget {
   #live;
@@ -20,6 +25,8 @@ export class LiveStream extends EventTarget {
   #flowing = false;
   #stopping = false;
   #coveredMs = 0;
+  /** The newest final's utterance id: on a resume the server replays the finals after it. */
+  #lastUtteranceId;
   #droppedBeforeMs = 0;
   #stopped = null;
   #unsubscribe = [];
@@ -78,7 +85,9 @@ export class LiveStream extends EventTarget {
 
   #listen() {
     const onFinal = (final) => {
-      if (final.stream_id === this.streamId) this.#cover(final.end_ms);
+      if (final.stream_id !== this.streamId) return;
+      this.#lastUtteranceId = final.utterance_id; // finals come in order, replayed ones too
+      this.#cover(final.end_ms);
     };
     const onStatus = (status) => {
       if (status.stream_id === this.streamId) this.#cover(status.final_ms);
@@ -126,7 +135,13 @@ export class LiveStream extends EventTarget {
     if (this.#flowing) return;
     let reply;
     try {
-      reply = await this.#live.request('stream_start', { stream_id: this.streamId, ...this.#options });
+      // resume: true, so a stream the server no longer knows is an error rather than a new empty stream.
+      reply = await this.#live.request('stream_start', {
+        stream_id: this.streamId,
+        ...this.#options,
+        resume: true,
+        ...(this.#lastUtteranceId ? { last_utterance_id: this.#lastUtteranceId } : {}),
+      });
     } catch (error) {
       // Lost again before the answer: the next 'connected' tries again. A refusal ends the stream.
       if (this.#live.connected) this.#fail(error);
@@ -134,7 +149,7 @@ export class LiveStream extends EventTarget {
     }
     const from = Number(reply.resume_from_ms ?? 0);
     const resend = this.#held.filter((frame) => frame.endMs > from);
-    for (const frame of resend) {
+    for (const frame of joined(resend)) {
       if (!this.#send(frame)) return; // dropped again: the next 'connected' resumes from the server's word
     }
     this.#flowing = true;
@@ -179,6 +194,29 @@ export class LiveStream extends EventTarget {
   #emitState(state, detail = {}) {
     this.dispatchEvent(new CustomEvent('state', { detail: { state, ...detail } }));
   }
+}
+
+/** Consecutive frames joined into frames of at most RESEND_FRAME_MS. */
+function joined(frames) {
+  const pieces = [];
+  for (const frame of frames) {
+    const last = pieces.at(-1);
+    if (last && Math.abs(last.endMs - frame.offsetMs) < 1 && frame.endMs - last.offsetMs <= RESEND_FRAME_MS) {
+      last.pcms.push(frame.pcm);
+      last.endMs = frame.endMs;
+    } else {
+      pieces.push({ offsetMs: frame.offsetMs, endMs: frame.endMs, pcms: [frame.pcm] });
+    }
+  }
+  return pieces.map(({ offsetMs, endMs, pcms }) => {
+    const pcm = new Int16Array(pcms.reduce((sum, part) => sum + part.length, 0));
+    let at = 0;
+    for (const part of pcms) {
+      pcm.set(part, at);
+      at += part.length;
+    }
+    return { offsetMs, endMs, pcm };
+  });
 }
 
 function newStreamId() {

@@ -103,9 +103,27 @@ function renderInstance(instance) {
       `${formatPercent(instance.uptime_percent)} up`,
     ),
     el('span', { title: 'Circuit breaker' }, badge(`breaker ${instance.circuit ?? '—'}`, instance.circuit)),
+    routingFigures(instance),
     instance.last_error
       ? el('span', { class: 'error' }, `${instance.last_error} (checked ${formatClock(instance.last_check)})`)
       : null,
+  );
+}
+
+/** What routing by speed reads: calls in flight against the cap, measured latency and real-time factor. */
+function routingFigures(instance) {
+  if (instance.max_concurrent === undefined) return null;
+  const speed = [
+    instance.latency_ewma_ms === null ? null : `~${formatMs(instance.latency_ewma_ms)}`,
+    instance.rtf_ewma === null ? null : `RTF ${instance.rtf_ewma.toFixed(2)}`,
+  ].filter(Boolean);
+  return el(
+    'span',
+    {
+      class: 'routing',
+      title: 'Calls in flight / concurrency cap; moving averages of call latency and real-time factor',
+    },
+    [`${instance.in_flight}/${instance.max_concurrent} in flight`, ...speed].join(' · '),
   );
 }
 
