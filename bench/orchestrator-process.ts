@@ -11,12 +11,21 @@ export interface Orchestrator {
   url: string;
   child: ChildProcess;
   close(): Promise<void>;
+  /**
+   * The orchestrator's `process.memoryUsage()`; with `afterGc` (started with `exposeGc` only) right after a
+   * full garbage collection: what its heap really retains, apart from garbage not collected yet.
+   */
+  memoryUsage(afterGc?: boolean): Promise<NodeJS.MemoryUsage>;
 }
 
-export function startOrchestrator(env: Record<string, string | undefined>): Promise<Orchestrator> {
+export function startOrchestrator(
+  env: Record<string, string | undefined>,
+  { exposeGc = false }: { exposeGc?: boolean } = {},
+): Promise<Orchestrator> {
   const child = fork(__filename, ['--serve'], {
     env: { ...process.env, BENCH_ORCHESTRATOR_ENV: JSON.stringify(env) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: [...process.execArgv, ...(exposeGc ? ['--expose-gc'] : [])],
   });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   return new Promise((done, fail) => {
@@ -27,6 +36,13 @@ export function startOrchestrator(env: Record<string, string | undefined>): Prom
         close: async () => {
           child.disconnect();
           await exited;
+        },
+        memoryUsage: (afterGc = false) => {
+          if (afterGc && !exposeGc) throw new Error('memoryUsage(afterGc) needs exposeGc');
+          return new Promise((answered) => {
+            child.once('message', (reply: { memory: NodeJS.MemoryUsage }) => answered(reply.memory));
+            child.send({ memoryUsage: { afterGc } });
+          });
         },
       }),
     );
@@ -39,6 +55,11 @@ async function serveOrchestrator(): Promise<void> {
     JSON.parse(process.env.BENCH_ORCHESTRATOR_ENV ?? '{}') as Record<string, string>,
   );
   process.send?.({ url: app.url });
+  process.on('message', (message: { memoryUsage?: { afterGc: boolean } }) => {
+    if (!message.memoryUsage) return;
+    if (message.memoryUsage.afterGc) global.gc?.();
+    process.send?.({ memory: process.memoryUsage() });
+  });
   process.once('disconnect', () => {
     void app.close().finally(() => process.exit(0));
   });

@@ -6,8 +6,14 @@
  * Redis, Redis's used_memory and resident size. Run once per driver (in-process, BullMQ); the healthy
  * phase is the baseline of the same run.
  *
- * Usage: npm run bench:soak -- [--minutes 10] [--before 2] [--after 2] [--rate 9] [--driver both|in-process|bullmq]
- *   --minutes is the outage's length; a short trial: --minutes 1 --before 1 --after 1
+ * Each minute also reads the orchestrator's V8 heap (used and total), and with Redis what its memory holds
+ * by key group (`MEMORY USAGE` of every key). With --gc the heap is read right after a forced full garbage
+ * collection (the orchestrator runs with --expose-gc), which tells what the process retains from garbage
+ * not collected yet; the collection changes what follows, so the plain run is the product's behaviour.
+ *
+ * Usage: npm run bench:soak -- [--minutes 10] [--before 5] [--after 2] [--rate 9] [--driver both|in-process|bullmq] [--gc]
+ *   --minutes is the outage's length; --before the healthy phase, long enough for the heap to reach its
+ *   working size; a short trial: --minutes 1 --before 1 --after 1
  */
 import { Redis } from 'ioredis';
 import { readFileSync } from 'node:fs';
@@ -26,13 +32,14 @@ function option(name: string, fallback: number, min: number): number {
 }
 
 const OUTAGE_MINUTES = option('minutes', 10, 1);
-const BEFORE_MINUTES = option('before', 2, 1);
+const BEFORE_MINUTES = option('before', 5, 1);
 const AFTER_MINUTES = option('after', 2, 1);
 const RATE = option('rate', 9, 1);
 const DRIVER = process.argv[process.argv.indexOf('--driver') + 1];
 const DRIVERS = ['in-process', 'bullmq'].filter(
   (d) => !process.argv.includes('--driver') || DRIVER === 'both' || DRIVER === d,
 );
+const FORCED_GC = process.argv.includes('--gc');
 const CHUNK_SECONDS = 3;
 const SAMPLE_MS = 5000;
 
@@ -92,24 +99,66 @@ interface Minute {
   otherReasons: Record<string, number>;
   rssMb: number;
   peakRssMb: number;
+  /** V8's heap at the minute's end (with --gc right after a forced full collection): used / total. */
+  heapUsedMb: number;
+  heapTotalMb: number;
   redisUsedMb?: number;
   redisRssMb?: number;
+  /** MB per key group (see KEY_GROUPS). */
+  redisKeys?: Record<string, number>;
 }
 
-const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+/** Key groups of the Redis breakdown, first match wins (keys under the default `lt:` prefix). */
+const KEY_GROUPS: [string, RegExp][] = [
+  ['job records', /^lt:pipeline:job:/],
+  ['audio', /^lt:pipeline:audio:/],
+  ['pipeline other', /^lt:pipeline:/],
+  ['BullMQ events', /^lt:bull:[^:]+:events$/],
+  ['BullMQ jobs', /^lt:bull:[^:]+:[^:]+$/],
+  ['BullMQ other', /^lt:bull:/],
+  ['other', /./],
+];
+
+/** The breakdown's columns in the table; `rest` sums the other groups. */
+const GROUP_COLUMNS = ['job records', 'audio', 'BullMQ jobs', 'BullMQ events', 'rest'];
+
+/** What Redis's keys hold, by group, in MB (`MEMORY USAGE` of each key, its overhead included). */
+async function redisBreakdown(client: Redis): Promise<Record<string, number>> {
+  const bytes: Record<string, number> = Object.fromEntries(KEY_GROUPS.map(([name]) => [name, 0]));
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'COUNT', 1000);
+    cursor = next;
+    const batch = client.pipeline();
+    for (const key of keys) batch.memory('USAGE', key);
+    const sizes = (await batch.exec()) ?? [];
+    keys.forEach((key, i) => {
+      const group = KEY_GROUPS.find(([, pattern]) => pattern.test(key))?.[0] ?? 'other';
+      bytes[group] += Number(sizes[i]?.[1] ?? 0);
+    });
+  } while (cursor !== '0');
+  return Object.fromEntries(Object.entries(bytes).map(([name, b]) => [name, mb(b)]));
+}
+
+function mb(bytes: number): number {
+  return Math.round((bytes / 1024 / 1024) * 10) / 10;
+}
 
 async function soak(driver: string, redis?: { url: string; pid: number }): Promise<Minute[]> {
   const engine = await startEngine();
-  const app = await startOrchestrator({
-    WHISPER_SERVICE_URL: engine.url,
-    ...(redis ? { REDIS_URL: redis.url } : {}),
-    // Default pipeline settings without the per-client rate limit (one client sends everything here);
-    // the product's 10 s health check interval.
-    CONFIG_FILE: pipelineConfigFile({ concurrency: 4 }),
-    HEALTH_CHECK_INTERVAL: '10',
-    // Every failed attempt is a warning; thousands of them would cost the orchestrator more than its work.
-    LOG_LEVEL: 'error',
-  });
+  const app = await startOrchestrator(
+    {
+      WHISPER_SERVICE_URL: engine.url,
+      ...(redis ? { REDIS_URL: redis.url } : {}),
+      // Default pipeline settings without the per-client rate limit (one client sends everything here);
+      // the product's 10 s health check interval.
+      CONFIG_FILE: pipelineConfigFile({ concurrency: 4 }),
+      HEALTH_CHECK_INTERVAL: '10',
+      // Every failed attempt is a warning; thousands of them would cost the orchestrator more than its work.
+      LOG_LEVEL: 'error',
+    },
+    { exposeGc: true },
+  );
   const redisClient = redis ? new Redis(redis.url) : undefined;
   const audio = new Blob([new Uint8Array(tone(CHUNK_SECONDS, 0.3))], { type: 'audio/wav' });
   const sessions = Math.round(RATE * CHUNK_SECONDS);
@@ -179,6 +228,8 @@ async function soak(driver: string, redis?: { url: string; pid: number }): Promi
         otherReasons: {},
         rssMb: 0,
         peakRssMb: 0,
+        heapUsedMb: 0,
+        heapTotalMb: 0,
       };
       peaks.rss = peaks.redisUsed = peaks.redisRss = 0;
       const end = Date.now() + 60_000;
@@ -194,7 +245,12 @@ async function soak(driver: string, redis?: { url: string; pid: number }): Promi
         const info = await redisClient.info('memory');
         current.redisUsedMb = mb(Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? 0));
         current.redisRssMb = mb(residentBytes(redis.pid));
+        current.redisKeys = await redisBreakdown(redisClient);
       }
+      // After the minute's resident size, so that a forced collection does not change it.
+      const heap = await app.memoryUsage(FORCED_GC);
+      current.heapUsedMb = mb(heap.heapUsed);
+      current.heapTotalMb = mb(heap.heapTotal);
       minutes.push(current);
       process.stdout.write(`${driver} ${JSON.stringify(current)}\n`);
     }
@@ -210,7 +266,7 @@ async function soak(driver: string, redis?: { url: string; pid: number }): Promi
 }
 
 /** Outage minutes after the first, and the first minute back, against the last healthy minute. */
-function verdict(minutes: Minute[], key: 'rssMb' | 'redisUsedMb'): string {
+function verdict(minutes: Minute[], key: 'rssMb' | 'heapUsedMb' | 'redisUsedMb'): string {
   const value = (m: Minute) => m[key] ?? 0;
   const healthy = minutes.filter((m) => m.phase === 'healthy');
   const outage = minutes.filter((m) => m.phase === 'outage').slice(1);
@@ -227,15 +283,33 @@ function verdict(minutes: Minute[], key: 'rssMb' | 'redisUsedMb'): string {
 }
 
 function table(minutes: Minute[], withRedis: boolean): string {
-  const header = ['minute', 'phase', 'sent', '202', '503', 'other', 'RSS MB (peak)'];
-  if (withRedis) header.push('Redis used MB', 'Redis RSS MB');
+  const header = [
+    'minute',
+    'phase',
+    'sent',
+    '202',
+    '503',
+    'other',
+    'RSS MB (peak)',
+    FORCED_GC ? 'heap after GC MB used / total' : 'heap MB used / total',
+  ];
+  if (withRedis) header.push('Redis used MB', 'Redis RSS MB', `Redis keys MB: ${GROUP_COLUMNS.join(' / ')}`);
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
   for (const m of minutes) {
     const reasons = Object.entries(m.otherReasons).map(([reason, count]) => `${count}× ${reason}`);
     const other = reasons.length > 0 ? `${m.other} (${reasons.join(', ')})` : m.other;
     const row: (string | number)[] = [m.minute, m.phase, m.sent, m.accepted, m.refused, other];
-    row.push(`${m.rssMb} (${m.peakRssMb})`);
-    if (withRedis) row.push(m.redisUsedMb ?? '', m.redisRssMb ?? '');
+    row.push(`${m.rssMb} (${m.peakRssMb})`, `${m.heapUsedMb} / ${m.heapTotalMb}`);
+    if (withRedis) {
+      const keys = m.redisKeys ?? {};
+      const rest = Object.entries(keys)
+        .filter(([name]) => !GROUP_COLUMNS.includes(name))
+        .reduce((sum, [, value]) => sum + value, 0);
+      const groups = GROUP_COLUMNS.map((name) =>
+        name === 'rest' ? mb(rest * 1024 * 1024) : (keys[name] ?? 0),
+      );
+      row.push(m.redisUsedMb ?? '', m.redisRssMb ?? '', groups.join(' / '));
+    }
     lines.push(`| ${row.join(' | ')} |`);
   }
   return lines.join('\n');
@@ -250,6 +324,9 @@ async function main(): Promise<void> {
       const minutes = await soak(driver, redis);
       results.push(`### ${driver}\n\n${table(minutes, Boolean(redis))}\n`);
       results.push(`orchestrator RSS: ${verdict(minutes, 'rssMb')}`);
+      results.push(
+        `orchestrator heap used${FORCED_GC ? ' after GC' : ''}: ${verdict(minutes, 'heapUsedMb')}`,
+      );
       if (redis) results.push(`Redis used_memory: ${verdict(minutes, 'redisUsedMb')}`);
     } finally {
       await redis?.stop();
@@ -259,7 +336,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `${RATE} chunks/s of ${CHUNK_SECONDS} s 16 kHz WAV from ${Math.round(RATE * CHUNK_SECONDS)} sessions, ` +
       `${BEFORE_MINUTES} min healthy, ${OUTAGE_MINUTES} min outage, ${AFTER_MINUTES} min back; default ` +
-      `pipeline settings. ${cpus().length} cores; load average ${loadBefore} before, ` +
+      `pipeline settings${FORCED_GC ? '; forced full GC before each heap reading' : ''}. ${cpus().length} cores; load average ${loadBefore} before, ` +
       `${loadavg()[0].toFixed(1)} after; ${new Date().toISOString()}\n`,
   );
 }

@@ -1,6 +1,7 @@
 import { METRIC } from '@app/common';
 import type { RunningApp } from '../support/app-harness';
 import { startFakeEngine, type FakeEngineServer, type RecordedRequest } from '../support/fake-engine-server';
+import { eventually } from '../support/eventually';
 import { scrape } from '../support/prometheus-scrape';
 import { rawRequest, startGatewayApp } from './gateway-harness';
 
@@ -256,5 +257,36 @@ describe('proxy routing by engine kind in mixed pools', () => {
         routing: 'pinned',
       }),
     ).toHaveLength(1);
+  });
+
+  it('moves a streamed upload to another instance of its kind when one is gone, before any byte was sent', async () => {
+    // Its start-up health check is over, so the instance is still in rotation when it is gone: the gateway
+    // finds out on the call. Last in this file: the instance stays down from here on.
+    await eventually('the start-up check of whisper-0', async () => {
+      const { services } = (await rawRequest(running.url, 'GET', '/api/services')).json<{
+        services: Record<string, { instances: { instance_id: string; status: string }[] }>;
+      }>();
+      return (
+        services.whisper.instances.find((instance) => instance.instance_id === 'whisper-0')?.status === 'up'
+      );
+    });
+    await openaiA.close();
+    const audio = Buffer.alloc(256 * 1024, 7);
+    for (let i = 0; i < 4; i++) {
+      const answer = await rawRequest(
+        running.url,
+        'POST',
+        '/api/whisper/v1/audio/transcriptions',
+        multipart('file', audio),
+      );
+      expect(answer.status).toBe(200);
+      expect(answer.json()).toMatchObject({ text: 'openai heard it' });
+    }
+    const received = proxied(openaiB).map((request) => {
+      const file = request.fields.get('file');
+      return typeof file === 'object' ? file.size : undefined;
+    });
+    expect(received).toEqual(Array(4).fill(audio.length));
+    expect(paths(whisperCpp)).toEqual([]);
   });
 });

@@ -125,6 +125,7 @@ export function describeHeldMemory(driver: string, redisUrl: () => Promise<strin
     let running: RunningApp;
     let config: { path: string; remove(): void };
     let engineDown = false;
+    const adminToken = 'admission-admin-token';
 
     /** Health checks and work both fail while the engine is down, as with a crashed model server. */
     const whisperReply: FakeHandler = (r) =>
@@ -148,6 +149,7 @@ export function describeHeldMemory(driver: string, redisUrl: () => Promise<strin
       });
       running = await startApp({
         REDIS_URL: await redisUrl(),
+        ADMIN_TOKEN: adminToken,
         CONFIG_FILE: config.path,
         WHISPER_SERVICE_URL: whisper.url,
         TRANSLATION_SERVICE_URL: process.env.TEST_APERTIUM_URL,
@@ -223,7 +225,7 @@ export function describeHeldMemory(driver: string, redisUrl: () => Promise<strin
           chunk_id: 'socket-c',
           target_languages: [],
         });
-        expect(streamed.text).toBe('Good morning, my friend');
+        expect(streamed).toMatchObject({ text: 'Good morning, my friend' });
       } finally {
         socket.close();
       }
@@ -231,6 +233,38 @@ export function describeHeldMemory(driver: string, redisUrl: () => Promise<strin
       expect(
         metrics.value('orchestration_pipeline_jobs_refused_total', { code: 'BACKEND_UNAVAILABLE' }),
       ).toBe(2);
+    });
+
+    it('refuses every new job once one has finally failed while the engine is down, however short the queue, and accepts again once it recovers', async () => {
+      // A queue limit no outage reaches here, and no retry: a job fails as soon as it runs.
+      await request(running.url)
+        .post('/api/config')
+        .set({ Authorization: `Bearer ${adminToken}` })
+        .send({ pipeline: { attempts: 1, admission_queue_depth: 100, admission_queue_age_seconds: 600 } })
+        .expect(200);
+      const fields = (chunk: string) => ({
+        session_id: `${driver}-fails-while-down`,
+        chunk_id: chunk,
+        target_languages: '',
+      });
+      engineDown = true;
+      await untilWhisper('down');
+
+      const first = await submitWav(running.url, spokenWav(), fields('a'));
+      expect(first.status).toBe(202);
+      expect((await finishedJob(running.url, first.body.job_id)).state).toBe('failed');
+
+      // The queue is empty again, but its jobs can only fail while the engine is down.
+      const refused = await submitWav(running.url, spokenWav(), fields('b'));
+      expect(refused.status).toBe(503);
+      expect(refused.body.error).toMatchObject({ code: 'BACKEND_UNAVAILABLE', service: 'whisper' });
+      expect(refused.body.error?.message).toContain('transcription jobs fail');
+
+      engineDown = false;
+      await untilWhisper('up');
+      const accepted = await submitWav(running.url, spokenWav(), fields('c'));
+      expect(accepted.status).toBe(202);
+      expect((await finishedJob(running.url, accepted.body.job_id)).state).toBe('completed');
     });
   });
 

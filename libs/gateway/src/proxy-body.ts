@@ -1,6 +1,8 @@
 import { HttpStatus } from '@nestjs/common';
 import { Transform, type TransformCallback } from 'node:stream';
 import { ApiError } from '@app/common';
+import type { EngineCredential } from './engine-credentials';
+import type { HeaderMap } from './proxy-headers';
 
 export function payloadTooLarge(limit: number): ApiError {
   return new ApiError(
@@ -82,4 +84,31 @@ export function withQueryField(target: string, field: { name: string; value: str
   const query = new URLSearchParams(queryAt === -1 ? '' : target.slice(queryAt + 1));
   query.set(field.name, field.value);
   return `${path}?${query.toString()}`;
+}
+
+/** What one attempt sends: headers, request target and body. */
+export interface ProxiedRequest {
+  headers: HeaderMap;
+  target: string;
+  body: LimitedBody | Buffer | undefined;
+}
+
+/**
+ * The request with the engine's key in the form its kind reads: headers, or a field, which goes into a held
+ * JSON body and otherwise into the query (a streamed body cannot be changed).
+ */
+export function withCredential(request: ProxiedRequest, credential: EngineCredential): ProxiedRequest {
+  const { field } = credential;
+  if (!field && Object.keys(credential.headers).length === 0) return request;
+  const headers = { ...request.headers, ...credential.headers };
+  if (!field) return { ...request, headers };
+  const withKey = Buffer.isBuffer(request.body) ? withJsonField(request.body, field) : undefined;
+  if (!withKey || withKey === request.body) {
+    return { headers, target: withQueryField(request.target, field), body: request.body };
+  }
+  return {
+    headers: { ...headers, 'content-length': String(withKey.length) },
+    target: request.target,
+    body: withKey,
+  };
 }

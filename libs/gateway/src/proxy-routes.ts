@@ -11,7 +11,12 @@ import {
   type BackendServiceConfig,
   type ServiceName,
 } from '@app/config';
-import { badPathError, toGatewayApiError } from './gateway-errors';
+import {
+  NoInstanceAvailableError,
+  badPathError,
+  isBackendFailure,
+  toGatewayApiError,
+} from './gateway-errors';
 import { GatewayStats } from './gateway-stats';
 import { engineCredential } from './engine-credentials';
 import {
@@ -20,8 +25,7 @@ import {
   isParameterBody,
   payloadTooLarge,
   readWhole,
-  withJsonField,
-  withQueryField,
+  withCredential,
 } from './proxy-body';
 import { ENGINE_KIND_HEADER, parameterNames, routeByKind, routeByParams } from './proxy-kinds';
 import { ProxyMetrics } from './proxy-metrics';
@@ -176,40 +180,65 @@ export class ProxyRoutes implements OnModuleInit {
       if (whole instanceof ApiError) return this.fail(request, reply, whole);
       body = whole;
     }
-    const wholeBody = Buffer.isBuffer(body) ? body : undefined;
     // Each instance gets the key in the form its own kind reads (a pool may mix kinds).
     const unchanged = { headers: baseHeaders, target: path.target, body };
-    const forInstance = (kind: string) => {
-      const credential = engineCredential(service, kind, engine.apiKey);
-      if (!credential.field && Object.keys(credential.headers).length === 0) return unchanged;
-      const headers = { ...baseHeaders, ...credential.headers };
-      if (!credential.field) return { headers, target: path.target, body };
-      if (!wholeBody) return { headers, target: withQueryField(path.target, credential.field), body };
-      const withKey = withJsonField(wholeBody, credential.field);
-      return {
-        headers: { ...headers, 'content-length': String(withKey.length) },
-        target: path.target,
-        body: withKey,
-      };
-    };
+    const forInstance = (kind: string) =>
+      withCredential(unchanged, engineCredential(service, kind, engine.apiKey));
     const idleTimeoutMs = config.gateway.timeout * 1000;
-    try {
-      const delivered = await this.dispatcher.dispatch<UpstreamResponse>(service, {
-        // A request body is a one-shot stream here, so only calls whose body is held (or absent) are
-        // repeated: idempotent methods, and POSTs of repeatable work (a transcription, a translation).
-        retryable:
-          (IDEMPOTENT_METHODS.has(request.method) || repeatable) && (!withBody || Buffer.isBuffer(body)),
-        eligible: kinds && ((instance) => kinds.has(instance.kind)),
+    const repeatableWork = IDEMPOTENT_METHODS.has(request.method) || repeatable;
+    // The instance of the latest attempt, so that a streamed call can leave it out when it goes elsewhere.
+    let attempted: string | undefined;
+    const send = (leftOut: ReadonlySet<string>) =>
+      this.dispatcher.dispatch<UpstreamResponse>(service, {
+        // A request body is a one-shot stream here, so the dispatcher repeats only calls whose body is held
+        // (or absent): idempotent methods, and POSTs of repeatable work (a transcription, a translation).
+        retryable: repeatableWork && (!withBody || Buffer.isBuffer(body)),
+        eligible:
+          kinds || leftOut.size > 0
+            ? (instance) => (!kinds || kinds.has(instance.kind)) && !leftOut.has(instance.id)
+            : undefined,
         signal: callerGone,
-        attempt: (instance, signal) =>
-          this.transport.send(instance, {
+        attempt: (instance, signal) => {
+          attempted = instance.id;
+          return this.transport.send(instance, {
             method: request.method,
             ...forInstance(instance.kind),
             signal,
             idleTimeoutMs,
-          }),
+          });
+        },
         discard: (answer) => drain(answer.body),
       });
+    const streamed = body instanceof LimitedBody ? body : undefined;
+    /**
+     * A streamed upload goes to another instance only while no byte of it has been read: an instance that
+     * refused the connection (or could not be reached) never saw the body, which is still whole here.
+     */
+    const mayMoveOn = (error: unknown, leftOut: ReadonlySet<string>): boolean =>
+      repeatableWork &&
+      streamed !== undefined &&
+      !streamed.readableDidRead &&
+      !callerGone.aborted &&
+      isBackendFailure(error) &&
+      leftOut.size < config.gateway.retries;
+    const dispatchMovingOn = async () => {
+      const leftOut = new Set<string>();
+      let previous: Error | undefined;
+      for (;;) {
+        attempted = undefined;
+        try {
+          return await send(leftOut);
+        } catch (error) {
+          // Nowhere else to go: the client hears what went wrong where it went.
+          if (previous !== undefined && error instanceof NoInstanceAvailableError) throw previous;
+          if (!attempted || !mayMoveOn(error, leftOut)) throw error;
+          leftOut.add(attempted);
+          previous = error instanceof Error ? error : new Error(String(error));
+        }
+      }
+    };
+    try {
+      const delivered = await dispatchMovingOn();
       this.metrics.record(service, delivered.instance.kind, routing);
       const { status, headers: upstreamHeaders, body: answerBody } = delivered.answer;
       void reply.code(status).headers(downstreamResponseHeaders(upstreamHeaders));

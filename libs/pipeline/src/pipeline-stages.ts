@@ -29,7 +29,7 @@ import {
   type TranscriptRecord,
   type TranslationRecord,
 } from './state/pipeline-job-record';
-import { FIELD, type PipelineState, type RecordFields } from './state/pipeline-state';
+import { FIELD, isFinalStageState, type PipelineState, type RecordFields } from './state/pipeline-state';
 import { PIPELINE_METRICS, PIPELINE_STATE } from './pipeline.tokens';
 import type { PipelineMetrics } from './pipeline-metrics';
 import { chunkOrigin, resultTarget } from './job-origin';
@@ -86,6 +86,9 @@ export class PipelineStages {
     if (!record)
       throw new StageFailure(`Pipeline job ${data.pipelineJobId} no longer exists (expired)`, false);
     const key = stageKey(stage, data);
+    // A follow-up enqueued again after it finished (its transcription re-ran after a crash, and BullMQ keeps
+    // only the last few finished jobs): its outcome is in the record already, and published.
+    if (stage !== PipelineStage.Transcription && isFinalStageState(record.stages[key]?.state)) return [];
     const started = performance.now();
     await this.setStage(record.meta.id, key, 'active', attempt.attempt);
     try {
@@ -103,8 +106,10 @@ export class PipelineStages {
           `${key} of job ${record.meta.id} failed (attempt ${attempt.attempt}), retrying: ${message}`,
         );
       } else {
-        await this.fail(record, stage, key, attempt.attempt, error, message);
+        // Counted first (on the same Redis connection, so it lands first): whoever sees the failure in the
+        // record also finds it counted, as admission does (a stage's jobs fail while its service is down).
         this.count(stage, 'failed', started);
+        await this.fail(record, stage, key, attempt.attempt, error, message);
       }
       throw new StageFailure(message, retry);
     }
@@ -116,9 +121,9 @@ export class PipelineStages {
     if (!record) return;
     const key = stageKey(stage, data);
     const attempts = record.stages[key]?.attempts ?? 0;
-    await this.fail(record, stage, key, attempts, new Error(reason), reason);
     this.metrics.outcome(stage, 'failed');
     await this.state.countOutcome(stage, 'failed');
+    await this.fail(record, stage, key, attempts, new Error(reason), reason);
   }
 
   private async transcribe(record: PipelineJobRecord): Promise<FollowUp[]> {

@@ -91,4 +91,12 @@ export class PipelineSection {
   @IsNumber()
   @Min(0)
   admissionQueueAgeSeconds = 5;
+
+  /**
+   * BullMQ: finished stage jobs kept per queue, of each outcome (completed, failed), for inspection. The job
+   * records keep results and errors for `retentionSeconds`; BullMQ's own copies are not needed by clients.
+   */
+  @IsInt()
+  @Min(0)
+  finishedJobsKept = 100;
 }

@@ -26,10 +26,21 @@ const SERVICE_STAGE = Object.fromEntries(
  * (the health monitor takes a down instance out and puts it back when it serves again); it learns this from
  * the monitor's `health.changed` events, so a submission costs nothing while every service is up. In a
  * pipeline-worker process nothing takes instances out of rotation, and nothing submits.
+ *
+ * While a service is unavailable, a `backlog` submission is refused when its stage's queue is beyond the
+ * configured depth or age, or as soon as a job of that stage has finally failed since the service was lost:
+ * from then on the backlog provably only fails. Without that second rule a long outage keeps accepting as
+ * fast as the queue fails its jobs (about half of a steady stream in the soak benchmark), and every one of
+ * them leaves a failed record for `retention_seconds`: memory that grows for the whole outage.
  */
 @Injectable()
 export class PipelineAdmission implements AdmissionControl, OnModuleDestroy {
   private readonly unavailable = new Set<ServiceName>();
+  /**
+   * Per unavailable service, its stage's count of final failures when the service was lost (undefined when
+   * the count could not be read: no evidence then, the queue limits still apply).
+   */
+  private readonly failuresAtLoss = new Map<ServiceName, Promise<number | undefined>>();
   private readonly changes = new EventEmitter();
   private readonly unsubscribe: (() => void)[];
 
@@ -69,13 +80,14 @@ export class PipelineAdmission implements AdmissionControl, OnModuleDestroy {
   async admit({ services, when = 'backlog', heldBytes }: AdmissionRequest): Promise<void> {
     for (const service of services) {
       if (this.available(service)) continue;
-      if (when === 'backlog' && !(await this.beyondLimits(SERVICE_STAGE[service]))) continue;
+      const why = when === 'immediate' ? '' : await this.hopelessBacklog(service);
+      if (why === undefined) continue;
       this.metrics.refused('BACKEND_UNAVAILABLE');
       const retryAfter = Math.max(1, Math.ceil(this.config.current.monitoring.healthCheckInterval));
       throw new ApiError(
         HttpStatus.SERVICE_UNAVAILABLE,
         'BACKEND_UNAVAILABLE',
-        `The ${service} service has no healthy instance${when === 'backlog' ? ' and its queue is full' : ''}; retry in ${retryAfter} s`,
+        `The ${service} service has no healthy instance${why}; retry in ${retryAfter} s`,
         { service, retry_after_seconds: retryAfter },
         { 'Retry-After': String(retryAfter) },
       );
@@ -94,18 +106,41 @@ export class PipelineAdmission implements AdmissionControl, OnModuleDestroy {
     );
   }
 
-  private async beyondLimits(stage: PipelineStage): Promise<boolean> {
+  /**
+   * Why a new job for the unavailable service would only join a backlog that fails (the end of the refusal
+   * message), or undefined when it may still be accepted and retried.
+   */
+  private async hopelessBacklog(service: ServiceName): Promise<string | undefined> {
+    const stage = SERVICE_STAGE[service];
+    const atLoss = await this.failuresAtLoss.get(service);
+    if (atLoss !== undefined && ((await this.finalFailures(stage)) ?? 0) > atLoss)
+      return ` and its ${stage} jobs fail`;
     const { admissionQueueDepth, admissionQueueAgeSeconds } = this.config.current.pipeline;
     const backlog = await this.driver.backlog(stage);
-    return backlog.jobs > admissionQueueDepth || backlog.oldestAgeMs > admissionQueueAgeSeconds * 1000;
+    return backlog.jobs > admissionQueueDepth || backlog.oldestAgeMs > admissionQueueAgeSeconds * 1000
+      ? ' and its queue is full'
+      : undefined;
+  }
+
+  /** The stage's final failures counted by the pipeline state (shared by every process with Redis). */
+  private finalFailures(stage: PipelineStage): Promise<number | undefined> {
+    return this.driver.state.outcomes().then(
+      (outcomes) => outcomes.totals[stage]?.failed ?? 0,
+      () => undefined,
+    );
   }
 
   private follow(service: ServiceName): void {
     const instances = this.registry.instances(service);
     const available = instances.length === 0 || instances.some((instance) => instance.healthy);
     if (available === this.available(service)) return;
-    if (available) this.unavailable.delete(service);
-    else this.unavailable.add(service);
+    if (available) {
+      this.unavailable.delete(service);
+      this.failuresAtLoss.delete(service);
+    } else {
+      this.unavailable.add(service);
+      this.failuresAtLoss.set(service, this.finalFailures(SERVICE_STAGE[service]));
+    }
     this.changes.emit('change', service, available);
   }
 }

@@ -24,7 +24,17 @@ import type { StageExecutor } from '../stage-execution';
  */
 const ORDER_RECHECK_MS = 5000;
 
-const COUNTED_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
+/**
+ * Work still to do, by state. Finished jobs are not counted: BullMQ keeps only the last
+ * `pipeline.finished_jobs_kept` of them, and the outcome counters count every one.
+ */
+const COUNTED_STATES = ['waiting', 'active', 'delayed'] as const;
+
+/**
+ * Entries of each queue's events stream (BullMQ's default is 10,000). Nothing here reads the stream (no
+ * QueueEvents); at 10,000 it held about 1.5 MB per queue, a few minutes' growth at the soak benchmark's rate.
+ */
+const EVENTS_KEPT = 1000;
 
 /** Job states that are work still to do. */
 const BACKLOG_STATES = ['waiting', 'prioritized', 'active', 'delayed'] as const;
@@ -36,7 +46,13 @@ const BACKLOG_STATES = ['waiting', 'prioritized', 'active', 'delayed'] as const;
  * - retries: `pipeline.attempts` with exponential backoff from `pipeline.backoff_ms`; a StageFailure that
  *   is not worth retrying becomes an UnrecoverableError, which BullMQ fails at once.
  * - idempotency: stage job ids are deterministic (pipeline job id + stage + language), so a follow-up
- *   enqueued twice after a crash is one job.
+ *   enqueued twice while the first is queued or running is one job; once it finished, the stage's status in
+ *   the job record keeps it from running again (PipelineStages.execute), so BullMQ's finished jobs are
+ *   not needed for it.
+ * - memory: BullMQ keeps only the last `pipeline.finished_jobs_kept` completed and failed jobs per queue,
+ *   the last attempt's stack trace of a failed one, and `EVENTS_KEPT` events. Kept for the retention hour,
+ *   as before, they were about 1.4 KB per chunk in Redis, more than the job record itself (see bench/README.md,
+ *   Soak).
  * - crash safety: a worker killed mid-job stops renewing its lock; after `lock_duration_ms` another worker's
  *   stalled-job check (every `stalled_interval_ms`) puts the job back in the queue.
  * - ordering: a transcription whose predecessor in the session has not finished moves itself back to the
@@ -66,7 +82,11 @@ export class BullmqPipelineDriver implements PipelineDriver {
     const prefix = this.bullPrefix();
     this.queues = Object.fromEntries(
       PIPELINE_STAGES.map((stage) => {
-        const queue = new Queue<StageJobData>(stage, { connection, prefix });
+        const queue = new Queue<StageJobData>(stage, {
+          connection,
+          prefix,
+          streams: { events: { maxLen: EVENTS_KEPT } },
+        });
         // RedisConnections already reports the connection's state; without a listener an error would throw.
         queue.on('error', (error) => this.logger.debug(`${stage} queue: ${error.message}`));
         return [stage, queue];
@@ -84,8 +104,10 @@ export class BullmqPipelineDriver implements PipelineDriver {
       jobId: options.jobId,
       attempts: settings.attempts,
       backoff: { type: 'exponential', delay: settings.backoffMs },
-      removeOnComplete: { age: settings.retentionSeconds },
-      removeOnFail: { age: settings.retentionSeconds },
+      removeOnComplete: { count: settings.finishedJobsKept },
+      removeOnFail: { count: settings.finishedJobsKept },
+      // The job record keeps the error; one stack trace is enough to see where it came from.
+      stackTraceLimit: 1,
     });
   }
 

@@ -226,7 +226,14 @@ export class RedisPipelineState implements PipelineState {
     return Number(after) - seconds;
   }
 
-  /** Redis's own figures: what it uses for everything it holds (sessions and queues too), and its limit. */
+  /**
+   * Redis's own figures: what it uses for everything it holds (sessions and queues too), and its limit.
+   * `used_memory`, not a sum of our key sizes: measured in the soak benchmark, records and audio were
+   * under half of it (BullMQ's jobs and events, Lua scripts and Redis's own structures are the rest), and
+   * the budget must stop short of what Redis itself refuses at `maxmemory`. A failed job leaves its record
+   * (about 0.8 KB, no audio) in the finished set, so the budget evicts it like any finished record; BullMQ's
+   * copy is bounded by `pipeline.finished_jobs_kept`.
+   */
   memory(): Promise<HeldMemory> {
     const now = Date.now();
     if (!this.reading || now - this.reading.at > MEMORY_READING_MS) {
