@@ -9,6 +9,7 @@ import { runToneStreams } from './tone-streams';
 /** Issue 16's benchmark scenarios, each on a fresh orchestrator and engines. */
 export const SCENARIOS = [
   'oversubscribed',
+  'oversubscribed-engine-queue',
   'engine-kill',
   'resume',
   'mixed-weighted',
@@ -113,19 +114,52 @@ async function mixedRun(routing: 'weighted' | 'speed', settings: ScenarioSetting
   };
 }
 
+/** Pre-roll and tail the segmenter keeps around each utterance's speech (docs/streams.md). */
+const UTTERANCE_MARGIN_MS = 400;
+
+/**
+ * Decoder slots the finals alone need (one decode of each sentence plus its margins, `base + rtf × audio`),
+ * from the speech itself: an oversubscribed engine with fewer slots than this can only fall further behind.
+ */
+function finalsDemand(settings: ScenarioSettings): number {
+  const plans = tonePlans(settings.streams, settings.durationS);
+  const { baseMs, rtf } = settings.engine;
+  let busyMs = 0;
+  for (const { speech } of plans)
+    for (const sentence of speech.sentences)
+      busyMs += baseMs + rtf * (sentence.endMs - sentence.startMs + UTTERANCE_MARGIN_MS);
+  return busyMs / Math.max(...plans.map((plan) => plan.speech.durationMs));
+}
+
+/**
+ * Half the decoder slots the live streams asked for. `engineQueue`: the orchestrator lets four decodes per
+ * slot into the engine (as last session's default cap of 4 did with 1 slot), so finals wait in the engine's
+ * arrival-order queue behind interims; otherwise its cap is the engine's slots and finals go first.
+ */
+function oversubscribed(settings: ScenarioSettings, engineQueue: boolean): Promise<ModeRow> {
+  const slots = Math.max(1, Math.round(settings.demandSlots / 2));
+  const cap = engineQueue ? slots * 4 : slots;
+  settings.log(
+    `oversubscribed: ${slots} decoder slots for a measured demand of ${settings.demandSlots.toFixed(1)} ` +
+      `(finals alone ${finalsDemand(settings).toFixed(2)}); orchestrator decode cap ${cap}`,
+  );
+  const label = engineQueue
+    ? `oversubscribed 2:1 (${slots} slots), decode cap ${cap}: finals queue in the engine`
+    : `oversubscribed 2:1 (${slots} slots)`;
+  return liveRun(label, settings, {
+    ...settings.engine,
+    engines: 1,
+    slots,
+    maxConcurrentDecodes: cap,
+  });
+}
+
 export async function runScenario(scenario: Scenario, settings: ScenarioSettings): Promise<ModeRow> {
   switch (scenario) {
-    case 'oversubscribed': {
-      const slots = Math.max(1, Math.round(settings.demandSlots / 2));
-      settings.log(
-        `oversubscribed: ${slots} decoder slots for a measured demand of ${settings.demandSlots.toFixed(1)}`,
-      );
-      return liveRun(`oversubscribed 2:1 (${slots} slots)`, settings, {
-        ...settings.engine,
-        engines: 1,
-        slots,
-      });
-    }
+    case 'oversubscribed':
+      return oversubscribed(settings, false);
+    case 'oversubscribed-engine-queue':
+      return oversubscribed(settings, true);
     case 'engine-kill':
       return liveRun(
         'one of two engines killed every 30 s',

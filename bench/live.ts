@@ -14,7 +14,7 @@
  * round-robin (`mixed-weighted`) and routing by measured speed (`mixed-speed`), to run together.
  *
  *   npm run bench:live -- [--streams 20] [--duration 60] [--modes chunked-3s,chunked-1s,live|none]
- *     [--scenarios oversubscribed,engine-kill,resume,mixed-weighted,mixed-speed] [--oversubscribed-minutes 5]
+ *     [--scenarios oversubscribed,oversubscribed-engine-queue,engine-kill,resume,mixed-weighted,mixed-speed] [--oversubscribed-minutes 5]
  *     [--engines 1] [--slots 0 (auto)] [--base-ms 30] [--rtf 0.05] [--pin-orchestrator CPU]
  */
 import { cpus, loadavg } from 'node:os';
@@ -109,13 +109,13 @@ async function main(): Promise<void> {
     MODES.length > 0 ? await measurePaths() : { rows: [], demandSlots: undefined, waits: [] };
   const scenarioRows: ModeRow[] = [];
   for (const scenario of SCENARIO_LIST) {
-    if (scenario === 'oversubscribed' && demandSlots === undefined)
+    if (scenario.startsWith('oversubscribed') && demandSlots === undefined)
       throw new Error(
         'the oversubscribed scenario needs the live mode in the same run (its measured demand)',
       );
     const row = await runScenario(scenario, {
       streams: STREAMS,
-      durationS: scenario === 'oversubscribed' ? OVERSUBSCRIBED_MINUTES * 60 : DURATION_S,
+      durationS: scenario.startsWith('oversubscribed') ? OVERSUBSCRIBED_MINUTES * 60 : DURATION_S,
       engine: { slots: SLOTS, baseMs: BASE_MS, rtf: RTF },
       demandSlots: demandSlots ?? 0,
       log,

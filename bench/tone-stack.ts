@@ -32,6 +32,8 @@ export interface ToneEngineSettings {
   rtf: number;
   /** Engine i's own latency, over baseMs and rtf (a mixed fast/slow pool). */
   latencies?: EngineLatency[];
+  /** The orchestrator's live decode cap (streams.max_concurrent_decodes); default: every engine slot. */
+  maxConcurrentDecodes?: number;
 }
 
 export interface ToneStack {
@@ -58,14 +60,14 @@ export async function startToneStack(
   /** More settings of the orchestrator (e.g. GATEWAY_ROUTING). */
   env: Record<string, string> = {},
 ): Promise<ToneStack> {
-  const { engines: count, latencies, ...engine } = settings;
+  const { engines: count, latencies, maxConcurrentDecodes, ...engine } = settings;
   const engines = await startToneEngineProcess(count, { kind: 'openai', ...engine }, latencies);
   const config = writeConfigFile({
     // The chunked path runs through the pipeline: enough concurrent jobs that it does not queue behind itself.
     pipeline: { concurrency: Math.max(4, clients) },
     // The live path may keep every decoder slot busy: the benchmark measures the orchestrator with engine
     // capacity to spare, so its own decode cap must not be what the streams wait for.
-    streams: { max_concurrent_decodes: Math.min(1000, count * engine.slots) },
+    streams: { max_concurrent_decodes: maxConcurrentDecodes ?? Math.min(1000, count * engine.slots) },
   });
   const apps = await Promise.all(
     Array.from({ length: cluster.instances }, () =>
