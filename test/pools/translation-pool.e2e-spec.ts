@@ -1,29 +1,7 @@
 import { startApp, type RunningApp } from '../support/app-harness';
-import { startFakeEngine, type FakeEngineServer } from '../support/fake-engine-server';
+import type { FakeEngineServer } from '../support/fake-engine-server';
+import { startLibreTranslateFake } from '../support/libretranslate-fake';
 import { eventually } from '../support/eventually';
-
-/** A LibreTranslate-shaped engine (CONTRACTS §4) that serves en↔fr only and marks what it translated. */
-function startLibreTranslateFake(): Promise<FakeEngineServer> {
-  return startFakeEngine((request) => {
-    if (request.method === 'GET' && request.path === '/health') return { json: { status: 'ok' } };
-    if (request.method === 'GET' && request.path === '/languages') {
-      return {
-        json: [
-          { code: 'en', name: 'English', targets: ['fr'] },
-          { code: 'fr', name: 'French', targets: ['en'] },
-        ],
-      };
-    }
-    if (request.method === 'POST' && request.path === '/translate') {
-      const { q, source, target } = JSON.parse(request.body.toString('utf8')) as Record<string, string>;
-      const pair = `${source}>${target}`;
-      if (pair !== 'en>fr' && pair !== 'fr>en')
-        return { status: 400, json: { error: `${pair} is not available` } };
-      return { json: { translatedText: `[${target}] ${q}` } };
-    }
-    return { status: 404, json: { error: 'Not Found' } };
-  });
-}
 
 interface AnswerBody {
   via?: string;

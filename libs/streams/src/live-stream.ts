@@ -11,7 +11,8 @@ import { StreamTimeline } from './audio/stream-timeline';
 import { LocalAgreement } from './decoding/local-agreement';
 import type { DecodeKind } from './stream-metrics';
 import { UtteranceSegmenter, type ClosedUtterance, type Utterance } from './segmentation/utterance-segmenter';
-import type { StreamParts, StreamSettings, StreamStart } from './live-stream.types';
+import type { StreamParts, StreamStart } from './live-stream.types';
+import type { StreamSettings } from './stream-settings';
 import { utteranceId } from './utterance-id';
 
 /** The previous final, passed as the engine's prompt, is cut to its last characters (Whisper reads ~224 tokens). */

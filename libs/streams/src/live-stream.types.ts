@@ -8,17 +8,6 @@ import type { StreamRegistry } from './registry/stream-registry';
 import type { StreamMetrics } from './stream-metrics';
 import type { SpeechDetector } from './voice/speech-detector';
 
-/** What a stream was started with (stream_start, validated). */
-export interface StreamSettings {
-  streamId: string;
-  sessionId?: string;
-  sampleRate: number;
-  /** ISO 639-1, or undefined for detection. */
-  language?: string;
-  targetLanguages: string[];
-  interimResults: boolean;
-}
-
 /** Where a stream's events go: to its client, and to its session's room too when `toSession`. */
 export type StreamEmit = <E extends ResultEventName>(
   event: E,

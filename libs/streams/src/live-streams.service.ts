@@ -15,7 +15,8 @@ import { SESSION_STORE, type SessionStore } from '@app/session';
 import { createStreamResampler } from './audio/stream-resampler';
 import { DecodeScheduler } from './decoding/decode-scheduler';
 import { LiveStream } from './live-stream';
-import type { StreamEmit, StreamSettings, StreamStart } from './live-stream.types';
+import type { StreamEmit, StreamStart } from './live-stream.types';
+import type { StreamSettings } from './stream-settings';
 import { REGISTRY_RENEW_INTERVAL_MS } from './registry/stream-registry.provider';
 import {
   STREAM_REGISTRY,

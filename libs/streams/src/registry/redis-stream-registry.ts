@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { TranscriptFinalPayload, TranslationFinalPayload } from '@app/results';
-import type { StreamSettings } from '../live-stream.types';
+import type { StreamSettings } from '../stream-settings';
 import {
   CLAIM_SCRIPT,
   COMMIT_SCRIPT,

@@ -1,5 +1,5 @@
 import type { TranscriptFinalPayload, TranslationFinalPayload } from '@app/results';
-import type { StreamSettings } from '../live-stream.types';
+import type { StreamSettings } from '../stream-settings';
 
 /**
  * What any instance needs to take a live stream over (CONTRACTS §3a resume): who serves it, how far its
