@@ -166,14 +166,15 @@ export function describeHeldMemory(driver: string, redisUrl: () => Promise<strin
     /** Until the monitor has marked the engine (its one instance) `status`. */
     const untilWhisper = (status: 'up' | 'down') => statusOf(running.url, 'whisper', 'whisper-0', status);
 
-    it('refuses new jobs with 503 BACKEND_UNAVAILABLE while the engine is down with a backlog, on REST and Socket.IO, and accepts again once it recovers', async () => {
-      const fields = (chunk: string) => ({
-        session_id: `${driver}-admission`,
-        chunk_id: chunk,
-        target_languages: '',
-      });
+    /** Marks the engine down and waits until the monitor has seen it; fields of a session's chunks. */
+    async function downFor(session: string): Promise<(chunk: string) => Record<string, string>> {
       engineDown = true;
       await untilWhisper('down');
+      return (chunk) => ({ session_id: `${driver}-${session}`, chunk_id: chunk, target_languages: '' });
+    }
+
+    it('refuses new jobs with 503 BACKEND_UNAVAILABLE while the engine is down with a backlog, on REST and Socket.IO, and accepts again once it recovers', async () => {
+      const fields = await downFor('admission');
 
       // The queue is empty: a short outage costs nothing, the job is accepted and waits for its retry.
       const first = await submitWav(running.url, spokenWav(), fields('a'));
@@ -242,13 +243,7 @@ export function describeHeldMemory(driver: string, redisUrl: () => Promise<strin
         .set({ Authorization: `Bearer ${adminToken}` })
         .send({ pipeline: { attempts: 1, admission_queue_depth: 100, admission_queue_age_seconds: 600 } })
         .expect(200);
-      const fields = (chunk: string) => ({
-        session_id: `${driver}-fails-while-down`,
-        chunk_id: chunk,
-        target_languages: '',
-      });
-      engineDown = true;
-      await untilWhisper('down');
+      const fields = await downFor('fails-while-down');
 
       const first = await submitWav(running.url, spokenWav(), fields('a'));
       expect(first.status).toBe(202);
