@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { engineKindFacts, engineKindsOf, SERVICE_NAMES } from '@app/config';
 
 /** How `/work` answers: the switch the resilience tests flip. */
 export type FakeBehaviour = 'ok' | 'fail' | 'stall' | 'reset';
@@ -25,8 +26,10 @@ export interface SeenRequest {
 export interface FakeBackend {
   name: string;
   url: string;
-  /** Requests other than /health, counted when they arrive. */
+  /** Requests other than /health and capability discovery, counted when they arrive. */
   hits: number;
+  /** Capability discovery requests (`/models`, `/v1/models`…: the health monitor's, not traffic under test). */
+  discoveries: number;
   seen: SeenRequest[];
   /** Body bytes received so far by the request being read (watch it to prove streaming). */
   bytesReceived: number;
@@ -38,6 +41,13 @@ export interface FakeBackend {
 }
 
 const CHUNK = 64 * 1024;
+
+/** Paths the health monitor's capability discovery asks for, of any engine kind. */
+const DISCOVERY_PATHS = new Set(
+  SERVICE_NAMES.flatMap((service) =>
+    engineKindsOf(service).flatMap((kind) => Object.values(engineKindFacts(service, kind).discovery)),
+  ),
+);
 
 /** The byte at `offset` of every download: cheap to produce, and a reordering or loss changes the hash. */
 export function patternChunk(offset: number, length: number): Buffer {
@@ -59,6 +69,7 @@ export async function startFakeBackend(name = 'backend'): Promise<FakeBackend> {
     name,
     url: '',
     hits: 0,
+    discoveries: 0,
     seen: [],
     bytesReceived: 0,
     behaviour: 'ok',
@@ -95,7 +106,8 @@ export async function startFakeBackend(name = 'backend'): Promise<FakeBackend> {
       json(res, backend.healthy ? 200 : 503, { status: backend.healthy ? 'healthy' : 'error' });
       return;
     }
-    backend.hits++;
+    if (DISCOVERY_PATHS.has(url.pathname)) backend.discoveries++;
+    else backend.hits++;
     backend.seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
     if (url.pathname === '/echo') {
       const hash = createHash('sha256');
