@@ -9,6 +9,7 @@ import {
   toneSpeechWav,
   type ToneSpeechEngine,
 } from '../support/tone-speech';
+import { servicesUp } from '../support/services-up';
 
 const API_KEY = 'front-door-test-key';
 
@@ -47,16 +48,7 @@ describe('the OpenAI-compatible front door', () => {
     });
     app = await startApp({ CONFIG_FILE: config.path });
     client = new OpenAI({ apiKey: API_KEY, baseURL: `${app.url}/v1`, maxRetries: 0 });
-    await eventually(
-      'both speech-to-text instances up',
-      async () => {
-        const body = (await (await fetch(`${app.url}/api/services`)).json()) as {
-          services: { whisper: { instances: { status: string }[] } };
-        };
-        return body.services.whisper.instances.every((instance) => instance.status === 'up');
-      },
-      { timeoutMs: 15_000, intervalMs: 100 },
-    );
+    await servicesUp(app.url, ['whisper'], { everyInstance: true, timeoutMs: 15_000 });
   });
 
   afterAll(async () => {

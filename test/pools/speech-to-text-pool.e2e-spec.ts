@@ -8,6 +8,7 @@ import {
   toneSpeechWav,
   type ToneSpeechEngine,
 } from '../support/tone-speech';
+import { servicesUp } from '../support/services-up';
 
 interface TranscribeBody {
   text: string;
@@ -53,16 +54,7 @@ describe('a mixed speech-to-text pool', () => {
     });
     app = await startApp({ CONFIG_FILE: config.path });
     // A first probe of a loaded machine may miss its second: start once both engines are seen serving.
-    await eventually(
-      'both speech-to-text instances up',
-      async () => {
-        const body = (await (await fetch(`${app.url}/api/services`)).json()) as {
-          services: { whisper: { instances: { status: string }[] } };
-        };
-        return body.services.whisper.instances.every((instance) => instance.status === 'up');
-      },
-      { timeoutMs: 15_000, intervalMs: 100 },
-    );
+    await servicesUp(app.url, ['whisper'], { everyInstance: true, timeoutMs: 15_000 });
   });
 
   afterAll(async () => {

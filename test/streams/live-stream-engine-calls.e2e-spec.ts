@@ -7,6 +7,7 @@ import { connectClient, emitWithAck, type ClientSocket } from '../support/socket
 import { decodeToneSpeech, makeToneScript, synthesizeToneSpeech } from '../support/tone-speech';
 import { openAiAnswer } from '../support/tone-speech/engine-answers';
 import { readPcm16Wav } from '../support/tone-speech/wav-reader';
+import { servicesUp } from '../support/services-up';
 
 const TRANSCRIBE = '/v1/audio/transcriptions';
 
@@ -52,15 +53,7 @@ describe('Live stream engine calls', () => {
       STREAM_VAD: 'energy',
       HEALTH_CHECK_INTERVAL: '1',
     });
-    await eventually(
-      'both engines in rotation',
-      async () => {
-        const { body } = await request(running.url).get('/api/services');
-        const services = body.services as Record<string, { status: string }>;
-        return services.whisper.status === 'up' && services.translation.status === 'up';
-      },
-      { timeoutMs: 20000 },
-    );
+    await servicesUp(running.url, ['whisper', 'translation']);
     ({ socket } = await connectClient(running.url));
   });
   afterAll(async () => {

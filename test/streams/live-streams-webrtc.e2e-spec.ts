@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { startApp, type RunningApp } from '../support/app-harness';
 import { ESPEAK_SENTENCES, speechInNoise, type SpeechInNoise } from '../support/espeak-speech';
 import { eventually } from '../support/eventually';
@@ -6,6 +5,7 @@ import { startFakeEngine, type FakeEngineServer, type RecordedRequest } from '..
 import { recordLiveEvents, sendLiveAudio, stopLiveStream } from '../support/live-stream-client';
 import { connectClient, emitWithAck, type ClientSocket } from '../support/socket-client';
 import { readPcm16Wav } from '../support/tone-speech/wav-reader';
+import { servicesUp } from '../support/services-up';
 
 /** Samples from the middle of each sentence that an upload must hold for the engine to "hear" it. */
 const FINGERPRINT_SAMPLES = 320;
@@ -80,15 +80,7 @@ describe('Live streams with WebRTC voice activity on real speech in noise', () =
       STREAM_VAD: 'webrtc',
       HEALTH_CHECK_INTERVAL: '1',
     });
-    await eventually(
-      'the engine and Apertium in rotation',
-      async () => {
-        const { body } = await request(running.url).get('/api/services');
-        const services = body.services as Record<string, { status: string }>;
-        return services.whisper.status === 'up' && services.translation.status === 'up';
-      },
-      { timeoutMs: 20000 },
-    );
+    await servicesUp(running.url, ['whisper', 'translation']);
     ({ socket } = await connectClient(running.url));
   });
   afterAll(async () => {

@@ -1,6 +1,5 @@
 import request from 'supertest';
 import { startApp, type RunningApp } from '../support/app-harness';
-import { eventually } from '../support/eventually';
 import {
   recordLiveEvents,
   sendLiveAudio,
@@ -17,6 +16,7 @@ import {
   type ToneSpeech,
   type ToneSpeechEngine,
 } from '../support/tone-speech';
+import { servicesUp } from '../support/services-up';
 
 /**
  * Live streams (CONTRACTS §3a) end to end: tone speech (§6) over real sockets into the real app, decoded by
@@ -61,15 +61,7 @@ describe('Live streams', () => {
       // Probed every second: a probe that timed out on a busy machine puts it back in rotation soon.
       HEALTH_CHECK_INTERVAL: '1',
     });
-    await eventually(
-      'the engine and Apertium in rotation',
-      async () => {
-        const { body } = await request(running.url).get('/api/services');
-        const services = body.services as Record<string, { status: string }>;
-        return services.whisper.status === 'up' && services.translation.status === 'up';
-      },
-      { timeoutMs: 20000 },
-    );
+    await servicesUp(running.url, ['whisper', 'translation']);
   });
   afterAll(async () => {
     await running.close();
