@@ -12,6 +12,7 @@ export const SCENARIOS = [
   'oversubscribed-engine-queue',
   'engine-kill',
   'resume',
+  'redis',
   'mixed-weighted',
   'mixed-speed',
 ] as const;
@@ -172,6 +173,20 @@ export async function runScenario(scenario: Scenario, settings: ScenarioSettings
       return mixedRun('weighted', settings);
     case 'mixed-speed':
       return mixedRun('speed', settings);
+    case 'redis': {
+      // Issue 15's targets with REDIS_URL: the same streams spread over two instances sharing one Redis.
+      const redis = await startRedis('bench-live');
+      try {
+        return await liveRun(
+          'two instances sharing Redis',
+          settings,
+          { ...settings.engine, engines: 1 },
+          { instances: 2, redisUrl: redis.url },
+        );
+      } finally {
+        await redis.stop();
+      }
+    }
     case 'resume': {
       const redis = await startRedis('bench-live');
       try {

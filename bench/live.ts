@@ -14,7 +14,7 @@
  * round-robin (`mixed-weighted`) and routing by measured speed (`mixed-speed`), to run together.
  *
  *   npm run bench:live -- [--streams 20] [--duration 60] [--modes chunked-3s,chunked-1s,live|none]
- *     [--scenarios oversubscribed,oversubscribed-engine-queue,engine-kill,resume,mixed-weighted,mixed-speed] [--oversubscribed-minutes 5]
+ *     [--scenarios oversubscribed,oversubscribed-engine-queue,engine-kill,resume,redis,mixed-weighted,mixed-speed] [--oversubscribed-minutes 5]
  *     [--engines 1] [--slots 0 (auto)] [--base-ms 30] [--rtf 0.05] [--pin-orchestrator CPU]
  */
 import { cpus, loadavg } from 'node:os';
