@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { startApp, type RunningApp } from '../support/app-harness';
+import type { RunningApp } from '../support/app-harness';
 import { writeConfigFile } from '../support/config-file';
 import { eventually } from '../support/eventually';
 import {
@@ -19,6 +19,7 @@ import {
   type ToneSpeech,
   type ToneSpeechEngine,
 } from '../support/tone-speech';
+import { startInstancesSharingRedis } from '../support/live-stream-apps';
 
 type Payload = Record<string, unknown>;
 
@@ -61,26 +62,7 @@ describe('Live stream resume on another instance (shared Redis)', () => {
 
   beforeAll(async () => {
     engine = await startToneSpeechEngine({ kind: 'whisper-cpp', slots: 4 });
-    const env = {
-      REDIS_URL: process.env.TEST_REDIS_URL,
-      CONFIG_FILE: config.path,
-      WHISPER_SERVICE_URL: engine.url,
-      WHISPER_SERVICE_KIND: 'whisper-cpp',
-      TRANSLATION_SERVICE_URL: process.env.TEST_APERTIUM_URL,
-      TRANSLATION_SERVICE_KIND: 'apertium',
-      STREAM_VAD: 'energy',
-      HEALTH_CHECK_INTERVAL: '1',
-    };
-    [first, second] = await Promise.all([startApp(env), startApp(env)]);
-    await Promise.all(
-      [first, second].map((app) =>
-        eventually(
-          'the engine in rotation',
-          async () => (await request(app.url).get('/api/services')).body.services.whisper.status === 'up',
-          { timeoutMs: 20000 },
-        ),
-      ),
-    );
+    [first, second] = await startInstancesSharingRedis(engine.url, config.path);
   });
   afterEach(() => engine.setLatency({ baseMs: 30 }));
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { startApp, type RunningApp } from '../support/app-harness';
+import type { RunningApp } from '../support/app-harness';
 import { writeConfigFile } from '../support/config-file';
 import { eventually } from '../support/eventually';
 import { recordLiveEvents, sendLiveAudio, stopLiveStream } from '../support/live-stream-client';
@@ -13,6 +13,7 @@ import {
   wordErrorRate,
   type ToneSpeechEngine,
 } from '../support/tone-speech';
+import { startInstancesSharingRedis } from '../support/live-stream-apps';
 
 /** With REDIS_URL: a stream on one instance reaches its session's members on the other, and its history. */
 describe('Live streams across two instances sharing Redis', () => {
@@ -24,22 +25,7 @@ describe('Live streams across two instances sharing Redis', () => {
 
   beforeAll(async () => {
     engine = await startToneSpeechEngine({ kind: 'whisper-cpp', slots: 2 });
-    const env = {
-      REDIS_URL: process.env.TEST_REDIS_URL,
-      CONFIG_FILE: config.path,
-      WHISPER_SERVICE_URL: engine.url,
-      WHISPER_SERVICE_KIND: 'whisper-cpp',
-      TRANSLATION_SERVICE_URL: process.env.TEST_APERTIUM_URL,
-      TRANSLATION_SERVICE_KIND: 'apertium',
-      STREAM_VAD: 'energy',
-      HEALTH_CHECK_INTERVAL: '1',
-    };
-    [first, second] = await Promise.all([startApp(env), startApp(env)]);
-    await eventually(
-      'the engine in rotation on the streaming instance',
-      async () => (await request(first.url).get('/api/services')).body.services.whisper.status === 'up',
-      { timeoutMs: 20000 },
-    );
+    [first, second] = await startInstancesSharingRedis(engine.url, config.path);
   });
   afterAll(async () => {
     for (const socket of sockets) socket.close();
