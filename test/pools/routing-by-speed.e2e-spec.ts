@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { ConfigStore } from '@app/config';
 import { startApp, type RunningApp } from '../support/app-harness';
 import { writeConfigFile } from '../support/config-file';
-import { eventually } from '../support/eventually';
 import {
   recordLiveEvents,
   sendLiveAudio,
@@ -21,6 +20,7 @@ import {
   type ToneSpeech,
   type ToneSpeechEngine,
 } from '../support/tone-speech';
+import { servicesUp } from '../support/services-up';
 
 interface InstanceFigures {
   instance_id: string;
@@ -38,12 +38,8 @@ async function whisperInstances(app: RunningApp): Promise<InstanceFigures[]> {
   return body.services.whisper.instances;
 }
 
-function whenAllUp(app: RunningApp): Promise<unknown> {
-  return eventually(
-    'every speech-to-text instance up',
-    async () => (await whisperInstances(app)).every((instance) => instance.status === 'up'),
-    { timeoutMs: 15_000, intervalMs: 100 },
-  );
+function whenAllUp(app: RunningApp): Promise<void> {
+  return servicesUp(app.url, ['whisper'], { everyInstance: true, timeoutMs: 15_000 });
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   wordErrorRate,
   type ToneSpeechEngine,
 } from '../support/tone-speech';
+import { servicesUp } from '../support/services-up';
 
 const STREAMS = 4;
 /** Sent twice as fast as real time: four streams ask the engine for about twice what its one slot can do. */
@@ -50,14 +51,7 @@ describe('Live streams: engines oversubscribed', () => {
       STREAM_VAD: 'energy',
       HEALTH_CHECK_INTERVAL: '1',
     });
-    await eventually(
-      'the engine in rotation',
-      async () => {
-        const { body } = await request(running.url).get('/api/services');
-        return body.services.whisper.status === 'up';
-      },
-      { timeoutMs: 20000 },
-    );
+    await servicesUp(running.url, ['whisper']);
   });
   afterEach(() => {
     for (const socket of sockets.splice(0)) socket.close();
