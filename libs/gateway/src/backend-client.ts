@@ -95,6 +95,11 @@ export interface BackendInstanceView {
   inFlight: number;
   /** Its concurrency cap: calls beyond it wait for a free instance. */
   maxConcurrent: number;
+  /**
+   * Calls it works on at once, as its service's capacity counts them: its configured cap, else its kind's
+   * decoder slots (ENGINE_KINDS `decodeSlots`), else its cap.
+   */
+  slots: number;
   /** Moving average of its engine calls' latency, ms; null until measured. */
   latencyEwmaMs: number | null;
   /** Moving average of its real-time factor (processing / audio duration); null until measured. */
@@ -158,11 +163,30 @@ export interface BackendRouter {
 
 export const BACKEND_ROUTER = Symbol('BACKEND_ROUTER');
 
+/** What each service can serve at once, for callers that size their own work to it (live streams). */
+export interface ServiceCapacity {
+  /**
+   * Calls the service can work on at once now: the slots of its instances that can serve (healthy, breaker
+   * closed; one for a breaker waiting for its probe) in the tier calls go to; 0 when none can. Changes are
+   * told on the `gateway.capacity` domain event.
+   */
+  capacity(service: ServiceName): number;
+}
+
+export const SERVICE_CAPACITY = Symbol('SERVICE_CAPACITY');
+
 export interface BreakerTransitionEvent {
   service: ServiceName;
   instanceId: string;
   state: BreakerState;
   previous: BreakerState;
+}
+
+/** A service's capacity (BackendRouter.capacity) changed: an instance left or rejoined, or a breaker moved. */
+export interface CapacityChangedEvent {
+  service: ServiceName;
+  slots: number;
+  previous: number;
 }
 
 /** A health check of one instance finished (told by the health monitor; capability discovery follows it). */
@@ -175,6 +199,7 @@ export interface InstanceCheckedEvent {
 declare module '@app/common' {
   interface DomainEventMap {
     'gateway.breaker': BreakerTransitionEvent;
+    'gateway.capacity': CapacityChangedEvent;
     'gateway.instance-checked': InstanceCheckedEvent;
   }
 }

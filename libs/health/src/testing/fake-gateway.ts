@@ -33,6 +33,7 @@ export class FakeGateway implements BackendRegistry, BackendClient {
       breakerChangedAt: null,
       inFlight: 0,
       maxConcurrent: 100,
+      slots: 100,
       latencyEwmaMs: null,
       rtfEwma: null,
     };
