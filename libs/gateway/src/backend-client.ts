@@ -43,8 +43,17 @@ export interface BackendResponse {
   json<T>(): T;
 }
 
+/** A direct call to one instance (see `BackendClient.probe`). */
+export interface ProbeOptions {
+  /** Defaults to the gateway timeout. */
+  timeoutMs?: number;
+  /** The engine's credential, where its kind wants one even on these paths (OpenAI's `/v1/models`). */
+  headers?: Record<string, string>;
+}
+
 export interface ProbeResult {
   status: number;
+  headers: Record<string, string>;
   body: Buffer;
   durationMs: number;
 }
@@ -53,12 +62,14 @@ export interface ProbeResult {
  * The gateway's client. `request` goes through the chosen instance's timeout, retry, breaker and bulkhead
  * and rejects with an ApiError of code BACKEND_UNAVAILABLE | BACKEND_TIMEOUT | CIRCUIT_OPEN | BAD_GATEWAY |
  * OVERLOADED when no answer can be had (5xx answers count as failures and are retried where allowed; the
- * last 5xx is returned if retries run out). `probe` calls one named instance directly, bypassing the
- * breaker and balancing, for health checks.
+ * last 5xx is returned if retries run out). `probe` GETs a path of one named instance directly, for the
+ * questions the orchestrator asks about an instance rather than work it sends to it (health checks, model
+ * and language discovery): no balancing, retry, breaker or concurrency slot, and not counted as traffic,
+ * so they neither wait behind nor disturb the calls they are about; only a timeout.
  */
 export interface BackendClient {
   request(service: ServiceName, request: BackendRequest): Promise<BackendResponse>;
-  probe(service: ServiceName, instanceId: string, path: string, timeoutMs: number): Promise<ProbeResult>;
+  probe(service: ServiceName, instanceId: string, path: string, options?: ProbeOptions): Promise<ProbeResult>;
 }
 
 export const BACKEND_CLIENT = Symbol('BACKEND_CLIENT');
