@@ -529,7 +529,7 @@ export class LiveStream {
             });
           if (client) this.connectionId = client.connectionId;
           this.parts.emit('translation_final', translation, true);
-          await this.recordTranslation(final, result);
+          await this.recordTranslation(final, translation, result.sourceLanguage);
         } catch (error) {
           this.tell('translation_final', final.utterance_id, error, { target_lang: target });
         }
@@ -609,15 +609,11 @@ export class LiveStream {
       );
   }
 
+  /** The history entry is built from the payload logged and sent, so history and replay say the same. */
   private async recordTranslation(
     final: TranscriptFinalPayload,
-    result: {
-      translatedText: string;
-      sourceLanguage: string;
-      targetLanguage: string;
-      confidence: number;
-      backend: string;
-    },
+    translation: TranslationFinalPayload,
+    sourceLanguage: string,
   ): Promise<void> {
     const sessionId = this.settings.sessionId;
     if (!sessionId) return;
@@ -626,14 +622,14 @@ export class LiveStream {
         kind: 'translation',
         chunkId: final.utterance_id,
         at: new Date().toISOString(),
-        text: final.text,
-        translatedText: result.translatedText,
-        sourceLanguage: result.sourceLanguage,
-        targetLanguage: result.targetLanguage,
-        confidence: result.confidence,
+        text: translation.text,
+        translatedText: translation.translated_text,
+        sourceLanguage,
+        targetLanguage: translation.target_lang,
+        confidence: translation.confidence,
         offset: final.start_ms / 1000,
         duration: (final.end_ms - final.start_ms) / 1000,
-        backend: result.backend,
+        backend: translation.backend,
       })
       .catch((error: Error) =>
         this.parts.warn(`History of ${sessionId} missed a translation: ${error.message}`),
