@@ -11,10 +11,12 @@
  * streams on engines oversubscribed two to one (half the decoder slots the live path kept busy), one of two
  * engines killed every 30 s and restarted 10 s later, and every client dropping once and resuming on the
  * other of two instances sharing Redis; and a mixed pool of a fast and a slow engine under plain weighted
- * round-robin (`mixed-weighted`) and routing by measured speed (`mixed-speed`), to run together.
+ * round-robin (`mixed-weighted`) and routing by measured speed (`mixed-speed`), to run together; and
+ * `fixed-4-decodes`, the former fixed default of 4 live decodes at once, against the live mode's slots
+ * derived from the engines' declared caps (the orchestrator has no `streams` setting otherwise).
  *
  *   npm run bench:live -- [--streams 20] [--duration 60] [--modes chunked-3s,chunked-1s,live|none]
- *     [--scenarios oversubscribed,oversubscribed-engine-queue,engine-kill,resume,redis,mixed-weighted,mixed-speed] [--oversubscribed-minutes 5]
+ *     [--scenarios fixed-4-decodes,oversubscribed,oversubscribed-engine-queue,engine-kill,resume,redis,mixed-weighted,mixed-speed] [--oversubscribed-minutes 5]
  *     [--engines 1] [--slots 0 (auto)] [--base-ms 30] [--rtf 0.05] [--pin-orchestrator CPU]
  */
 import { cpus, loadavg } from 'node:os';
