@@ -13,6 +13,7 @@ export const SCENARIOS = [
   'oversubscribed-engine-queue',
   'engine-kill',
   'resume',
+  'resume-under-load',
   'redis',
   'mixed-weighted',
   'mixed-speed',
@@ -91,6 +92,46 @@ function dropOnce(plan: StreamPlan): LiveClientOptions {
 }
 
 /**
+ * Resumes while other streams keep the engine busy: one engine with as many decoder slots as the live
+ * streams of this run kept busy (measured in the live mode), two instances sharing Redis. Every other client
+ * drops once and resumes on the other instance while the rest go on streaming; the baseline is the same
+ * streams on the same set-up with nobody dropping, in the same run.
+ */
+async function resumeUnderLoad(settings: ScenarioSettings): Promise<ModeRow[]> {
+  const slots = Math.max(1, Math.round(settings.demandSlots));
+  settings.log(
+    `resume under load: ${slots} decoder slots for a measured demand of ${settings.demandSlots.toFixed(1)}`,
+  );
+  const redis = await startRedis('bench-live');
+  try {
+    const engine = { ...settings.engine, engines: 1, slots };
+    const cluster = { instances: 2, redisUrl: redis.url };
+    const label = `busy engine (${slots} slots), two instances`;
+    const baseline = await liveRun(
+      `${label}, nobody drops (baseline)`,
+      settings,
+      engine,
+      cluster,
+      undefined,
+      (plan) => ({
+        sessionId: `bench-busy-${plan.index}`,
+      }),
+    );
+    const resumed = await liveRun(
+      `${label}, every other client drops and resumes on the other instance`,
+      settings,
+      engine,
+      cluster,
+      undefined,
+      (plan) => (plan.index % 2 === 1 ? dropOnce(plan) : { sessionId: `bench-busy-resume-${plan.index}` }),
+    );
+    return [baseline, resumed];
+  } finally {
+    await redis.stop();
+  }
+}
+
+/**
  * A mixed pool: engine 0 slow (5× the base latency, 10× the real-time factor), engine 1 as configured, both
  * with slots to spare, under `GATEWAY_ROUTING=routing`; the label says which share of the decodes the fast
  * one took. Run `mixed-weighted` and `mixed-speed` together for the comparison in the same run.
@@ -157,7 +198,16 @@ function oversubscribed(settings: ScenarioSettings, engineQueue: boolean): Promi
   });
 }
 
-export async function runScenario(scenario: Scenario, settings: ScenarioSettings): Promise<ModeRow> {
+/** The scenario's rows: one, or a same-run baseline and the run measured against it. */
+export async function runScenario(scenario: Scenario, settings: ScenarioSettings): Promise<ModeRow[]> {
+  if (scenario === 'resume-under-load') return resumeUnderLoad(settings);
+  return [await runScenarioRow(scenario, settings)];
+}
+
+async function runScenarioRow(
+  scenario: Exclude<Scenario, 'resume-under-load'>,
+  settings: ScenarioSettings,
+): Promise<ModeRow> {
   switch (scenario) {
     case 'fixed-4-decodes':
       // The former product default: 4 live decodes at once whatever the pool serves (the engine has slots

@@ -123,6 +123,9 @@ describe('OpenAPI document of the front doors', () => {
     expect(Object.keys(openAi.body)).toEqual(['error']);
     expect(Object.keys(openAi.body.error).sort()).toEqual(Object.keys(documented.properties!).sort());
     expect(openAi.body.error).toMatchObject({ param: 'file', type: 'invalid_request_error' });
+    // A route OpenAI has and this server does not is refused in OpenAI's shape too.
+    const unserved = await request(running.url).post('/v1/audio/translations').expect(404);
+    expect(Object.keys(unserved.body.error).sort()).toEqual(Object.keys(documented.properties!).sort());
 
     const libre = await request(running.url).post('/translate').send({ q: 'hi', source: 'en' }).expect(400);
     expect(Object.keys(libre.body)).toEqual(Object.keys(answer('post', '/translate', 400).properties!));

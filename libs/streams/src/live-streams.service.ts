@@ -243,7 +243,14 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
   ): Promise<StartedStream | undefined> {
     // Checked before the claim: a stream taken over and then refused here would be lost to both instances.
     if (!this.streams.has(streamId)) this.checkCapacity();
-    const claim = await this.registry.claim(streamId, { owner: this.instanceId, connectionId, sessionId });
+    // A copy here that gave up a final cannot go on: the resume starts before that final's audio.
+    const replace = this.streams.get(streamId)?.resumesBehind ?? false;
+    const claim = await this.registry.claim(streamId, {
+      owner: this.instanceId,
+      connectionId,
+      sessionId,
+      replace,
+    });
     switch (claim.outcome) {
       case 'unknown':
         return undefined;
@@ -264,7 +271,7 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
         (lastUtterance !== undefined && entry.utterance > lastUtterance),
     );
     const local = this.streams.get(streamId);
-    if (local && claim.previousOwner === this.instanceId && !local.handedOff) {
+    if (local && claim.previousOwner === this.instanceId && !local.handedOff && !replace) {
       local.attach(connectionId, claim.record.epoch);
       return { stream: local, resumeFromMs: Math.round(local.receivedMs), replay };
     }
@@ -275,6 +282,11 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
       ms: record.finalMs,
       nextUtterance: record.nextUtterance,
       epoch: record.epoch,
+      delivered: claim.log.flatMap((entry) =>
+        entry.event === 'transcript_final' && entry.utterance >= record.nextUtterance
+          ? [{ utterance: entry.utterance, startMs: entry.payload.start_ms, endMs: entry.payload.end_ms }]
+          : [],
+      ),
     });
     return { stream, resumeFromMs: record.finalMs, replay };
   }
