@@ -8,10 +8,12 @@ import { runToneStreams } from './tone-streams';
 
 /** Issue 16's benchmark scenarios, each on a fresh orchestrator and engines. */
 export const SCENARIOS = [
+  'fixed-4-decodes',
   'oversubscribed',
   'oversubscribed-engine-queue',
   'engine-kill',
   'resume',
+  'resume-under-load',
   'redis',
   'mixed-weighted',
   'mixed-speed',
@@ -90,6 +92,46 @@ function dropOnce(plan: StreamPlan): LiveClientOptions {
 }
 
 /**
+ * Resumes while other streams keep the engine busy: one engine with as many decoder slots as the live
+ * streams of this run kept busy (measured in the live mode), two instances sharing Redis. Every other client
+ * drops once and resumes on the other instance while the rest go on streaming; the baseline is the same
+ * streams on the same set-up with nobody dropping, in the same run.
+ */
+async function resumeUnderLoad(settings: ScenarioSettings): Promise<ModeRow[]> {
+  const slots = Math.max(1, Math.round(settings.demandSlots));
+  settings.log(
+    `resume under load: ${slots} decoder slots for a measured demand of ${settings.demandSlots.toFixed(1)}`,
+  );
+  const redis = await startRedis('bench-live');
+  try {
+    const engine = { ...settings.engine, engines: 1, slots };
+    const cluster = { instances: 2, redisUrl: redis.url };
+    const label = `busy engine (${slots} slots), two instances`;
+    const baseline = await liveRun(
+      `${label}, nobody drops (baseline)`,
+      settings,
+      engine,
+      cluster,
+      undefined,
+      (plan) => ({
+        sessionId: `bench-busy-${plan.index}`,
+      }),
+    );
+    const resumed = await liveRun(
+      `${label}, every other client drops and resumes on the other instance`,
+      settings,
+      engine,
+      cluster,
+      undefined,
+      (plan) => (plan.index % 2 === 1 ? dropOnce(plan) : { sessionId: `bench-busy-resume-${plan.index}` }),
+    );
+    return [baseline, resumed];
+  } finally {
+    await redis.stop();
+  }
+}
+
+/**
  * A mixed pool: engine 0 slow (5× the base latency, 10× the real-time factor), engine 1 as configured, both
  * with slots to spare, under `GATEWAY_ROUTING=routing`; the label says which share of the decodes the fast
  * one took. Run `mixed-weighted` and `mixed-speed` together for the comparison in the same run.
@@ -133,30 +175,48 @@ function finalsDemand(settings: ScenarioSettings): number {
 }
 
 /**
- * Half the decoder slots the live streams asked for. `engineQueue`: the orchestrator lets four decodes per
- * slot into the engine (as last session's default cap of 4 did with 1 slot), so finals wait in the engine's
- * arrival-order queue behind interims; otherwise its cap is the engine's slots and finals go first.
+ * Half the decoder slots the live streams asked for, the engine declared with its slots as its cap (the
+ * orchestrator's default configuration derives its decode slots from that). `engineQueue`: the engine is
+ * declared with four times its slots (as the former fixed default of 4 decodes did with 1 slot), so finals
+ * wait in the engine's arrival-order queue behind interims; otherwise finals go first.
  */
 function oversubscribed(settings: ScenarioSettings, engineQueue: boolean): Promise<ModeRow> {
   const slots = Math.max(1, Math.round(settings.demandSlots / 2));
   const cap = engineQueue ? slots * 4 : slots;
   settings.log(
     `oversubscribed: ${slots} decoder slots for a measured demand of ${settings.demandSlots.toFixed(1)} ` +
-      `(finals alone ${finalsDemand(settings).toFixed(2)}); orchestrator decode cap ${cap}`,
+      `(finals alone ${finalsDemand(settings).toFixed(2)}); engine declared with cap ${cap}`,
   );
   const label = engineQueue
-    ? `oversubscribed 2:1 (${slots} slots), decode cap ${cap}: finals queue in the engine`
+    ? `oversubscribed 2:1 (${slots} slots), declared cap ${cap}: finals queue in the engine`
     : `oversubscribed 2:1 (${slots} slots)`;
   return liveRun(label, settings, {
     ...settings.engine,
     engines: 1,
     slots,
-    maxConcurrentDecodes: cap,
+    declaredSlots: cap,
   });
 }
 
-export async function runScenario(scenario: Scenario, settings: ScenarioSettings): Promise<ModeRow> {
+/** The scenario's rows: one, or a same-run baseline and the run measured against it. */
+export async function runScenario(scenario: Scenario, settings: ScenarioSettings): Promise<ModeRow[]> {
+  if (scenario === 'resume-under-load') return resumeUnderLoad(settings);
+  return [await runScenarioRow(scenario, settings)];
+}
+
+async function runScenarioRow(
+  scenario: Exclude<Scenario, 'resume-under-load'>,
+  settings: ScenarioSettings,
+): Promise<ModeRow> {
   switch (scenario) {
+    case 'fixed-4-decodes':
+      // The former product default: 4 live decodes at once whatever the pool serves (the engine has slots
+      // to spare, as in the live mode), against the live mode's slots derived from the engine's cap.
+      return liveRun('former default: 4 decodes at once (streams.max_concurrent_decodes 4)', settings, {
+        ...settings.engine,
+        engines: 1,
+        maxConcurrentDecodes: 4,
+      });
     case 'oversubscribed':
       return oversubscribed(settings, false);
     case 'oversubscribed-engine-queue':

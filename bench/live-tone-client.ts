@@ -64,6 +64,10 @@ export class LiveToneClient implements ToneStreamClient {
   private lastFinalId?: string;
   /** Finals that end at or before this were made while the client was away (replayed on the resume). */
   private resumedFromMs = -1;
+  /** When the last resume was acknowledged, until the resumed stream's first own final (then undefined). */
+  private resumedAt?: number;
+  /** An error named a failed final: the server may then resume before the client's last final. */
+  private finalFailed = false;
   private readonly finals = new Map<string, FinalPayload>();
   private reconnecting: Promise<void> | undefined;
   private dropped = false;
@@ -91,6 +95,7 @@ export class LiveToneClient implements ToneStreamClient {
   /** stream_start, fresh or (with a stream id) resuming; listens on the current socket. */
   private async begin(): Promise<void> {
     this.listen(this.socket);
+    const asked = performance.now();
     const started = (await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('stream_start', {
       ...(this.streamId
         ? {
@@ -118,9 +123,13 @@ export class LiveToneClient implements ToneStreamClient {
     if (this.streamId) {
       const from = started.resume_from_ms ?? 0;
       // Audio between the last final the client saw and the server's resume point is covered by finals it
-      // missed (replayed to it); audio before what the client still holds would be lost.
-      if (from < this.lastFinalEndMs - FRAME_MS) this.result.errors.push('resume_before_last_final');
+      // missed (replayed to it); audio before what the client still holds would be lost. Behind a failed
+      // final the server rightly asks for its audio again (the client holds it from stream_status.final_ms).
+      if (from < this.lastFinalEndMs - FRAME_MS && !this.finalFailed)
+        this.result.errors.push('resume_before_last_final');
       this.result.resumes++;
+      this.resumedAt = performance.now();
+      this.result.resumeMs.push(this.resumedAt - asked);
       this.resumedFromMs = from;
       this.sentMs = Math.min(this.sentMs, from);
     }
@@ -142,6 +151,10 @@ export class LiveToneClient implements ToneStreamClient {
       for (const other of this.finals.values())
         if (overlapShare(other, payload) > 0.5) this.result.repeatedFinals++;
       if (payload.end_ms <= this.resumedFromMs) this.result.replayedFinals++;
+      else if (this.resumedAt !== undefined && payload.start_ms >= this.resumedFromMs) {
+        this.result.catchUpMs.push(performance.now() - this.resumedAt);
+        this.resumedAt = undefined;
+      }
       this.finals.set(payload.utterance_id, payload);
       if (payload.end_ms >= this.lastFinalEndMs) this.lastFinalId = payload.utterance_id;
       this.lastFinalEndMs = Math.max(this.lastFinalEndMs, payload.end_ms);
@@ -154,8 +167,9 @@ export class LiveToneClient implements ToneStreamClient {
       status.shedInterim = Math.max(status.shedInterim, payload.shed_interim ?? 0);
       if (payload.state === 'degraded') status.degradedReports++;
     });
-    socket.on('error', (payload: { code?: string; stream_id?: string }) => {
+    socket.on('error', (payload: { code?: string; stream_id?: string; event?: string }) => {
       if (payload.stream_id === undefined || ours(payload)) this.result.errors.push(payload.code ?? 'error');
+      if (ours(payload) && payload.event === 'transcript_final') this.finalFailed = true;
     });
   }
 

@@ -10,18 +10,22 @@
  * Issue 16's scenarios run after the paths, each on a fresh orchestrator (and Redis for `resume`): live
  * streams on engines oversubscribed two to one (half the decoder slots the live path kept busy), one of two
  * engines killed every 30 s and restarted 10 s later, and every client dropping once and resuming on the
- * other of two instances sharing Redis; and a mixed pool of a fast and a slow engine under plain weighted
- * round-robin (`mixed-weighted`) and routing by measured speed (`mixed-speed`), to run together.
+ * other of two instances sharing Redis (`resume`; `resume-under-load`: every other client does, while the rest
+ * keep an engine with only the slots the live mode kept busy at work, against the same streams with nobody
+ * dropping); and a mixed pool of a fast and a slow engine under plain weighted
+ * round-robin (`mixed-weighted`) and routing by measured speed (`mixed-speed`), to run together; and
+ * `fixed-4-decodes`, the former fixed default of 4 live decodes at once, against the live mode's slots
+ * derived from the engines' declared caps (the orchestrator has no `streams` setting otherwise).
  *
  *   npm run bench:live -- [--streams 20] [--duration 60] [--modes chunked-3s,chunked-1s,live|none]
- *     [--scenarios oversubscribed,oversubscribed-engine-queue,engine-kill,resume,redis,mixed-weighted,mixed-speed] [--oversubscribed-minutes 5]
+ *     [--scenarios fixed-4-decodes,oversubscribed,oversubscribed-engine-queue,engine-kill,resume,resume-under-load,redis,mixed-weighted,mixed-speed] [--oversubscribed-minutes 5]
  *     [--engines 1] [--slots 0 (auto)] [--base-ms 30] [--rtf 0.05] [--pin-orchestrator CPU]
  */
 import { cpus, loadavg } from 'node:os';
 import { CpuMeter, schedulerTimes } from './process-cpu';
 import { startToneStack, tonePlans } from './tone-stack';
 import { SCENARIOS, runScenario } from './live-scenarios';
-import { modeTable, pressureTable, summarise, type ModeRow } from './tone-report';
+import { modeTable, pressureTable, resumeTable, summarise, type ModeRow } from './tone-report';
 import { STREAM_MODES, runToneStreams } from './tone-streams';
 
 function option(name: string, fallback: number, min: number, max: number): number {
@@ -108,20 +112,23 @@ async function main(): Promise<void> {
   const { rows, demandSlots, waits } =
     MODES.length > 0 ? await measurePaths() : { rows: [], demandSlots: undefined, waits: [] };
   const scenarioRows: ModeRow[] = [];
+  const resumeRows: ModeRow[] = [];
   for (const scenario of SCENARIO_LIST) {
-    if (scenario.startsWith('oversubscribed') && demandSlots === undefined)
-      throw new Error(
-        'the oversubscribed scenario needs the live mode in the same run (its measured demand)',
-      );
-    const row = await runScenario(scenario, {
+    if (
+      (scenario.startsWith('oversubscribed') || scenario === 'resume-under-load') &&
+      demandSlots === undefined
+    )
+      throw new Error(`the ${scenario} scenario needs the live mode in the same run (its measured demand)`);
+    const rows = await runScenario(scenario, {
       streams: STREAMS,
       durationS: scenario.startsWith('oversubscribed') ? OVERSUBSCRIBED_MINUTES * 60 : DURATION_S,
       engine: { slots: SLOTS, baseMs: BASE_MS, rtf: RTF },
       demandSlots: demandSlots ?? 0,
       log,
     });
-    scenarioRows.push(row);
-    log(pressureTable([row]));
+    scenarioRows.push(...rows);
+    log(pressureTable(rows));
+    if (scenario.startsWith('resume')) resumeRows.push(...rows);
   }
   const loadAfter = loadavg()[0];
   process.stdout.write(
@@ -137,6 +144,7 @@ async function main(): Promise<void> {
         ? [`Decoder slots the live streams kept busy: ${demandSlots.toFixed(2)}.`]
         : []),
       ...(scenarioRows.length > 0 ? ['', pressureTable(scenarioRows)] : []),
+      ...(resumeRows.length > 0 ? ['', resumeTable(resumeRows)] : []),
       `Machine: ${cpus().length} cores, load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after.`,
     ].join('\n') + '\n',
   );

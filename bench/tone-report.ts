@@ -16,6 +16,9 @@ export interface ModeRow {
   repeatedFinals: number;
   replayedFinals: number;
   resumes: number;
+  /** Resume acknowledged (claim, new copy, replay sent), and the resumed stream's first own final after it. */
+  resume: ReturnType<LatencySamples['summary']>;
+  catchUp: ReturnType<LatencySamples['summary']>;
   retainedMs: number;
   /** Sentence-final delays of sentences that ended in the first and in the last minute of speech. */
   finalFirstMinute: ReturnType<LatencySamples['summary']>;
@@ -41,6 +44,8 @@ export function summarise(mode: string, outcomes: StreamOutcome[], cpu: Record<s
   const lastMinute = new LatencySamples();
   const spokenMs = Math.max(...outcomes.map((o) => o.plan.speech.durationMs));
   const lateness = new LatencySamples();
+  const resume = new LatencySamples();
+  const catchUp = new LatencySamples();
   let words = 0;
   let edits = 0;
   let sentencesMissing = 0;
@@ -59,6 +64,8 @@ export function summarise(mode: string, outcomes: StreamOutcome[], cpu: Record<s
       if (endMs >= spokenMs - 60_000) lastMinute.add(delayMs);
     }
     outcome.sendLateness.forEach((ms) => lateness.add(ms));
+    outcome.resumeMs.forEach((ms) => resume.add(ms));
+    outcome.catchUpMs.forEach((ms) => catchUp.add(ms));
     for (const code of outcome.errors) errors[code] = (errors[code] ?? 0) + 1;
   }
   return {
@@ -72,6 +79,8 @@ export function summarise(mode: string, outcomes: StreamOutcome[], cpu: Record<s
     repeatedFinals: sum((o) => o.repeatedFinals),
     replayedFinals: sum((o) => o.replayedFinals),
     resumes: sum((o) => o.resumes),
+    resume: resume.summary(),
+    catchUp: catchUp.summary(),
     finalFirstMinute: firstMinute.summary(),
     finalLastMinute: lastMinute.summary(),
     shedInterim: sum((o) => o.status.shedInterim),
@@ -164,6 +173,31 @@ export function pressureTable(rows: ModeRow[]): string {
           `${seconds(row.finalFirstMinute.p95)} / ${seconds(row.finalLastMinute.p95)}`,
           row.shedInterim,
           seconds(row.maxLagMs),
+          `${row.repeatedFinals} / ${row.replayedFinals}, ${row.resumes}`,
+          Object.keys(row.errors).length === 0 ? 'none' : JSON.stringify(row.errors),
+          row.load.toFixed(1),
+        ].join(' | ')} |`,
+    ),
+  ].join('\n');
+}
+
+/** Resumes under load: what was lost or repeated, and how long a resume took to replay and to catch up. */
+export function resumeTable(rows: ModeRow[]): string {
+  const pair = (summary: ModeRow['final']) =>
+    summary.count === 0 ? 'n/a' : `${seconds(summary.p50)} / ${seconds(summary.p95)}`;
+  return [
+    '| run | streams | finals word error rate | sentences never final | sentence final p50 / p95 (s) | resume ack incl. replay p50 / p95 (s) | first own final after the ack p50 / p95 (s) | repeated / replayed finals, resumes | errors | load avg |',
+    '|---|---:|---:|---:|---:|---:|---:|---|---|---:|',
+    ...rows.map(
+      (row) =>
+        `| ${[
+          row.mode,
+          row.streams,
+          `${(row.wordErrorRate * 100).toFixed(1)}%`,
+          row.sentencesMissing,
+          pair(row.final),
+          pair(row.resume),
+          pair(row.catchUp),
           `${row.repeatedFinals} / ${row.replayedFinals}, ${row.resumes}`,
           Object.keys(row.errors).length === 0 ? 'none' : JSON.stringify(row.errors),
           row.load.toFixed(1),

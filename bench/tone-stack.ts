@@ -32,7 +32,12 @@ export interface ToneEngineSettings {
   rtf: number;
   /** Engine i's own latency, over baseMs and rtf (a mixed fast/slow pool). */
   latencies?: EngineLatency[];
-  /** The orchestrator's live decode cap (streams.max_concurrent_decodes); default: every engine slot. */
+  /**
+   * The concurrency cap each engine is declared with (`url|weight|cap`), from which the orchestrator derives
+   * its live decode slots; default: the engine's real slots. More than those lets decodes queue in the engine.
+   */
+  declaredSlots?: number;
+  /** `streams.max_concurrent_decodes`, the optional upper bound on the derived slots; unset by default. */
   maxConcurrentDecodes?: number;
 }
 
@@ -60,20 +65,23 @@ export async function startToneStack(
   /** More settings of the orchestrator (e.g. GATEWAY_ROUTING). */
   env: Record<string, string> = {},
 ): Promise<ToneStack> {
-  const { engines: count, latencies, maxConcurrentDecodes, ...engine } = settings;
+  const { engines: count, latencies, declaredSlots, maxConcurrentDecodes, ...engine } = settings;
   const engines = await startToneEngineProcess(count, { kind: 'openai', ...engine }, latencies);
   const config = writeConfigFile({
     // The chunked path runs through the pipeline: enough concurrent jobs that it does not queue behind itself.
     pipeline: { concurrency: Math.max(4, clients) },
-    // The live path may keep every decoder slot busy: the benchmark measures the orchestrator with engine
-    // capacity to spare, so its own decode cap must not be what the streams wait for.
-    streams: { max_concurrent_decodes: maxConcurrentDecodes ?? Math.min(1000, count * engine.slots) },
+    // Unless a run asks for a bound, no `streams` setting: the live decode slots follow the engines'
+    // declared caps, as in the product's default configuration.
+    ...(maxConcurrentDecodes === undefined
+      ? {}
+      : { streams: { max_concurrent_decodes: maxConcurrentDecodes } }),
   });
+  const cap = Math.min(1000, declaredSlots ?? engine.slots);
   const apps = await Promise.all(
     Array.from({ length: cluster.instances }, () =>
       spawnBuiltApp({
         CONFIG_FILE: config.path,
-        WHISPER_SERVICE_URL: engines.urls.join(','),
+        WHISPER_SERVICE_URL: engines.urls.map((url) => `${url}|1|${cap}`).join(','),
         WHISPER_SERVICE_KIND: 'openai',
         STREAM_VAD: 'energy',
         // Many clients from one loopback address is the benchmark, not an attack.

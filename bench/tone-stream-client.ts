@@ -20,6 +20,10 @@ export interface StreamOutcome {
   /** Finals made while the client was away, replayed to it on its resume (live). */
   replayedFinals: number;
   resumes: number;
+  /** Per resume, ms from its stream_start to the ack: the claim, the new copy and the replay sent (live). */
+  resumeMs: number[];
+  /** Per resume, ms from the ack to the first final the resumed stream decoded itself (live). */
+  catchUpMs: number[];
   /** From `stream_status` (live): the largest lag and shed count reported, and reports in state degraded. */
   status: { maxLagMs: number; shedInterim: number; degradedReports: number };
   /** Audio the client still held at the end: after the end of its last final, for a resume (live). */
@@ -46,6 +50,8 @@ export function newOutcome(plan: StreamPlan): StreamOutcome {
     repeatedFinals: 0,
     replayedFinals: 0,
     resumes: 0,
+    resumeMs: [],
+    catchUpMs: [],
     retainedMs: 0,
     sendLateness: [],
     status: { maxLagMs: 0, shedInterim: 0, degradedReports: 0 },

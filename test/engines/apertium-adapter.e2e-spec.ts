@@ -51,7 +51,7 @@ describe('apertium adapter (real APY)', () => {
   });
 
   it('lists the installed pairs as ISO 639-1 languages with targets', async () => {
-    const languages = await engine.languages();
+    const languages = await engine.languages('translation-0');
     expect(languages).toEqual(
       expect.arrayContaining([
         { code: 'en', name: 'English', targets: ['es'] },

@@ -1,15 +1,12 @@
 import OpenAI, { toFile } from 'openai';
-import { startApp, type RunningApp } from '../support/app-harness';
-import { writeConfigFile } from '../support/config-file';
-import { eventually } from '../support/eventually';
+import type { RunningApp } from '../support/app-harness';
+import type { ToneSpeechEngine } from '../support/tone-speech';
 import {
-  makeToneScript,
-  startToneSpeechEngine,
-  synthesizeToneSpeech,
-  toneSpeechWav,
-  type ToneSpeechEngine,
-} from '../support/tone-speech';
-import { servicesUp } from '../support/services-up';
+  killedMidRun,
+  startTwoTierSpeechPool,
+  toneSentence as speech,
+  type TwoTierSpeechPool,
+} from '../support/two-tier-speech-pool';
 
 const API_KEY = 'front-door-test-key';
 
@@ -17,46 +14,24 @@ interface OpenAiErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };
 }
 
-function speech(seed: number): { words: string[]; wav: Buffer } {
-  const script = makeToneScript({ seed, sentences: 1 });
-  return { words: script[0], wav: toneSpeechWav(synthesizeToneSpeech(script, { seed: 7 })) };
-}
-
 /**
  * The official `openai` package, pointed at the orchestrator's /v1, transcribing tone speech with a
  * speech-to-text pool of an OpenAI-compatible engine (preferred) and a whisper.cpp engine behind it.
  */
 describe('the OpenAI-compatible front door', () => {
+  let pool: TwoTierSpeechPool;
   let app: RunningApp;
   let openaiEngine: ToneSpeechEngine;
   let whisperCpp: ToneSpeechEngine;
-  let config: { path: string; remove(): void };
   let client: OpenAI;
 
   beforeAll(async () => {
-    openaiEngine = await startToneSpeechEngine({ kind: 'openai', slots: 2, baseMs: 30 });
-    whisperCpp = await startToneSpeechEngine({ kind: 'whisper-cpp', slots: 1, baseMs: 10 });
-    config = writeConfigFile({
-      services: {
-        whisper: {
-          kind: 'openai',
-          instances: [{ url: openaiEngine.url }, { url: whisperCpp.url, kind: 'whisper-cpp', priority: 1 }],
-        },
-      },
-      monitoring: { health_check_interval: 2 },
-      security: { api_keys: [API_KEY] },
-    });
-    app = await startApp({ CONFIG_FILE: config.path });
+    pool = await startTwoTierSpeechPool({ security: { api_keys: [API_KEY] } });
+    ({ app, openai: openaiEngine, whisperCpp } = pool);
     client = new OpenAI({ apiKey: API_KEY, baseURL: `${app.url}/v1`, maxRetries: 0 });
-    await servicesUp(app.url, ['whisper'], { everyInstance: true, timeoutMs: 15_000 });
   });
 
-  afterAll(async () => {
-    await app.close();
-    await openaiEngine.stop().catch(() => undefined);
-    await whisperCpp.stop();
-    config.remove();
-  });
+  afterAll(() => pool.close());
 
   it('answers json, text and verbose_json with words as OpenAI does', async () => {
     const { words, wav } = speech(1);
@@ -175,31 +150,16 @@ describe('the OpenAI-compatible front door', () => {
 
   it('moves calls to whisper.cpp when the preferred engine dies mid-run, with no failure for the client', async () => {
     const inputs = Array.from({ length: 10 }, (_, index) => speech(10 + index));
-    const pending = [...inputs];
-    const callsBefore = openaiEngine.calls;
-    const results: { words: string[]; text: string }[] = [];
-    const crashed = eventually(
-      'the OpenAI engine to take calls',
-      () => openaiEngine.calls >= callsBefore + 3,
-      {
-        timeoutMs: 10_000,
-        intervalMs: 5,
-      },
-    ).then(() => openaiEngine.kill());
-    const run = async () => {
-      for (let input = pending.shift(); input; input = pending.shift()) {
-        const answer = await client.audio.transcriptions.create({
-          file: await toFile(input.wav, 'speech.wav'),
-          model: 'whisper-1',
-          response_format: 'verbose_json',
-          timestamp_granularities: ['word'],
-        });
-        results.push({ words: input.words, text: answer.text });
-      }
-    };
-    await Promise.all([run(), run(), crashed]);
-    expect(results).toHaveLength(inputs.length);
-    for (const result of results) expect(result.text).toBe(result.words.join(' '));
+    const results = await killedMidRun(openaiEngine, 3, inputs, async (input) => {
+      const answer = await client.audio.transcriptions.create({
+        file: await toFile(input.wav, 'speech.wav'),
+        model: 'whisper-1',
+        response_format: 'verbose_json',
+        timestamp_granularities: ['word'],
+      });
+      return answer.text;
+    });
+    expect(results).toEqual(inputs.map((input) => input.words.join(' ')));
     expect(whisperCpp.calls).toBeGreaterThan(0);
   });
 });

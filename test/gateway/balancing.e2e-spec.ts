@@ -66,9 +66,9 @@ describe('gateway balancing', () => {
         }[];
       }>()
       .services.find((s) => s.service === 'whisper');
-    expect(whisper?.requests).toBe(backends.reduce((sum, b) => sum + b.hits + b.discoveries, 0));
+    expect(whisper?.requests).toBe(backends.reduce((sum, b) => sum + b.hits, 0));
     expect(whisper?.instances.map((i) => [i.id, i.weight, i.requests])).toEqual(
-      backends.map((b, i) => [`whisper-${i}`, [5, 3, 2][i], b.hits + b.discoveries]),
+      backends.map((b, i) => [`whisper-${i}`, [5, 3, 2][i], b.hits]),
     );
     for (const instance of whisper?.instances ?? []) {
       expect(instance).toMatchObject({

@@ -77,10 +77,10 @@ describe('BACKEND_CLIENT (the typed client other modules use)', () => {
     await expect(client.request('whisper', { method: 'GET', path: '/work' })).rejects.toMatchObject({
       code: 'CIRCUIT_OPEN',
     });
-    const probe = await client.probe('whisper', 'whisper-0', '/health', 1000);
+    const probe = await client.probe('whisper', 'whisper-0', '/health', { timeoutMs: 1000 });
     expect(probe.status).toBe(200);
     expect(JSON.parse(probe.body.toString())).toEqual({ status: 'healthy' });
-    await expect(client.probe('whisper', 'whisper-9', '/health', 1000)).rejects.toMatchObject({
+    await expect(client.probe('whisper', 'whisper-9', '/health', { timeoutMs: 1000 })).rejects.toMatchObject({
       code: 'UNKNOWN_INSTANCE',
     });
   });
@@ -88,7 +88,7 @@ describe('BACKEND_CLIENT (the typed client other modules use)', () => {
   it('rejects a probe that outlives its timeout with BACKEND_TIMEOUT', async () => {
     backend.behaviour = 'stall';
     const started = Date.now();
-    await expect(client.probe('whisper', 'whisper-0', '/work', 100)).rejects.toMatchObject({
+    await expect(client.probe('whisper', 'whisper-0', '/work', { timeoutMs: 100 })).rejects.toMatchObject({
       code: 'BACKEND_TIMEOUT',
     });
     expect(Date.now() - started).toBeLessThan(1000);

@@ -14,17 +14,6 @@ describe('gateway resilience policies', () => {
   async function boot(count: number, env: Record<string, string> = {}): Promise<[RunningApp, FakeBackend[]]> {
     backends = await startFakeBackends(count, 'whisper');
     running = await startGatewayApp({ whisper: backends.map((b) => b.url).join(',') }, env);
-    // The monitor's first check asks each instance its models through the gateway; these tests count the
-    // calls, slots and breaker of their own traffic, so they start once that question has been answered.
-    const stats = running.app.get(GatewayStats);
-    const asksModels = env.WHISPER_SERVICE_KIND !== 'whisper-cpp';
-    await eventually(
-      'the start-up model discovery to be answered',
-      () =>
-        backends.every((b) => !asksModels || b.discoveries > 0) &&
-        stats.snapshot().services[0].inFlight === 0,
-      { intervalMs: 5 },
-    );
     return [running, backends];
   }
 

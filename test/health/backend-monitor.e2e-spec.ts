@@ -96,6 +96,7 @@ describe('backend health monitor (1 s interval, real loopback backends, real Ape
       in_rotation: true,
       in_flight: 0,
       max_concurrent: 100,
+      slots: 100,
       latency_ewma_ms: null,
       rtf_ewma: null,
     });

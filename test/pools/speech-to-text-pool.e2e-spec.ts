@@ -1,14 +1,11 @@
-import { startApp, type RunningApp } from '../support/app-harness';
-import { writeConfigFile } from '../support/config-file';
-import { eventually } from '../support/eventually';
+import type { RunningApp } from '../support/app-harness';
+import type { ToneSpeechEngine } from '../support/tone-speech';
 import {
-  makeToneScript,
-  startToneSpeechEngine,
-  synthesizeToneSpeech,
-  toneSpeechWav,
-  type ToneSpeechEngine,
-} from '../support/tone-speech';
-import { servicesUp } from '../support/services-up';
+  killedMidRun,
+  startTwoTierSpeechPool,
+  toneSentence,
+  type TwoTierSpeechPool,
+} from '../support/two-tier-speech-pool';
 
 interface TranscribeBody {
   text: string;
@@ -35,66 +32,35 @@ async function transcribe(app: RunningApp, wav: Buffer): Promise<{ status: numbe
  * costs the client nothing; the calls move to whisper.cpp through its own adapter.
  */
 describe('a mixed speech-to-text pool', () => {
+  let pool: TwoTierSpeechPool;
   let app: RunningApp;
   let openai: ToneSpeechEngine;
   let whisperCpp: ToneSpeechEngine;
-  let config: { path: string; remove(): void };
 
   beforeAll(async () => {
-    openai = await startToneSpeechEngine({ kind: 'openai', slots: 2, baseMs: 40 });
-    whisperCpp = await startToneSpeechEngine({ kind: 'whisper-cpp', slots: 1, baseMs: 20 });
-    config = writeConfigFile({
-      services: {
-        whisper: {
-          kind: 'openai',
-          instances: [{ url: openai.url }, { url: whisperCpp.url, kind: 'whisper-cpp', priority: 1 }],
-        },
-      },
-      monitoring: { health_check_interval: 2 },
-    });
-    app = await startApp({ CONFIG_FILE: config.path });
-    // A first probe of a loaded machine may miss its second: start once both engines are seen serving.
-    await servicesUp(app.url, ['whisper'], { everyInstance: true, timeoutMs: 15_000 });
+    pool = await startTwoTierSpeechPool();
+    ({ app, openai, whisperCpp } = pool);
   });
 
-  afterAll(async () => {
-    await app.close();
-    await openai.stop().catch(() => undefined);
-    await whisperCpp.stop();
-    config.remove();
-  });
+  afterAll(() => pool.close());
 
   it('serves from the preferred tier, and moves every call to whisper.cpp when it dies mid-run', async () => {
-    const scripts = Array.from({ length: 12 }, (_, seed) => makeToneScript({ seed: seed + 1, sentences: 1 }));
-    const wavs = scripts.map((script) => toneSpeechWav(synthesizeToneSpeech(script, { seed: 7 })));
+    const inputs = Array.from({ length: 12 }, (_, seed) => toneSentence(seed + 1));
 
-    const first = await transcribe(app, wavs[0]);
+    const first = await transcribe(app, inputs[0].wav);
     expect(first).toMatchObject({ status: 200, body: { backend: 'openai@whisper-0', language: 'en' } });
-    expect(first.body.text).toBe(scripts[0][0].join(' '));
-    expect(first.body.words?.map((w) => w.word)).toEqual(scripts[0][0]);
+    expect(first.body.text).toBe(inputs[0].words.join(' '));
+    expect(first.body.words?.map((w) => w.word)).toEqual(inputs[0].words);
     expect(whisperCpp.calls).toBe(0);
 
     // The rest two at a time; the preferred engine crashes once it has taken some of them.
-    const answers: Promise<{ status: number; body: TranscribeBody }>[] = [];
-    const pending = wavs.slice(1);
-    const crashed = eventually('the OpenAI engine to take calls', () => openai.calls >= 4, {
-      timeoutMs: 10_000,
-      intervalMs: 5,
-    }).then(() => openai.kill());
-    const run = async () => {
-      for (let wav = pending.shift(); wav; wav = pending.shift()) {
-        const answer = transcribe(app, wav);
-        answers.push(answer);
-        await answer;
-      }
-    };
-    await Promise.all([run(), run(), crashed]);
-    const results = await Promise.all(answers);
+    const rest = inputs.slice(1);
+    const results = await killedMidRun(openai, 3, rest, (input) => transcribe(app, input.wav));
 
     expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
     results.forEach((result, index) => {
-      expect(result.body.text).toBe(scripts[index + 1][0].join(' '));
-      expect(result.body.words?.length).toBe(scripts[index + 1][0].length);
+      expect(result.body.text).toBe(rest[index].words.join(' '));
+      expect(result.body.words?.length).toBe(rest[index].words.length);
     });
     const backends = results.map((r) => r.body.backend);
     expect(backends).toContain('whisper-cpp@whisper-1');

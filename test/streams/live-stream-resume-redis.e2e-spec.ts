@@ -4,7 +4,11 @@ import type { RunningApp } from '../support/app-harness';
 import { writeConfigFile } from '../support/config-file';
 import { eventually } from '../support/eventually';
 import {
+  audioUntil,
+  receivedCaptions,
   recordLiveEvents,
+  repeatedSpeech,
+  sessionCaptions,
   sendLiveAudio,
   stopLiveStream,
   type LiveEvents,
@@ -16,31 +20,11 @@ import {
   synthesizeToneSpeech,
   transcriptWords,
   wordErrorRate,
-  type ToneSpeech,
   type ToneSpeechEngine,
 } from '../support/tone-speech';
 import { startInstancesSharingRedis } from '../support/live-stream-apps';
 
 type Payload = Record<string, unknown>;
-
-const slice = (speech: ToneSpeech, toMs: number) => ({
-  samples: speech.samples.subarray(0, Math.round((toMs * speech.sampleRate) / 1000)),
-  sampleRate: speech.sampleRate,
-});
-
-/** Finals whose spans overlap by more than half of the shorter: the same speech under two utterance ids. */
-function repeats(finals: Payload[]): string[] {
-  const found: string[] = [];
-  finals.forEach((a, i) =>
-    finals.slice(i + 1).forEach((b) => {
-      const [as, ae, bs, be] = [a.start_ms, a.end_ms, b.start_ms, b.end_ms] as number[];
-      const overlap = Math.min(ae, be) - Math.max(as, bs);
-      if (overlap > 0.5 * Math.min(ae - as, be - bs))
-        found.push(`${String(a.utterance_id)} ~ ${String(b.utterance_id)}`);
-    }),
-  );
-  return found;
-}
 
 /**
  * CONTRACTS §3a resume with REDIS_URL: a client drops mid-stream and resumes its stream on the other of two
@@ -100,13 +84,13 @@ describe('Live stream resume on another instance (shared Redis)', () => {
     const streamId = started.stream_id as string;
     const before = recordLiveEvents(sender, streamId);
     const member = recordLiveEvents(memberSocket, streamId);
-    await sendLiveAudio(sender, streamId, slice(speech, speech.sentences[k - 1].startMs));
+    await sendLiveAudio(sender, streamId, audioUntil(speech, speech.sentences[k - 1].startMs));
     await eventually('the finals before sentence k - 2', () => before.finals.length >= k - 2, {
       timeoutMs: 10000,
     });
     // Sentence k - 1 closes as the rest is sent, and its final takes a second and a half to decode.
     engine.setLatency({ baseMs: 1500 });
-    await sendLiveAudio(sender, streamId, slice(speech, speech.sentences[k].startMs + 400), {
+    await sendLiveAudio(sender, streamId, audioUntil(speech, speech.sentences[k].startMs + 400), {
       fromMs: speech.sentences[k - 1].startMs,
     });
     sender.disconnect();
@@ -151,7 +135,7 @@ describe('Live stream resume on another instance (shared Redis)', () => {
     const ids = finals.map((f) => f.utterance_id);
     // Nothing lost, nothing repeated: the script once, each utterance id once, no speech under two ids.
     expect(new Set(ids).size).toBe(ids.length);
-    expect(repeats(finals)).toEqual([]);
+    expect(repeatedSpeech(finals)).toEqual([]);
     const heard = [...finals]
       .sort((a, b) => (a.start_ms as number) - (b.start_ms as number))
       .flatMap((f) => transcriptWords(f.text as string));
@@ -163,6 +147,10 @@ describe('Live stream resume on another instance (shared Redis)', () => {
     const translated = [...before.translations, ...after.translations].map((t) => t.utterance_id);
     expect(translated.sort()).toEqual([...ids].sort());
     expect([...before.errors, ...after.errors]).toEqual([]);
+    // The session history, which replay does not read, holds the same captions, each once.
+    expect(await sessionCaptions(second.url, sessionId)).toEqual(
+      receivedCaptions(finals, [...before.translations, ...after.translations]),
+    );
     // The old instance dropped its copy.
     const onFirst = (await request(first.url).get('/api/streams')).body.streams as Payload[];
     expect(onFirst.find((s) => s.stream_id === streamId)).toBeUndefined();

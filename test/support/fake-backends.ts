@@ -17,6 +17,8 @@ export interface SeenRequest {
  * Routes:
  * - `GET /health` → 200 `{status:'healthy'}`, or 503 when `healthy` is false (so a health monitor agrees
  *   with a test that marks the instance down);
+ * - the capability discovery paths of every engine kind (`/models`, `/v1/models`, `/languages`, `/listPairs`)
+ *   → 200 `{ instance, method, url }`, neither counted nor recorded: like `/health`, the monitor's question;
  * - `/work` (any method) → by `behaviour`: 200 `{instance}`, 500, never answering, or a reset connection;
  * - `/echo` (any method) → `{ method, url, headers, bytes, sha256 }` of what arrived, body hashed as it streams;
  * - `GET /download?bytes=N[&hold=1]` → N bytes of a fixed pattern (with hold=1 the first 64 KiB, then the
@@ -26,10 +28,11 @@ export interface SeenRequest {
 export interface FakeBackend {
   name: string;
   url: string;
-  /** Requests other than /health and capability discovery, counted when they arrive. */
+  /**
+   * Requests other than the health monitor's questions (`/health` and capability discovery such as `/models`,
+   * which the gateway does not count as traffic either), counted when they arrive.
+   */
   hits: number;
-  /** Capability discovery requests (`/models`, `/v1/models`…: the health monitor's, not traffic under test). */
-  discoveries: number;
   seen: SeenRequest[];
   /** Body bytes received so far by the request being read (watch it to prove streaming). */
   bytesReceived: number;
@@ -69,7 +72,6 @@ export async function startFakeBackend(name = 'backend'): Promise<FakeBackend> {
     name,
     url: '',
     hits: 0,
-    discoveries: 0,
     seen: [],
     bytesReceived: 0,
     behaviour: 'ok',
@@ -106,8 +108,9 @@ export async function startFakeBackend(name = 'backend'): Promise<FakeBackend> {
       json(res, backend.healthy ? 200 : 503, { status: backend.healthy ? 'healthy' : 'error' });
       return;
     }
-    if (DISCOVERY_PATHS.has(url.pathname)) backend.discoveries++;
-    else backend.hits++;
+    if (DISCOVERY_PATHS.has(url.pathname))
+      return json(res, 200, { instance: name, method: req.method, url: req.url });
+    backend.hits++;
     backend.seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
     if (url.pathname === '/echo') {
       const hash = createHash('sha256');

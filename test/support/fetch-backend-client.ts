@@ -1,7 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
 import { ApiError } from '@app/common';
 import type { ServiceName } from '@app/config';
-import type { BackendClient, BackendRequest, BackendResponse, ProbeResult } from '@app/gateway';
+import type { BackendClient, BackendRequest, BackendResponse, ProbeOptions, ProbeResult } from '@app/gateway';
 
 /**
  * A BackendClient without policies: one fetch to one base URL per service. Adapter unit tests use it to
@@ -12,8 +12,12 @@ export class FetchBackendClient implements BackendClient {
 
   constructor(private readonly baseUrls: Partial<Record<ServiceName, string>>) {}
 
-  async request(service: ServiceName, request: BackendRequest): Promise<BackendResponse> {
+  request(service: ServiceName, request: BackendRequest): Promise<BackendResponse> {
     this.calls.push({ service, request });
+    return this.fetch(service, request);
+  }
+
+  private async fetch(service: ServiceName, request: BackendRequest): Promise<BackendResponse> {
     const base = this.baseUrls[service];
     if (!base) throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, 'BACKEND_UNAVAILABLE', `no ${service} URL`);
     const url = new URL(base + request.path);
@@ -51,7 +55,23 @@ export class FetchBackendClient implements BackendClient {
     };
   }
 
-  probe(): Promise<ProbeResult> {
-    return Promise.reject(new Error('probe is not used by the adapters'));
+  /** The same fetch, recorded in `probes` rather than `calls` (the adapters ask capabilities this way). */
+  readonly probes: { service: ServiceName; path: string; options: ProbeOptions }[] = [];
+
+  async probe(
+    service: ServiceName,
+    _instanceId: string,
+    path: string,
+    options: ProbeOptions = {},
+  ): Promise<ProbeResult> {
+    this.probes.push({ service, path, options });
+    const signal = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
+    const { status, headers, body, durationMs } = await this.fetch(service, {
+      method: 'GET',
+      path,
+      headers: options.headers,
+      signal,
+    });
+    return { status, headers, body, durationMs };
   }
 }

@@ -99,3 +99,71 @@ export function stopLiveStream(
     Record<string, unknown>
   >;
 }
+
+/** Finals whose spans overlap by more than half of the shorter: the same speech under two utterance ids. */
+export function repeatedSpeech(finals: Record<string, unknown>[]): string[] {
+  const found: string[] = [];
+  finals.forEach((a, i) =>
+    finals.slice(i + 1).forEach((b) => {
+      const [as, ae, bs, be] = [a.start_ms, a.end_ms, b.start_ms, b.end_ms] as number[];
+      const overlap = Math.min(ae, be) - Math.max(as, bs);
+      if (overlap > 0.5 * Math.min(ae - as, be - bs))
+        found.push(`${String(a.utterance_id)} ~ ${String(b.utterance_id)}`);
+    }),
+  );
+  return found;
+}
+
+/** The first `toMs` of some audio, as sendLiveAudio takes it. */
+export function audioUntil(
+  audio: { samples: Int16Array; sampleRate: number },
+  toMs: number,
+): { samples: Int16Array; sampleRate: number } {
+  return {
+    samples: audio.samples.subarray(0, Math.round((toMs * audio.sampleRate) / 1000)),
+    sampleRate: audio.sampleRate,
+  };
+}
+
+/** Captions as [utterance_id, text, translated_text | null], sorted: what a client got, or a history holds. */
+export type CaptionRows = [string, string, string | null][];
+
+function sortedRows(rows: CaptionRows): CaptionRows {
+  return rows.sort((a, b) => `${a[0]} ${a[2]}`.localeCompare(`${b[0]} ${b[2]}`));
+}
+
+/** The finals and translations a client received, as rows to compare with a session's history. */
+export function receivedCaptions(
+  finals: Record<string, unknown>[],
+  translations: Record<string, unknown>[],
+): { finals: CaptionRows; translations: CaptionRows } {
+  const row = (e: Record<string, unknown>, translated: unknown): CaptionRows[number] => [
+    String(e.utterance_id),
+    String(e.text),
+    translated === undefined ? null : (translated as string),
+  ];
+  return {
+    finals: sortedRows(finals.map((f) => row(f, undefined))),
+    translations: sortedRows(translations.map((t) => row(t, t.translated_text))),
+  };
+}
+
+/** The live-stream entries of a session's history (what join_session and the export read), as rows. */
+export async function sessionCaptions(
+  appUrl: string,
+  sessionId: string,
+): Promise<{ finals: CaptionRows; translations: CaptionRows }> {
+  const answer = await fetch(`${appUrl}/api/sessions/${encodeURIComponent(sessionId)}`);
+  const { history } = (await answer.json()) as { history: Record<string, unknown>[] };
+  const rows = (kind: string): CaptionRows =>
+    sortedRows(
+      history
+        .filter((e) => e.kind === kind)
+        .map((e) => [
+          String(e.chunk_id),
+          String(e.text),
+          e.translated_text === undefined ? null : (e.translated_text as string),
+        ]),
+    );
+  return { finals: rows('transcript'), translations: rows('translation') };
+}

@@ -37,6 +37,7 @@ export const METRIC = {
   liveDegradedTotal: 'orchestration_live_degraded_total',
   liveStreamsRefused: 'orchestration_live_streams_refused_total',
   liveFinalsHeld: 'orchestration_live_finals_held_total',
+  liveDecodeSlots: 'orchestration_live_decode_slots',
   pipelineHeldBytes: 'orchestration_pipeline_held_bytes',
   pipelineMaxHeldBytes: 'orchestration_pipeline_max_held_bytes',
   pipelineJobsRefused: 'orchestration_pipeline_jobs_refused_total',

@@ -45,6 +45,12 @@ export interface EngineKindFacts {
   degradedAnswers?: readonly DegradedAnswer[];
   /** Concurrent calls per instance unless configured; absent means the gateway default. */
   maxConcurrent?: number;
+  /**
+   * Speech-to-text kinds without a cap of their own: the decodes an instance is assumed to run at once when
+   * no cap is configured for it, as the live streams' decode capacity counts it (docs/streams.md). The
+   * gateway's default cap (100) bounds a queue, not a decoder, so it is not taken for one.
+   */
+  decodeSlots?: number;
   /** Where an instance says what it can do: language pairs (translation) or models (speech-to-text). */
   discovery: { languages?: string; models?: string };
   /** Its API's other routes (the health and discovery paths above are routes too: see engineRoutes). */
@@ -80,6 +86,9 @@ export const ENGINE_KINDS = {
         { path: '/stream/transcriptions' },
       ],
       model: { sentAs: 'path' },
+      // It does not say how many requests it decodes at once; 4 is what live streams assumed before
+      // capacity was derived from the pool, so a default deployment keeps its behaviour.
+      decodeSlots: 4,
     },
     // OpenAI-compatible servers do not all serve /health; /v1/models is the one route they share. `model`
     // is required; single-model servers (speaches, LocalAI) accept any name, OpenAI itself `whisper-1`.
@@ -89,6 +98,13 @@ export const ENGINE_KINDS = {
       discovery: { models: '/v1/models' },
       routes: [{ path: '/v1/audio/transcriptions', repeatable: true }],
       model: { sentAs: 'field', default: 'whisper-1' },
+      // Such servers range from one decode at a time (faster-whisper with one worker, whisper.cpp behind
+      // LocalAI) to dozens (vLLM's batching, OpenAI itself), and none reports it. Assuming too many loses the
+      // finals-first order in the engine's own queue (bench/README: final p95 4× worse at 4 per real slot);
+      // too few sheds interims and refuses streams early. 4 bounds the first (a final waits behind at most
+      // three decodes in an engine of one slot) and keeps the former default; configure the instance's
+      // `max_concurrent` (`url|weight|cap`) to say what it really serves.
+      decodeSlots: 4,
     },
     // whisper.cpp transcribes one request at a time (more only queue inside it) and has no model list:
     // it hosts the model it was started with.

@@ -2,6 +2,9 @@ import { HttpStatus } from '@nestjs/common';
 import { ApiError } from '@app/common';
 import type { BackendResponse } from '@app/gateway';
 
+/** What the errors below read of an engine's answer: a traffic call's response or a discovery probe's. */
+export type EngineAnswerFacts = Pick<BackendResponse, 'status' | 'headers' | 'body' | 'instanceId'>;
+
 /**
  * An engine answered, but not with a result. `retryable` tells the pipeline whether another attempt can
  * succeed: a 5xx or a 429 (LibreTranslate's back-pressure) may, a 4xx (bad input, missing language pair,
@@ -38,19 +41,20 @@ export function isRetryable(error: unknown): boolean {
 }
 
 /** Engines report errors as `{ error }` (Flask services, LibreTranslate) or `{ message }` (APY). */
-function backendMessage(response: BackendResponse): string {
+function backendMessage(response: EngineAnswerFacts): string {
+  const text = response.body.toString('utf8');
   try {
-    const body = response.json<{ error?: unknown; message?: unknown; explanation?: unknown }>();
+    const body = JSON.parse(text) as { error?: unknown; message?: unknown; explanation?: unknown };
     const parts = [body.error, body.message, body.explanation].filter((p) => typeof p === 'string');
     if (parts.length > 0) return parts.join(': ');
   } catch {
     // not JSON: fall through to the raw text
   }
-  return response.text().slice(0, 200) || `HTTP ${response.status}`;
+  return text.slice(0, 200) || `HTTP ${response.status}`;
 }
 
 /** Turns a non-2xx engine answer into an EngineError naming the engine, its instance and its own words. */
-export function engineFailure(engine: string, response: BackendResponse): EngineError {
+export function engineFailure(engine: string, response: EngineAnswerFacts): EngineError {
   const where = `${engine}@${response.instanceId}`;
   const reason = backendMessage(response);
   const details = { backend: where, backend_status: response.status };
@@ -83,7 +87,7 @@ export function engineFailure(engine: string, response: BackendResponse): Engine
 }
 
 /** A 2xx answer whose body does not have the contract's shape. Retrying will not fix a protocol mismatch. */
-export function malformedAnswer(engine: string, response: BackendResponse, expected: string): EngineError {
+export function malformedAnswer(engine: string, response: EngineAnswerFacts, expected: string): EngineError {
   return new EngineError(
     HttpStatus.BAD_GATEWAY,
     'ENGINE_PROTOCOL',
@@ -94,9 +98,9 @@ export function malformedAnswer(engine: string, response: BackendResponse, expec
 }
 
 /** Parses a 2xx JSON body or explains that it was not JSON. */
-export function jsonBody<T>(engine: string, response: BackendResponse): T {
+export function jsonBody<T>(engine: string, response: EngineAnswerFacts): T {
   try {
-    return response.json<T>();
+    return JSON.parse(response.body.toString('utf8')) as T;
   } catch {
     throw malformedAnswer(engine, response, 'a JSON body');
   }

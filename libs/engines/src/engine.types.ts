@@ -131,8 +131,8 @@ export interface DiarizationOptions {
 export interface SpeechToTextEngine {
   readonly kind: string;
   transcribe(audio: AudioInput, options: TranscriptionOptions): Promise<TranscriptionResult>;
-  /** The models of one instance (`instanceId`), or of whichever instance the gateway picks. */
-  models(instanceId?: string): Promise<{ models: string[]; defaultModel?: string }>;
+  /** The models of one instance, asked of it directly (not as traffic: see askInstance). */
+  models(instanceId: string): Promise<{ models: string[]; defaultModel?: string }>;
 }
 
 export interface TranslationEngine {
@@ -140,8 +140,8 @@ export interface TranslationEngine {
   /** Whether the engine finds the source language itself when asked with `auto`. */
   readonly detectsSourceLanguage: boolean;
   translate(request: TranslationRequest): Promise<TranslationResult>;
-  /** The languages of one instance (`instanceId`); the pooled engine's answer covers the whole pool. */
-  languages(instanceId?: string): Promise<LanguageInfo[]>;
+  /** The languages of one instance, asked of it directly (not as traffic: see askInstance). */
+  languages(instanceId: string): Promise<LanguageInfo[]>;
 }
 
 export interface SpeakerEngine {
@@ -170,6 +170,8 @@ export interface PoolLanguages {
 
 /** Translation over a pool of instances, which can also say what the whole pool serves. */
 export interface TranslationPool extends TranslationEngine {
+  /** Every language the whole pool translates, direct or by pivot. */
+  languages(): Promise<LanguageInfo[]>;
   catalogue(): Promise<PoolLanguages>;
 }
 
@@ -181,6 +183,8 @@ export interface PoolModel {
 
 /** Speech-to-text over a pool of instances, which can also say which models the whole pool serves. */
 export interface SpeechToTextPool extends SpeechToTextEngine {
+  /** The models of one instance, or of whichever the pool picks. */
+  models(instanceId?: string): Promise<{ models: string[]; defaultModel?: string }>;
   catalogue(): Promise<PoolModel[]>;
 }
 

@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { BACKEND_CLIENT, BACKEND_REGISTRY, BACKEND_ROUTER } from './backend-client';
+import { BACKEND_CLIENT, BACKEND_REGISTRY, BACKEND_ROUTER, SERVICE_CAPACITY } from './backend-client';
 import { BackendPool } from './backend-pool';
 import { GatewayClient } from './gateway-client';
 import { GatewayMetrics } from './gateway-metrics';
@@ -23,12 +23,14 @@ import { UpstreamTransport } from './upstream-transport';
     GatewayClient,
     { provide: BACKEND_REGISTRY, useExisting: BackendPool },
     { provide: BACKEND_ROUTER, useExisting: BackendPool },
+    { provide: SERVICE_CAPACITY, useExisting: BackendPool },
     { provide: BACKEND_CLIENT, useExisting: GatewayClient },
   ],
   exports: [
     BACKEND_CLIENT,
     BACKEND_REGISTRY,
     BACKEND_ROUTER,
+    SERVICE_CAPACITY,
     GatewayStats,
     UpstreamDispatcher,
     UpstreamTransport,

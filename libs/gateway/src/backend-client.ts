@@ -43,8 +43,17 @@ export interface BackendResponse {
   json<T>(): T;
 }
 
+/** A direct call to one instance (see `BackendClient.probe`). */
+export interface ProbeOptions {
+  /** Defaults to the gateway timeout. */
+  timeoutMs?: number;
+  /** The engine's credential, where its kind wants one even on these paths (OpenAI's `/v1/models`). */
+  headers?: Record<string, string>;
+}
+
 export interface ProbeResult {
   status: number;
+  headers: Record<string, string>;
   body: Buffer;
   durationMs: number;
 }
@@ -53,12 +62,14 @@ export interface ProbeResult {
  * The gateway's client. `request` goes through the chosen instance's timeout, retry, breaker and bulkhead
  * and rejects with an ApiError of code BACKEND_UNAVAILABLE | BACKEND_TIMEOUT | CIRCUIT_OPEN | BAD_GATEWAY |
  * OVERLOADED when no answer can be had (5xx answers count as failures and are retried where allowed; the
- * last 5xx is returned if retries run out). `probe` calls one named instance directly, bypassing the
- * breaker and balancing, for health checks.
+ * last 5xx is returned if retries run out). `probe` GETs a path of one named instance directly, for the
+ * questions the orchestrator asks about an instance rather than work it sends to it (health checks, model
+ * and language discovery): no balancing, retry, breaker or concurrency slot, and not counted as traffic,
+ * so they neither wait behind nor disturb the calls they are about; only a timeout.
  */
 export interface BackendClient {
   request(service: ServiceName, request: BackendRequest): Promise<BackendResponse>;
-  probe(service: ServiceName, instanceId: string, path: string, timeoutMs: number): Promise<ProbeResult>;
+  probe(service: ServiceName, instanceId: string, path: string, options?: ProbeOptions): Promise<ProbeResult>;
 }
 
 export const BACKEND_CLIENT = Symbol('BACKEND_CLIENT');
@@ -84,6 +95,11 @@ export interface BackendInstanceView {
   inFlight: number;
   /** Its concurrency cap: calls beyond it wait for a free instance. */
   maxConcurrent: number;
+  /**
+   * Calls it works on at once, as its service's capacity counts them: its configured cap, else its kind's
+   * decoder slots (ENGINE_KINDS `decodeSlots`), else its cap.
+   */
+  slots: number;
   /** Moving average of its engine calls' latency, ms; null until measured. */
   latencyEwmaMs: number | null;
   /** Moving average of its real-time factor (processing / audio duration); null until measured. */
@@ -147,11 +163,30 @@ export interface BackendRouter {
 
 export const BACKEND_ROUTER = Symbol('BACKEND_ROUTER');
 
+/** What each service can serve at once, for callers that size their own work to it (live streams). */
+export interface ServiceCapacity {
+  /**
+   * Calls the service can work on at once now: the slots of its instances that can serve (healthy, breaker
+   * closed; one for a breaker waiting for its probe) in the tier calls go to; 0 when none can. Changes are
+   * told on the `gateway.capacity` domain event.
+   */
+  capacity(service: ServiceName): number;
+}
+
+export const SERVICE_CAPACITY = Symbol('SERVICE_CAPACITY');
+
 export interface BreakerTransitionEvent {
   service: ServiceName;
   instanceId: string;
   state: BreakerState;
   previous: BreakerState;
+}
+
+/** A service's capacity (BackendRouter.capacity) changed: an instance left or rejoined, or a breaker moved. */
+export interface CapacityChangedEvent {
+  service: ServiceName;
+  slots: number;
+  previous: number;
 }
 
 /** A health check of one instance finished (told by the health monitor; capability discovery follows it). */
@@ -164,6 +199,7 @@ export interface InstanceCheckedEvent {
 declare module '@app/common' {
   interface DomainEventMap {
     'gateway.breaker': BreakerTransitionEvent;
+    'gateway.capacity': CapacityChangedEvent;
     'gateway.instance-checked': InstanceCheckedEvent;
   }
 }

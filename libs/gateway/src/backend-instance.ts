@@ -43,6 +43,8 @@ export interface InstanceTarget {
   weight: number;
   kind: string;
   priority: number;
+  /** Decodes it runs at once, as capacity counts them (see BackendPool); its cap when not given. */
+  slots?: number;
 }
 
 /**
@@ -58,6 +60,8 @@ export class BackendInstance implements WeightedCandidate {
   readonly kind: string;
   /** Its tier: lower tiers are served first. */
   readonly priority: number;
+  /** Calls it works on at once, as the service's capacity counts them (at most its cap). */
+  readonly slots: number;
   /** scheme://host:port, and the path prefix that every request path is appended to ('' for none). */
   readonly origin: string;
   readonly basePath: string;
@@ -90,6 +94,7 @@ export class BackendInstance implements WeightedCandidate {
   ) {
     this.id = `${service}-${index}`;
     ({ url: this.url, weight: this.weight, kind: this.kind, priority: this.priority } = target);
+    this.slots = Math.min(target.slots ?? settings.maxConcurrent, settings.maxConcurrent);
     const url = this.url;
     const parsed = new URL(url);
     this.origin = parsed.origin;
@@ -157,6 +162,20 @@ export class BackendInstance implements WeightedCandidate {
     return this.state !== 'open' || now - this.openedAt >= this.settings.halfOpenAfterMs;
   }
 
+  /**
+   * What it adds to its service's capacity now: its slots while it is healthy and its breaker closed; one
+   * (the probe) while the breaker is half-open or open long enough to let a probe through; none otherwise.
+   */
+  servingSlots(now = Date.now()): number {
+    if (!this.routable(now)) return 0;
+    return this.state === 'closed' ? this.slots : 1;
+  }
+
+  /** When an open breaker lets its probe through (ms since epoch); undefined unless open. */
+  get probeDueAt(): number | undefined {
+    return this.state === 'open' ? this.openedAt + this.settings.halfOpenAfterMs : undefined;
+  }
+
   /** Whether it asked to slow down (429) and the time it asked for has not passed. */
   slowingDown(now = Date.now()): boolean {
     return now < this.slowDownUntil;
@@ -211,6 +230,7 @@ export class BackendInstance implements WeightedCandidate {
       breakerChangedAt: this.changedAt?.toISOString() ?? null,
       inFlight: this.load,
       maxConcurrent: this.cap,
+      slots: this.slots,
       latencyEwmaMs: this.speed.latencyMs,
       rtfEwma: this.speed.rtf,
     };

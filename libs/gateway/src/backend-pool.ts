@@ -18,30 +18,37 @@ import type {
   InstanceLease,
   LeaseOptions,
   PickOptions,
+  ServiceCapacity,
 } from './backend-client';
 import { BackendInstance } from './backend-instance';
 import { serviceRetry, type InstancePolicySettings } from './instance-policies';
 import { ServiceBackends } from './service-backends';
 
+/**
+ * An instance's policies and its slots: concurrent calls are its own cap, then the service's, its kind's
+ * (whisper.cpp: 1), the gateway's. Slots (what capacity counts) are the configured cap, else the kind's
+ * decoder slots (`decodeSlots`), else the cap: the gateway's default cap bounds a queue, not a decoder.
+ */
 function instanceSettings(
   config: OrchestrationConfig,
   service: ServiceName,
   entry: ServiceInstanceConfig,
   kind: string,
-): InstancePolicySettings {
+): { settings: InstancePolicySettings; slots: number } {
   const { gateway } = config;
-  const serviceConfig = config.services[service];
+  const facts = engineKindFacts(service, kind);
+  const configured =
+    entry.maxConcurrent ?? config.services[service].maxConcurrentPerInstance ?? facts.maxConcurrent;
+  const maxConcurrent = configured ?? gateway.maxConcurrentPerInstance;
   return {
-    timeoutMs: gateway.timeout * 1000,
-    failureThreshold: gateway.circuitBreakerThreshold,
-    halfOpenAfterMs: gateway.circuitBreakerResetTimeout * 1000,
-    // The instance's own cap, then the service's, its kind's (whisper.cpp: 1), the gateway's.
-    maxConcurrent:
-      entry.maxConcurrent ??
-      serviceConfig.maxConcurrentPerInstance ??
-      engineKindFacts(service, kind).maxConcurrent ??
-      gateway.maxConcurrentPerInstance,
-    maxQueue: gateway.maxQueuePerInstance,
+    settings: {
+      timeoutMs: gateway.timeout * 1000,
+      failureThreshold: gateway.circuitBreakerThreshold,
+      halfOpenAfterMs: gateway.circuitBreakerResetTimeout * 1000,
+      maxConcurrent,
+      maxQueue: gateway.maxQueuePerInstance,
+    },
+    slots: Math.min(maxConcurrent, configured ?? facts.decodeSlots ?? maxConcurrent),
   };
 }
 
@@ -51,22 +58,32 @@ function instanceSettings(
  * whose id and URL stay the same). Calls already under way finish on the policies they started with.
  */
 @Injectable()
-export class BackendPool implements BackendRegistry, BackendRouter, OnModuleDestroy {
+export class BackendPool implements BackendRegistry, BackendRouter, ServiceCapacity, OnModuleDestroy {
   private services: Record<ServiceName, ServiceBackends>;
   private readonly unsubscribe: () => void;
+  /** Each service's capacity as last told (`gateway.capacity`). */
+  private readonly told = new Map<ServiceName, number>();
+  /** Per instance whose breaker opened, the timer that tells when its probe is due. */
+  private readonly probeTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly configStore: ConfigStore,
     private readonly events: DomainEvents,
   ) {
     this.services = this.build(configStore.current);
+    for (const name of SERVICE_NAMES) this.told.set(name, this.services[name].capacity());
     this.unsubscribe = events.on('config.changed', ({ current, changedSections }) => {
       if (changedSections.includes('gateway') || changedSections.includes('services')) {
         const previous = this.services;
         this.services = this.build(current, previous);
         SERVICE_NAMES.forEach((name) => previous[name].dispose());
+        SERVICE_NAMES.forEach((name) => this.tellCapacity(name));
       }
     });
+  }
+
+  capacity(service: ServiceName): number {
+    return this.services[service].capacity();
   }
 
   service(name: ServiceName): ServiceBackends {
@@ -83,7 +100,9 @@ export class BackendPool implements BackendRegistry, BackendRouter, OnModuleDest
 
   setInstanceHealth(service: ServiceName, instanceId: string, healthy: boolean): void {
     const instance = this.services[service].find(instanceId);
-    if (instance) instance.healthy = healthy;
+    if (!instance) return;
+    instance.healthy = healthy;
+    this.tellCapacity(service);
   }
 
   pick(service: ServiceName, options: PickOptions = {}): BackendInstanceView {
@@ -110,6 +129,7 @@ export class BackendPool implements BackendRegistry, BackendRouter, OnModuleDest
 
   onModuleDestroy(): void {
     this.unsubscribe();
+    for (const timer of this.probeTimers.values()) clearTimeout(timer);
     SERVICE_NAMES.forEach((name) => this.services[name].dispose());
   }
 
@@ -126,11 +146,12 @@ export class BackendPool implements BackendRegistry, BackendRouter, OnModuleDest
     const build = (name: ServiceName): ServiceBackends => {
       const instances = services[name].instances.map((entry, index) => {
         const kind = instanceKind(services[name], entry);
+        const { settings, slots } = instanceSettings(config, name, entry, kind);
         const instance = new BackendInstance(
           name,
           index,
-          { url: entry.url, weight: entry.weight, kind, priority: entry.priority ?? 0 },
-          instanceSettings(config, name, entry, kind),
+          { url: entry.url, weight: entry.weight, kind, priority: entry.priority ?? 0, slots },
+          settings,
           this.onBreaker,
         );
         const before = previous?.[name].find(instance.id);
@@ -151,6 +172,37 @@ export class BackendPool implements BackendRegistry, BackendRouter, OnModuleDest
     return { whisper: build('whisper'), speaker: build('speaker'), translation: build('translation') };
   }
 
+  /** Emits `gateway.capacity` when the service's capacity differs from what was last told. */
+  private tellCapacity(service: ServiceName): void {
+    const slots = this.services[service].capacity();
+    const previous = this.told.get(service) ?? 0;
+    if (slots === previous) return;
+    this.told.set(service, slots);
+    this.events.emit('gateway.capacity', { service, slots, previous });
+  }
+
+  /**
+   * A breaker that opens takes its instance's slots away; when its probe is due the instance counts one
+   * slot again (the probe), so a pool whose every breaker opened is not refused for ever for want of a call.
+   */
+  private followBreaker(instance: BackendInstance): void {
+    clearTimeout(this.probeTimers.get(instance.id));
+    this.probeTimers.delete(instance.id);
+    const dueAt = instance.probeDueAt;
+    if (dueAt !== undefined) {
+      const timer = setTimeout(
+        () => {
+          this.probeTimers.delete(instance.id);
+          this.tellCapacity(instance.service);
+        },
+        Math.max(0, dueAt - Date.now()),
+      );
+      timer.unref();
+      this.probeTimers.set(instance.id, timer);
+    }
+    this.tellCapacity(instance.service);
+  }
+
   private readonly onBreaker = (instance: BackendInstance, previous: BreakerState, state: BreakerState) => {
     this.events.emit('gateway.breaker', {
       service: instance.service,
@@ -158,6 +210,8 @@ export class BackendPool implements BackendRegistry, BackendRouter, OnModuleDest
       state,
       previous,
     });
+    // Only an instance of the current list: one replaced by a reconfiguration no longer counts.
+    if (this.services[instance.service].find(instance.id) === instance) this.followBreaker(instance);
     const { failureThreshold, halfOpenAfterMs } = instance.settings;
     const message =
       state === 'open' && previous === 'half_open'

@@ -3,7 +3,13 @@ import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { ApiError } from '@app/common';
 import { ConfigStore, type ServiceName } from '@app/config';
-import type { BackendClient, BackendRequest, BackendResponse, ProbeResult } from './backend-client';
+import type {
+  BackendClient,
+  BackendRequest,
+  BackendResponse,
+  ProbeOptions,
+  ProbeResult,
+} from './backend-client';
 import type { BackendInstance } from './backend-instance';
 import { BackendPool } from './backend-pool';
 import { BackendTimeoutError, toGatewayApiError } from './gateway-errors';
@@ -118,25 +124,34 @@ export class GatewayClient implements BackendClient {
     }
   }
 
-  /** Straight to one instance: no balancing, breaker, bulkhead or retry, so health checks see the truth. */
+  /**
+   * Straight to one instance: no balancing, breaker, bulkhead, retry or traffic stats, so health checks see
+   * the truth while a breaker is open, and discovery neither waits for nor takes a slot of real work.
+   */
   async probe(
     service: ServiceName,
     instanceId: string,
     path: string,
-    timeoutMs: number,
+    options: ProbeOptions = {},
   ): Promise<ProbeResult> {
     const instance = this.instance(service, instanceId);
+    const timeoutMs = options.timeoutMs ?? this.configStore.current.gateway.timeout * 1000;
     const started = performance.now();
     const deadline = AbortSignal.timeout(timeoutMs);
     try {
       const answer = await this.transport.read(instance, {
         method: 'GET',
         target: path,
-        headers: {},
+        headers: { ...options.headers },
         signal: deadline,
         idleTimeoutMs: timeoutMs,
       });
-      return { status: answer.status, body: answer.body, durationMs: performance.now() - started };
+      return {
+        status: answer.status,
+        headers: flatHeaders(answer.headers),
+        body: answer.body,
+        durationMs: performance.now() - started,
+      };
     } catch (error) {
       throw toGatewayApiError(service, deadline.aborted ? new BackendTimeoutError(timeoutMs) : error);
     }

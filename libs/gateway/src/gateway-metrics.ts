@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Gauge, type Registry } from 'prom-client';
 import {
   BREAKER_STATES,
@@ -27,9 +27,10 @@ const breakerGauge = (state: BreakerState): number => BREAKER_STATES.indexOf(sta
  * instance label is `backend_instance`: Prometheus reserves `instance` for the scrape target.
  */
 @Injectable()
-export class GatewayMetrics {
+export class GatewayMetrics implements OnModuleDestroy {
   private readonly requests: BoundCounter<'service' | 'backend_instance' | 'outcome'>;
   private readonly duration: BoundHistogram<'service' | 'backend_instance'>;
+  private readonly unsubscribe: () => void;
 
   constructor(
     @Inject(METRICS_REGISTRY) registry: Registry,
@@ -110,7 +111,11 @@ export class GatewayMetrics {
     });
     this.startAtZero();
     // The pool is rebuilt with the configuration; new instances get their zero series too.
-    events.on('config.changed', () => this.startAtZero());
+    this.unsubscribe = events.on('config.changed', () => this.startAtZero());
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe();
   }
 
   /**

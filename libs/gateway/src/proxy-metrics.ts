@@ -8,7 +8,9 @@ import { PROXY_ROUTINGS, type ProxyRouting } from './proxy-kinds';
 /**
  * Proxied requests per engine kind: which kind answered (`none`: refused, or no instance of the chosen
  * kinds could take it) and how the kind was chosen. Labels are bounded: services and kinds come from the
- * ENGINE_KINDS table, routings from a fixed list. Attempts per instance are in the gateway's own series.
+ * ENGINE_KINDS table, routings from a fixed list. Attempts per instance are in the gateway's own series
+ * (GatewayMetrics). The two are alike in shape but kept apart: that one belongs to the backend client, which
+ * the pipeline worker loads without any HTTP server, this one to the proxy routes (GatewayHttpModule).
  */
 @Injectable()
 export class ProxyMetrics implements OnModuleDestroy {

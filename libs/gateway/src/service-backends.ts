@@ -65,6 +65,19 @@ export class ServiceBackends {
     return this.instances.find((instance) => instance.id === instanceId);
   }
 
+  /**
+   * Calls the service can work on at once now: the serving slots of the lowest tier that has any (calls go
+   * to that tier only, and wait there when it is full), 0 when no instance can take a call.
+   */
+  capacity(now = Date.now()): number {
+    const serving = this.instances
+      .map((instance) => ({ priority: instance.priority, slots: instance.servingSlots(now) }))
+      .filter(({ slots }) => slots > 0);
+    if (serving.length === 0) return 0;
+    const tier = Math.min(...serving.map(({ priority }) => priority));
+    return serving.filter(({ priority }) => priority === tier).reduce((sum, { slots }) => sum + slots, 0);
+  }
+
   /** Calls waiting for a free instance. */
   get waiting(): number {
     return this.waiters.length;

@@ -169,6 +169,7 @@ describe('BackendHealthMonitor', () => {
     gateway.addInstance('whisper', 'whisper-0', 'openai');
     gateway.answer('whisper-0', async (path) => ({
       status: path === '/v1/models' ? 200 : 404,
+      headers: {},
       body: Buffer.from('{}'),
       durationMs: 1,
     }));

@@ -265,6 +265,7 @@ export class BackendHealthMonitor implements HealthMonitor, OnApplicationBootstr
       priority: view.priority,
       inFlight: view.inFlight,
       maxConcurrent: view.maxConcurrent,
+      slots: view.slots,
       latencyEwmaMs: view.latencyEwmaMs === null ? null : Math.round(view.latencyEwmaMs * 10) / 10,
       rtfEwma: view.rtfEwma === null ? null : Math.round(view.rtfEwma * 1000) / 1000,
     };

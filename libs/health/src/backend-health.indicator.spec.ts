@@ -49,7 +49,7 @@ describe('BackendHealthIndicator', () => {
     const { gateway, indicator } = setup();
     gateway.answer('whisper-0', async (path) => {
       if (path === '/health') await new Promise((resolve) => setTimeout(resolve, 200));
-      return { status: path === '/health' ? 404 : 200, body: Buffer.from('{}'), durationMs: 1 };
+      return { status: path === '/health' ? 404 : 200, headers: {}, body: Buffer.from('{}'), durationMs: 1 };
     });
     await indicator.check(openai, 1000);
     const [first, second] = gateway.probes;
@@ -62,6 +62,7 @@ describe('BackendHealthIndicator', () => {
     let modelsServed = true;
     gateway.answer('whisper-0', async (path) => ({
       status: path === '/v1/models' && modelsServed ? 200 : path === '/health' && !modelsServed ? 200 : 404,
+      headers: {},
       body: Buffer.from('{}'),
       durationMs: 1,
     }));

@@ -56,7 +56,7 @@ export class BackendHealthIndicator {
     try {
       for (path of paths) {
         const remaining = Math.max(1, Math.round(deadline - performance.now()));
-        answer = await this.client.probe(target.service, target.instanceId, path, remaining);
+        answer = await this.client.probe(target.service, target.instanceId, path, { timeoutMs: remaining });
         if (!pathNotServed(answer.status)) break;
       }
     } catch (error) {

@@ -1,8 +1,9 @@
+import type { ProbeResult } from '@app/gateway';
 import { classifyProbe, healthEndpoints } from './engine-health-endpoints';
 
-function answer(status: number, body: unknown = ''): { status: number; body: Buffer; durationMs: number } {
+function answer(status: number, body: unknown = ''): ProbeResult {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  return { status, body: Buffer.from(text), durationMs: 3 };
+  return { status, headers: {}, body: Buffer.from(text), durationMs: 3 };
 }
 
 describe('healthEndpoints', () => {

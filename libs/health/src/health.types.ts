@@ -25,6 +25,8 @@ export interface InstanceHealth {
   /** Routing figures (see BackendInstanceView): calls it is busy with, its cap, its measured speed. */
   inFlight?: number;
   maxConcurrent?: number;
+  /** Calls it works on at once as capacity counts them (its cap, else its kind's decoder slots). */
+  slots?: number;
   latencyEwmaMs?: number | null;
   rtfEwma?: number | null;
 }

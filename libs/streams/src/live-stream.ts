@@ -11,7 +11,7 @@ import { StreamTimeline } from './audio/stream-timeline';
 import { LocalAgreement } from './decoding/local-agreement';
 import type { DecodeKind } from './stream-metrics';
 import { UtteranceSegmenter, type ClosedUtterance, type Utterance } from './segmentation/utterance-segmenter';
-import type { StreamParts, StreamStart } from './live-stream.types';
+import type { DeliveredFinal, StreamParts, StreamStart } from './live-stream.types';
 import type { StreamSettings } from './stream-settings';
 import { utteranceId } from './utterance-id';
 
@@ -40,7 +40,18 @@ export class LiveStream {
   private readonly timeline: StreamTimeline;
   private readonly segmenter: UtteranceSegmenter;
   private finals = 0;
+  /** End of the last utterance decoded (or given up): what the lag is measured against. */
   private finalMs = 0;
+  /**
+   * Where a resume starts: the end of the last utterance done (its final out, or heard as nothing) before
+   * the earliest one not delivered, and that one's number. A given-up final holds it back, so its audio
+   * is re-sent and decoded again by the copy that takes the stream over.
+   */
+  private resumePoint: { ms: number; utterance: number };
+  /** The earliest final given up (its number) while the resume point waits before it. */
+  private givenUp?: number;
+  /** Finals an earlier copy sent after this copy's start: recognised by their span and not sent again. */
+  private readonly delivered: DeliveredFinal[];
   /** End of the audio the newest interim decode covered. */
   private interimMs = 0;
   /** Audio position (16 kHz clock) at which the last interim decode was asked for. */
@@ -83,6 +94,8 @@ export class LiveStream {
     });
     this.finalMs = this.interimMs = this.interimAskedMs = start.ms;
     this.closedBelow = start.nextUtterance;
+    this.resumePoint = { ms: start.ms, utterance: start.nextUtterance };
+    this.delivered = start.delivered ?? [];
   }
 
   get id(): string {
@@ -167,6 +180,11 @@ export class LiveStream {
     return this.handedOver;
   }
 
+  /** A final was given up: a resume must start before its audio, so this copy cannot simply go on. */
+  get resumesBehind(): boolean {
+    return this.givenUp !== undefined;
+  }
+
   private close(): Promise<void> {
     this.closing ??= (async () => {
       await this.finalChain;
@@ -196,7 +214,7 @@ export class LiveStream {
     return {
       stream_id: this.id,
       received_ms: Math.round(this.receivedMs),
-      final_ms: Math.round(this.finalMs),
+      final_ms: Math.round(this.resumePoint.ms),
       lag_ms: lagMs,
       rtf: Math.round(this.rtf * 1000) / 1000,
       gaps_ms: Math.round(this.timeline.gapsMs),
@@ -228,6 +246,8 @@ export class LiveStream {
   private askForInterim(): void {
     const open = this.segmenter.current();
     if (!this.settings.interimResults || !open) return;
+    // Speech sent before, heard again after a resume: its final is out already (a re-decoded one needs none).
+    if (this.delivered.length > 0 && open.startMs < this.delivered[this.delivered.length - 1].endMs) return;
     if (this.segmenter.positionMs - this.interimAskedMs < this.parts.config.interimIntervalMs) return;
     this.interimAskedMs = this.segmenter.positionMs;
     void this.parts.scheduler
@@ -269,8 +289,10 @@ export class LiveStream {
     );
   }
 
-  private finalise(utterance: ClosedUtterance): void {
-    this.closedBelow = utterance.index + 1;
+  private finalise(closed: ClosedUtterance): void {
+    this.closedBelow = closed.index + 1;
+    const sentBefore = this.deliveredAs(closed);
+    const utterance = this.numbered(closed, sentBefore);
     this.interimAskedMs = this.segmenter.positionMs;
     const closedAt = performance.now();
     const interimShown = this.agreement?.index === utterance.index && this.agreement.shown;
@@ -279,12 +301,16 @@ export class LiveStream {
     this.pendingAudioMs += audioMs;
     this.finalChain = this.finalChain.then(async () => {
       try {
+        if (sentBefore) {
+          await this.commit(utterance, true);
+          return;
+        }
         const result = await this.finalOrHeld(utterance);
         // Noise that the engine heard as nothing is no utterance, unless an interim already showed it.
         const final =
           result && (result.text !== '' || interimShown) ? this.finalPayload(utterance, result) : undefined;
         // Not committed: another instance holds the stream now, and decodes this audio again itself.
-        if (!(await this.commit(utterance, final))) return;
+        if (!(await this.commit(utterance, result !== undefined, final))) return;
         if (final) {
           this.publishFinal(utterance.index, final);
           this.parts.metrics.observeFinalLatency(performance.now() - closedAt);
@@ -322,7 +348,8 @@ export class LiveStream {
           if (giveUp) {
             if (this.state === 'stopping') this.failedWhileStopping = true;
             this.tell('transcript_final', utterance.index, error, { will_retry: false });
-            if (held || isRetryable(error)) this.parts.metrics.finalHeld('given_up');
+            // Handed over: not given up, the new owner decodes this audio again.
+            if ((held || isRetryable(error)) && !this.handedOver) this.parts.metrics.finalHeld('given_up');
             return undefined;
           }
           if (!held) {
@@ -381,17 +408,54 @@ export class LiveStream {
   }
 
   /**
-   * Records that the utterance is done (and its final, for replay) before anything is published, so a
-   * final is out only while this copy holds the stream. A registry that cannot be reached does not hold
-   * captions back from the client connected here.
+   * The final an earlier copy already sent for this speech (resumed behind a given-up final): the same
+   * audio segmented the same way, so the spans agree; more than half of the shorter one in common counts.
    */
-  private async commit(utterance: ClosedUtterance, final?: TranscriptFinalPayload): Promise<boolean> {
+  private deliveredAs(utterance: Utterance): DeliveredFinal | undefined {
+    return this.delivered.find((sent) => {
+      const common = Math.min(sent.endMs, utterance.endMs) - Math.max(sent.startMs, utterance.startMs);
+      return common > 0.5 * Math.min(sent.endMs - sent.startMs, utterance.endMs - utterance.startMs);
+    });
+  }
+
+  /** The utterance under its own number, or a fresh one if an earlier copy sent other speech under it. */
+  private numbered(utterance: ClosedUtterance, sentBefore?: DeliveredFinal): ClosedUtterance {
+    if (sentBefore || !this.delivered.some((sent) => sent.utterance === utterance.index)) return utterance;
+    const highest = Math.max(...this.delivered.map((sent) => sent.utterance));
+    return { ...utterance, index: this.segmenter.freshIndex(highest) };
+  }
+
+  /**
+   * Records that the utterance is done (`delivered`: its final out, or heard as nothing; else given up)
+   * and its final, for replay, before anything is published, so a final is out only while this copy
+   * holds the stream. A given-up final keeps the resume point before its audio, for at most
+   * `max_held_final_ms` of audio after it (what a client is asked to keep). A registry that cannot be
+   * reached does not hold captions back from the client connected here.
+   */
+  private async commit(
+    utterance: ClosedUtterance,
+    delivered: boolean,
+    final?: TranscriptFinalPayload,
+  ): Promise<boolean> {
     if (this.handedOver) return false;
+    if (!delivered) this.givenUp ??= utterance.index;
+    else if (
+      this.givenUp !== undefined &&
+      utterance.endMs - this.resumePoint.ms > this.parts.config.maxHeldFinalMs
+    ) {
+      this.givenUp = undefined;
+    }
+    if (this.givenUp === undefined) {
+      this.resumePoint = {
+        ms: Math.round(utterance.endMs),
+        utterance: Math.max(this.resumePoint.utterance, utterance.index + 1),
+      };
+    }
     const committed = await this.parts.registry
       .commitFinal(
         this.id,
         this.holder,
-        { finalMs: Math.round(utterance.endMs), nextUtterance: utterance.index + 1 },
+        { finalMs: this.resumePoint.ms, nextUtterance: this.resumePoint.utterance },
         final && { utterance: utterance.index, payload: final },
       )
       .catch((error: Error) => {
@@ -465,7 +529,7 @@ export class LiveStream {
             });
           if (client) this.connectionId = client.connectionId;
           this.parts.emit('translation_final', translation, true);
-          await this.recordTranslation(final, result);
+          await this.recordTranslation(final, translation, result.sourceLanguage);
         } catch (error) {
           this.tell('translation_final', final.utterance_id, error, { target_lang: target });
         }
@@ -545,15 +609,11 @@ export class LiveStream {
       );
   }
 
+  /** The history entry is built from the payload logged and sent, so history and replay say the same. */
   private async recordTranslation(
     final: TranscriptFinalPayload,
-    result: {
-      translatedText: string;
-      sourceLanguage: string;
-      targetLanguage: string;
-      confidence: number;
-      backend: string;
-    },
+    translation: TranslationFinalPayload,
+    sourceLanguage: string,
   ): Promise<void> {
     const sessionId = this.settings.sessionId;
     if (!sessionId) return;
@@ -562,14 +622,14 @@ export class LiveStream {
         kind: 'translation',
         chunkId: final.utterance_id,
         at: new Date().toISOString(),
-        text: final.text,
-        translatedText: result.translatedText,
-        sourceLanguage: result.sourceLanguage,
-        targetLanguage: result.targetLanguage,
-        confidence: result.confidence,
+        text: translation.text,
+        translatedText: translation.translated_text,
+        sourceLanguage,
+        targetLanguage: translation.target_lang,
+        confidence: translation.confidence,
         offset: final.start_ms / 1000,
         duration: (final.end_ms - final.start_ms) / 1000,
-        backend: result.backend,
+        backend: translation.backend,
       })
       .catch((error: Error) =>
         this.parts.warn(`History of ${sessionId} missed a translation: ${error.message}`),

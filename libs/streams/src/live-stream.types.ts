@@ -36,10 +36,22 @@ export interface StreamParts {
   warn: (message: string) => void;
 }
 
+/** A final already sent by an earlier copy of the stream, after where this copy starts. */
+export interface DeliveredFinal {
+  utterance: number;
+  startMs: number;
+  endMs: number;
+}
+
 /** Where a stream's clock and utterance numbering begin: 0 for a new stream, the record for a resumed one. */
 export interface StreamStart {
   ms: number;
   nextUtterance: number;
   /** The registry epoch this copy holds the stream under. */
   epoch: number;
+  /**
+   * Finals sent after `ms`: the stream resumed behind a final that was given up (its audio is decoded again
+   * here), and the speech after it that was delivered is recognised by its span and not sent twice.
+   */
+  delivered?: DeliveredFinal[];
 }

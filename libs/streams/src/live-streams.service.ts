@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DomainEvents } from '@app/common';
+import { ApiError, DomainEvents } from '@app/common';
 import { ConfigStore } from '@app/config';
 import { ENGINES, type Engines } from '@app/engines';
 import { ADMISSION, type AdmissionControl } from '@app/pipeline';
@@ -13,6 +13,7 @@ import {
 } from '@app/results';
 import { SESSION_STORE, type SessionStore } from '@app/session';
 import { createStreamResampler } from './audio/stream-resampler';
+import { DecodeCapacity } from './decoding/decode-capacity';
 import { DecodeScheduler } from './decoding/decode-scheduler';
 import { LiveStream } from './live-stream';
 import type { StreamEmit, StreamStart } from './live-stream.types';
@@ -46,6 +47,21 @@ export interface StartedStream {
 
 /** How soon a client refused for saturated engines may ask again: finals are measured over 30 s. */
 const RETRY_SATURATED_SECONDS = 10;
+
+/** The live decode capacity as GET /api/streams shows it (docs/streams.md "Decode capacity"). */
+export interface DecodeCapacityView {
+  /** Live decodes sent into the engines at once now: the pool's slots, bounded by the configured maximum. */
+  decode_slots: number;
+  /** What the speech-to-text instances that can serve now take at once (their caps or kinds' slots). */
+  pool_slots: number;
+  /** `streams.max_concurrent_decodes`, null when unset. */
+  max_concurrent_decodes: number | null;
+  decodes_in_flight: number;
+  finals_waiting: number;
+  interims_waiting: number;
+  /** Decode slots the open streams' finals kept busy over the last 30 s; null while too little is measured. */
+  finals_load: number | null;
+}
 
 /** A stream as GET /api/streams lists it. */
 export interface StreamView extends StreamStatusPayload {
@@ -83,8 +99,12 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
     private readonly metrics: StreamMetrics,
     private readonly events: DomainEvents,
     @Inject(ADMISSION) private readonly admission: AdmissionControl,
+    private readonly capacity: DecodeCapacity,
   ) {
-    this.scheduler = new DecodeScheduler(() => this.config.current.streams.maxConcurrentDecodes);
+    // At least one: with no instance able to serve, a final still gets its attempt, fails fast and is held
+    // for a retry (rather than waiting unseen in the queue); interims are shed meanwhile.
+    this.scheduler = new DecodeScheduler(() => Math.max(1, capacity.slots));
+    metrics.countDecodeSlots(() => capacity.slots);
     metrics.countActive(
       () => this.streams.size,
       () => [...this.streams.values()].filter((stream) => stream.degraded).length,
@@ -111,6 +131,7 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
         this.slowedUntil.set(service, Math.max(until, this.slowedUntil.get(service) ?? 0));
       }),
       this.registry.onTaken((taken) => this.handOver(taken)),
+      this.capacity.onChange(() => this.scheduler.resized()),
     ];
     this.scheduleStatus();
     this.renew();
@@ -200,6 +221,20 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
     }));
   }
 
+  decodeCapacity(): DecodeCapacityView {
+    const waiting = this.scheduler.waiting;
+    const load = this.scheduler.finalLoad.slotsBusy();
+    return {
+      decode_slots: this.capacity.slots,
+      pool_slots: this.capacity.poolSlots,
+      max_concurrent_decodes: this.capacity.maxConcurrentDecodes ?? null,
+      decodes_in_flight: this.scheduler.inFlight,
+      finals_waiting: waiting.finals,
+      interims_waiting: waiting.interims,
+      finals_load: load === undefined ? null : Math.round(load * 100) / 100,
+    };
+  }
+
   private async resume(
     connectionId: string,
     streamId: string,
@@ -208,7 +243,14 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
   ): Promise<StartedStream | undefined> {
     // Checked before the claim: a stream taken over and then refused here would be lost to both instances.
     if (!this.streams.has(streamId)) this.checkCapacity();
-    const claim = await this.registry.claim(streamId, { owner: this.instanceId, connectionId, sessionId });
+    // A copy here that gave up a final cannot go on: the resume starts before that final's audio.
+    const replace = this.streams.get(streamId)?.resumesBehind ?? false;
+    const claim = await this.registry.claim(streamId, {
+      owner: this.instanceId,
+      connectionId,
+      sessionId,
+      replace,
+    });
     switch (claim.outcome) {
       case 'unknown':
         return undefined;
@@ -229,7 +271,7 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
         (lastUtterance !== undefined && entry.utterance > lastUtterance),
     );
     const local = this.streams.get(streamId);
-    if (local && claim.previousOwner === this.instanceId && !local.handedOff) {
+    if (local && claim.previousOwner === this.instanceId && !local.handedOff && !replace) {
       local.attach(connectionId, claim.record.epoch);
       return { stream: local, resumeFromMs: Math.round(local.receivedMs), replay };
     }
@@ -240,6 +282,11 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
       ms: record.finalMs,
       nextUtterance: record.nextUtterance,
       epoch: record.epoch,
+      delivered: claim.log.flatMap((entry) =>
+        entry.event === 'transcript_final' && entry.utterance >= record.nextUtterance
+          ? [{ utterance: entry.utterance, startMs: entry.payload.start_ms, endMs: entry.payload.end_ms }]
+          : [],
+      ),
     });
     return { stream, resumeFromMs: record.finalMs, replay };
   }
@@ -318,13 +365,16 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
   /**
    * A new stream is refused (CONTRACTS §3a `error` naming the reason) rather than accepted into a lag that
    * would only grow: BACKEND_UNAVAILABLE while speech-to-text has no instance in rotation (ADMISSION,
-   * `immediate`; translation is not asked: its failures are errors per final and lose no caption),
-   * ENGINES_SATURATED when the finals of the open streams, measured, would keep more than
-   * `admission_max_load` of the decode slots busy with one more stream. A resumed stream is not asked.
+   * `immediate`; translation is not asked: its failures are errors per final and lose no caption) or none
+   * that can take a call (every breaker open), ENGINES_SATURATED when the finals of the open streams,
+   * measured, would keep more than `admission_max_load` of the decode slots (the pool's capacity now) busy
+   * with one more stream. A resumed stream is not asked.
    */
   private async admit(): Promise<void> {
+    const slots = this.capacity.slots;
     try {
       await this.admission.admit({ services: ['whisper'], when: 'immediate' });
+      if (slots === 0) throw noneServing(this.config.current.gateway.circuitBreakerResetTimeout);
     } catch (error) {
       this.metrics.refusedStart('BACKEND_UNAVAILABLE');
       throw error;
@@ -333,7 +383,6 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
     const open = this.streams.size;
     if (busy === undefined || open === 0) return;
     const { admissionMaxLoad } = this.config.current.streams;
-    const slots = this.scheduler.slots;
     const projected = (busy * (open + 1)) / open;
     const backlog = this.scheduler.waiting.finals > slots;
     if (projected <= admissionMaxLoad * slots && !backlog) return;
@@ -343,7 +392,7 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
       `The speech-to-text engines are busy with the finals of ${open} live streams ` +
         `(${busy.toFixed(2)} of ${slots} decode slots${backlog ? ', finals queued' : ''}); ` +
         `another stream would exceed streams.admission_max_load (${admissionMaxLoad})`,
-      { retry_after_seconds: RETRY_SATURATED_SECONDS, load: Math.round((busy / slots) * 100) / 100 },
+      { retry_after_seconds: RETRY_SATURATED_SECONDS, load: Math.round((busy / slots) * 100) / 100, slots },
     );
   }
 
@@ -396,6 +445,18 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
     }, this.config.current.streams.statusIntervalMs);
     this.statusTimer.unref();
   }
+}
+
+/** Every speech-to-text instance in rotation has its breaker open: none takes a call until a probe passes. */
+function noneServing(resetSeconds: number): ApiError {
+  const retryAfter = Math.max(1, Math.ceil(resetSeconds));
+  return new ApiError(
+    HttpStatus.SERVICE_UNAVAILABLE,
+    'BACKEND_UNAVAILABLE',
+    `The whisper service has no instance that can take a call (their breakers are open); retry in ${retryAfter} s`,
+    { service: 'whisper', retry_after_seconds: retryAfter },
+    { 'Retry-After': String(retryAfter) },
+  );
 }
 
 function inUse(streamId: string): RealtimeError {

@@ -22,10 +22,20 @@ export class StreamMetrics {
   private readonly held: Counter<'outcome'>;
   private active?: () => number;
   private degradedNow?: () => number;
+  private decodeSlots?: () => number;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     const activeCount = () => this.active?.() ?? 0;
     const degradedCount = () => this.degradedNow?.() ?? 0;
+    const slots = () => this.decodeSlots?.() ?? 0;
+    new Gauge({
+      name: METRIC.liveDecodeSlots,
+      help: 'Live decodes sent into the speech-to-text engines at once: the slots of the instances that can serve now, bounded by streams.max_concurrent_decodes',
+      registers: [registry],
+      collect() {
+        this.set(slots());
+      },
+    });
     new Gauge({
       name: METRIC.liveStreamsActive,
       help: 'Open live streams on this instance',
@@ -99,6 +109,11 @@ export class StreamMetrics {
   countActive(count: () => number, degraded: () => number): void {
     this.active = count;
     this.degradedNow = degraded;
+  }
+
+  /** The decode-slots gauge reads the derived capacity at scrape time. */
+  countDecodeSlots(slots: () => number): void {
+    this.decodeSlots = slots;
   }
 
   degraded(): void {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DecodeCapacity } from './decoding/decode-capacity';
 import { LiveStreams } from './live-streams.service';
 import { streamRegistryProvider } from './registry/stream-registry.provider';
 import { StreamEventHandlers } from './stream-events.handlers';
@@ -9,6 +10,13 @@ import { SpeechDetectors } from './voice/speech-detectors';
 /** Live streams (CONTRACTS §3a): continuous audio in, interim and final captions out. */
 @Module({
   controllers: [StreamsController],
-  providers: [LiveStreams, StreamEventHandlers, StreamMetrics, SpeechDetectors, streamRegistryProvider],
+  providers: [
+    LiveStreams,
+    DecodeCapacity,
+    StreamEventHandlers,
+    StreamMetrics,
+    SpeechDetectors,
+    streamRegistryProvider,
+  ],
 })
 export class StreamsModule {}

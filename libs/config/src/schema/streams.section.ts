@@ -2,6 +2,7 @@ import {
   IsIn,
   IsInt,
   IsNumber,
+  IsOptional,
   Max,
   Min,
   ValidatorConstraint,
@@ -81,11 +82,16 @@ export class StreamsSection {
   @Max(10000)
   interimIntervalMs = 500;
 
-  /** Decodes of live streams in flight at once (per process), finals first. */
+  /**
+   * Upper bound on the live decodes in flight at once (per process). Unset (the default), the decode slots
+   * are the speech-to-text pool's capacity: the slots of its instances that can serve now (docs/streams.md
+   * "Decode capacity"). Set, they are the smaller of the two: it never raises them above what the pool serves.
+   */
+  @IsOptional()
   @IsInt()
   @Min(1)
   @Max(1000)
-  maxConcurrentDecodes = 4;
+  maxConcurrentDecodes?: number;
 
   /** How often stream_status is sent, in ms (the contract promises at least every 2 s). */
   @IsInt()
@@ -124,7 +130,7 @@ export class StreamsSection {
   recoveredLagMs = 2000;
 
   /**
-   * Share of the decode slots (`max_concurrent_decodes`) that the finals of open streams may keep busy, as
+   * Share of the decode slots (the pool's capacity, see `max_concurrent_decodes`) that the finals of open streams may keep busy, as
    * measured over the last 30 s; a stream_start that would push it past is refused (ENGINES_SATURATED).
    * Finals beyond the engines' capacity would queue into a lag that only grows.
    */

@@ -18,6 +18,7 @@ function view(id: string, kind: string): BackendInstanceView {
     breakerChangedAt: null,
     inFlight: 0,
     maxConcurrent: 100,
+    slots: 100,
     latencyEwmaMs: null,
     rtfEwma: null,
   };

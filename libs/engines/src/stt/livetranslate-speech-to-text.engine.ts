@@ -1,5 +1,6 @@
 import { ENGINE_KINDS } from '@app/config';
 import { audioForm } from '../audio-form';
+import { askInstance } from '../engine-call';
 import type { AudioInput, TranscriptionOptions } from '../engine.types';
 import { MultipartSpeechToTextEngine, type TranscriptionCall } from './multipart-speech-to-text.engine';
 import { modelFor } from './model-choice';
@@ -37,10 +38,13 @@ export class LivetranslateSpeechToTextEngine extends MultipartSpeechToTextEngine
     return raw.text.trim() === LIVETRANSLATE_NO_SPEECH_TEXT ? { ...raw, noSpeech: true } : raw;
   }
 
-  async models(instanceId?: string): Promise<{ models: string[]; defaultModel?: string }> {
-    const { body } = await this.getJson<{ available_models?: unknown; default_model?: unknown }>(
-      ENGINE_KINDS.whisper.livetranslate.discovery.models,
+  async models(instanceId: string): Promise<{ models: string[]; defaultModel?: string }> {
+    const { body } = await askInstance<{ available_models?: unknown; default_model?: unknown }>(
+      this.client,
+      'whisper',
+      this.kind,
       instanceId,
+      ENGINE_KINDS.whisper.livetranslate.discovery.models,
     );
     const models = Array.isArray(body.available_models) ? body.available_models.map(String) : [];
     return typeof body.default_model === 'string' ? { models, defaultModel: body.default_model } : { models };

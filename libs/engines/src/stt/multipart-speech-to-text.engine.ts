@@ -1,5 +1,5 @@
 import type { BackendServiceConfig } from '@app/config';
-import type { BackendClient, BackendResponse } from '@app/gateway';
+import type { BackendClient } from '@app/gateway';
 import { encodeForm, streamForm } from '../audio-form';
 import { engineFailure, jsonBody, malformedAnswer } from '../engine-error';
 import type {
@@ -39,7 +39,7 @@ export abstract class MultipartSpeechToTextEngine implements SpeechToTextEngine 
   protected abstract describeCall(audio: AudioInput, options: TranscriptionOptions): TranscriptionCall;
   /** Undefined when the body lacks what the engine's contract promises (at least the text). */
   protected abstract readAnswer(body: unknown): RawTranscript | undefined;
-  abstract models(instanceId?: string): Promise<{ models: string[]; defaultModel?: string }>;
+  abstract models(instanceId: string): Promise<{ models: string[]; defaultModel?: string }>;
 
   async transcribe(audio: AudioInput, options: TranscriptionOptions): Promise<TranscriptionResult> {
     const upload = audio.upload;
@@ -79,15 +79,5 @@ export abstract class MultipartSpeechToTextEngine implements SpeechToTextEngine 
       requestedLanguage: options.language,
       processingMs: performance.now() - started,
     });
-  }
-
-  /** GET a JSON document from the speech-to-text service, failing like `transcribe` does. */
-  protected async getJson<T>(
-    path: string,
-    instanceId?: string,
-  ): Promise<{ body: T; response: BackendResponse }> {
-    const response = await this.client.request('whisper', { method: 'GET', path, instanceId });
-    if (!response.ok) throw engineFailure(this.kind, response);
-    return { body: jsonBody<T>(this.kind, response), response };
   }
 }

@@ -1,6 +1,7 @@
 import { ENGINE_KINDS } from '@app/config';
 import { engineCredential } from '@app/gateway';
 import { audioForm } from '../audio-form';
+import { askInstance } from '../engine-call';
 import type { AudioInput, TranscriptionOptions } from '../engine.types';
 import { MultipartSpeechToTextEngine, type TranscriptionCall } from './multipart-speech-to-text.engine';
 import { modelFor } from './model-choice';
@@ -42,10 +43,14 @@ export class OpenAiSpeechToTextEngine extends MultipartSpeechToTextEngine {
     return readVerboseTranscript(body);
   }
 
-  async models(instanceId?: string): Promise<{ models: string[]; defaultModel?: string }> {
-    const { body } = await this.getJson<{ data?: unknown }>(
-      ENGINE_KINDS.whisper.openai.discovery.models,
+  async models(instanceId: string): Promise<{ models: string[]; defaultModel?: string }> {
+    const { body } = await askInstance<{ data?: unknown }>(
+      this.client,
+      'whisper',
+      this.kind,
       instanceId,
+      ENGINE_KINDS.whisper.openai.discovery.models,
+      engineCredential('whisper', this.kind, this.settings().apiKey).headers,
     );
     const models = Array.isArray(body.data)
       ? body.data

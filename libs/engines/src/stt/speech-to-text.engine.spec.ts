@@ -99,7 +99,7 @@ describe('speech-to-text adapters against their contracts (CONTRACTS §4, §5)',
           device: 'cpu',
         },
       }));
-      await expect(engine().models()).resolves.toEqual({
+      await expect(engine().models('whisper-0')).resolves.toEqual({
         models: ['whisper-base', 'whisper-small'],
         defaultModel: 'whisper-base',
       });
@@ -182,7 +182,10 @@ describe('speech-to-text adapters against their contracts (CONTRACTS §4, §5)',
 
     it('lists models from GET /v1/models, with the one it asks for as the default', async () => {
       server.handle(() => ({ json: { object: 'list', data: [{ id: 'whisper-1', object: 'model' }] } }));
-      await expect(engine().models()).resolves.toEqual({ models: ['whisper-1'], defaultModel: 'whisper-1' });
+      await expect(engine().models('whisper-0')).resolves.toEqual({
+        models: ['whisper-1'],
+        defaultModel: 'whisper-1',
+      });
     });
   });
 

@@ -32,7 +32,7 @@ export class WhisperCppSpeechToTextEngine extends MultipartSpeechToTextEngine {
   }
 
   /** The server hosts the one model it was started with and has no endpoint naming it. */
-  async models(_instanceId?: string): Promise<{ models: string[]; defaultModel?: string }> {
+  async models(_instanceId: string): Promise<{ models: string[]; defaultModel?: string }> {
     return { models: [] };
   }
 }

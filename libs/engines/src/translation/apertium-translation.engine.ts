@@ -1,7 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
 import { ENGINE_KINDS, type BackendServiceConfig } from '@app/config';
 import type { BackendClient } from '@app/gateway';
-import { callEngine } from '../engine-call';
+import { askInstance, callEngine } from '../engine-call';
 import { EngineError, malformedAnswer } from '../engine-error';
 import type { LanguageInfo, TranslationEngine, TranslationRequest, TranslationResult } from '../engine.types';
 import { fromIso3, languageName, toIso3 } from '../language-codes';
@@ -81,12 +81,14 @@ export class ApertiumTranslationEngine implements TranslationEngine {
     };
   }
 
-  async languages(instanceId?: string): Promise<LanguageInfo[]> {
-    const { body } = await callEngine<ApyPairsAnswer>(this.client, 'translation', this.kind, {
-      method: 'GET',
-      path: ENGINE_KINDS.translation.apertium.discovery.languages,
+  async languages(instanceId: string): Promise<LanguageInfo[]> {
+    const { body } = await askInstance<ApyPairsAnswer>(
+      this.client,
+      'translation',
+      this.kind,
       instanceId,
-    });
+      ENGINE_KINDS.translation.apertium.discovery.languages,
+    );
     const targets = new Map<string, Set<string>>();
     for (const pair of body.responseData ?? []) {
       const source = typeof pair.sourceLanguage === 'string' ? fromIso3(pair.sourceLanguage) : undefined;

@@ -1,7 +1,7 @@
 import { ENGINE_KINDS, type BackendServiceConfig } from '@app/config';
 import { engineCredential, type BackendClient } from '@app/gateway';
 import { UNSCORED_CONFIDENCE, clamp01 } from '../confidence';
-import { callEngine } from '../engine-call';
+import { askInstance, callEngine } from '../engine-call';
 import { malformedAnswer } from '../engine-error';
 import type { LanguageInfo, TranslationEngine, TranslationRequest, TranslationResult } from '../engine.types';
 
@@ -74,12 +74,14 @@ export class LibreTranslateTranslationEngine implements TranslationEngine {
     };
   }
 
-  async languages(instanceId?: string): Promise<LanguageInfo[]> {
-    const { body } = await callEngine<unknown>(this.client, 'translation', this.kind, {
-      method: 'GET',
-      path: ENGINE_KINDS.translation.libretranslate.discovery.languages,
+  async languages(instanceId: string): Promise<LanguageInfo[]> {
+    const { body } = await askInstance<unknown>(
+      this.client,
+      'translation',
+      this.kind,
       instanceId,
-    });
+      ENGINE_KINDS.translation.libretranslate.discovery.languages,
+    );
     if (!Array.isArray(body)) return [];
     return body
       .filter(

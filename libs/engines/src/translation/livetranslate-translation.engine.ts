@@ -1,7 +1,7 @@
 import { ENGINE_KINDS, type BackendServiceConfig } from '@app/config';
 import type { BackendClient } from '@app/gateway';
 import { UNSCORED_CONFIDENCE, clamp01 } from '../confidence';
-import { callEngine, type EngineAnswer } from '../engine-call';
+import { askInstance, callEngine, type EngineAnswer } from '../engine-call';
 import { EngineError, malformedAnswer } from '../engine-error';
 import type { LanguageInfo, TranslationEngine, TranslationRequest, TranslationResult } from '../engine.types';
 import { sourceUnknown } from './source-detecting-translation.engine';
@@ -87,12 +87,14 @@ export class LivetranslateTranslationEngine implements TranslationEngine {
     }
   }
 
-  async languages(instanceId?: string): Promise<LanguageInfo[]> {
-    const { body } = await callEngine<{ languages?: unknown }>(this.client, 'translation', this.kind, {
-      method: 'GET',
-      path: ENGINE_KINDS.translation.livetranslate.discovery.languages,
+  async languages(instanceId: string): Promise<LanguageInfo[]> {
+    const { body } = await askInstance<{ languages?: unknown }>(
+      this.client,
+      'translation',
+      this.kind,
       instanceId,
-    });
+      ENGINE_KINDS.translation.livetranslate.discovery.languages,
+    );
     if (!Array.isArray(body.languages)) return [];
     return body.languages
       .filter(

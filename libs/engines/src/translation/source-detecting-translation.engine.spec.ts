@@ -1,8 +1,11 @@
-import type { LanguageInfo, TranslationEngine, TranslationRequest, TranslationResult } from '../engine.types';
-import { SourceDetectingTranslationEngine } from './source-detecting-translation.engine';
+import type { LanguageInfo, TranslationRequest, TranslationResult } from '../engine.types';
+import {
+  SourceDetectingTranslationEngine,
+  type WholeLanguagesEngine,
+} from './source-detecting-translation.engine';
 
 /** An engine that cannot detect, translating into `es` from the given languages; it records what it was asked. */
-function engineFrom(sources: string[]): TranslationEngine & { asked: TranslationRequest[] } {
+function engineFrom(sources: string[]): WholeLanguagesEngine & { asked: TranslationRequest[] } {
   const asked: TranslationRequest[] = [];
   return {
     kind: 'apertium',

@@ -2,10 +2,17 @@ import type {
   LanguageInfo,
   SourceLanguageDetection,
   TranslationEngine,
+  TranslationPool,
   TranslationRequest,
   TranslationResult,
 } from '../engine.types';
 import { identifyLanguage } from './language-identification';
+
+/** An engine that answers for all its instances' languages at once (the pool's routing, which cannot detect). */
+export type WholeLanguagesEngine = Pick<
+  TranslationPool,
+  'kind' | 'detectsSourceLanguage' | 'translate' | 'languages'
+>;
 
 /** How long the engine's language pairs are trusted before they are asked again. */
 const PAIRS_TTL_MS = 60_000;
@@ -27,7 +34,7 @@ export class SourceDetectingTranslationEngine implements TranslationEngine {
   private pairs: { languages: Promise<LanguageInfo[]>; at: number } | undefined;
 
   constructor(
-    private readonly engine: TranslationEngine,
+    private readonly engine: WholeLanguagesEngine,
     /** The configured default source language; `auto` when none is configured. */
     private readonly defaultSource: () => Promise<string>,
   ) {}

@@ -80,7 +80,7 @@ describe('translation adapters against their contracts (CONTRACTS §4, §5)', ()
     it('lists languages from GET /languages', async () => {
       server.handle(() => ({ json: { languages: [{ code: 'es', name: 'Spanish' }], count: 1 } }));
       const engine = new LivetranslateTranslationEngine(client, () => settings);
-      await expect(engine.languages()).resolves.toEqual([{ code: 'es', name: 'Spanish' }]);
+      await expect(engine.languages('translation-0')).resolves.toEqual([{ code: 'es', name: 'Spanish' }]);
     });
   });
 
@@ -143,7 +143,7 @@ describe('translation adapters against their contracts (CONTRACTS §4, §5)', ()
     it('lists languages with their targets from GET /languages', async () => {
       server.handle(() => ({ json: [{ code: 'en', name: 'English', targets: ['es', 'fr'] }] }));
       const engine = new LibreTranslateTranslationEngine(client, () => settings);
-      await expect(engine.languages()).resolves.toEqual([
+      await expect(engine.languages('translation-0')).resolves.toEqual([
         { code: 'en', name: 'English', targets: ['es', 'fr'] },
       ]);
     });

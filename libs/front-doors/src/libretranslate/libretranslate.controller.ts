@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import {
   ENGINES,
@@ -9,8 +9,17 @@ import {
   type TranslationResult,
 } from '@app/engines';
 import { BodyApiKeyGuard } from '@app/security';
+import { ApiErrorResponses, GATE_AND_ENGINE_ERRORS } from '../error-responses';
 import { translateHtml } from './html-text';
 import { invalidRequest, readDetectRequest, readTranslateRequest } from './libretranslate-request';
+import {
+  LibreTranslateDetectRequestDto,
+  LibreTranslateDetectionDto,
+  LibreTranslateErrorDto,
+  LibreTranslateLanguageDto,
+  LibreTranslateRequestDto,
+  LibreTranslateTranslationDto,
+} from './libretranslate.schemas';
 
 interface DetectedLanguage {
   /** 0–100, as LibreTranslate reports it. */
@@ -27,6 +36,7 @@ const percent = (confidence: number) => Math.round(confidence * 1000) / 10;
  * the body or query as LibreTranslate takes it (or the usual headers); errors as `{ error: "..." }`.
  */
 @ApiTags('libretranslate-compatible')
+@ApiErrorResponses(LibreTranslateErrorDto, GATE_AND_ENGINE_ERRORS)
 @Controller()
 export class LibreTranslateController {
   constructor(@Inject(ENGINES) private readonly engines: Engines) {}
@@ -36,6 +46,11 @@ export class LibreTranslateController {
   @UseGuards(BodyApiKeyGuard)
   @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
   @ApiOperation({ summary: 'LibreTranslate-compatible translation (q string or array, source incl. auto)' })
+  @ApiBody({ type: LibreTranslateRequestDto })
+  @ApiOkResponse({ type: LibreTranslateTranslationDto })
+  @ApiErrorResponses(LibreTranslateErrorDto, {
+    400: 'a parameter is missing or invalid, or a language or pair is not served (the message names it)',
+  })
   async translate(@Body() body: unknown, @Req() request: FastifyRequest): Promise<Record<string, unknown>> {
     const asked = readTranslateRequest(body);
     const catalogue = await this.engines.translation.catalogue();
@@ -76,6 +91,7 @@ export class LibreTranslateController {
 
   @Get('languages')
   @ApiOperation({ summary: 'LibreTranslate-compatible language list: code, name, targets (direct or pivot)' })
+  @ApiOkResponse({ type: [LibreTranslateLanguageDto] })
   async languages(): Promise<{ code: string; name: string; targets: string[] }[]> {
     const catalogue = await this.engines.translation.catalogue();
     return catalogue.languages.map(({ code, name, targets }) => ({ code, name, targets: targets ?? [] }));
@@ -86,6 +102,9 @@ export class LibreTranslateController {
   @UseGuards(BodyApiKeyGuard)
   @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
   @ApiOperation({ summary: 'LibreTranslate-compatible language detection among the languages served' })
+  @ApiBody({ type: LibreTranslateDetectRequestDto })
+  @ApiOkResponse({ type: [LibreTranslateDetectionDto] })
+  @ApiErrorResponses(LibreTranslateErrorDto, { 400: 'q is missing or not a string' })
   async detect(@Body() body: unknown): Promise<DetectedLanguage[]> {
     const text = readDetectRequest(body);
     const catalogue = await this.engines.translation.catalogue();

@@ -1,5 +1,14 @@
 import { Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '@app/common';
 import { ConfigStore } from '@app/config';
@@ -11,6 +20,15 @@ import {
   type PoolModel,
   type TranscriptionResult,
 } from '@app/engines';
+import { ApiErrorResponses, GATE_AND_ENGINE_ERRORS } from '../error-responses';
+import {
+  OpenAiErrorDto,
+  OpenAiModelDto,
+  OpenAiModelListDto,
+  OpenAiTranscriptionDto,
+  OpenAiTranscriptionFormDto,
+  OpenAiVerboseTranscriptionDto,
+} from './openai.schemas';
 import { renderTranscription } from './transcription-formats';
 import { invalidParam, readTranscriptionRequest, type TranscriptionRequest } from './transcription-request';
 import { readTranscriptionForm, type FilePart } from './transcription-upload';
@@ -29,6 +47,8 @@ function modelObject(id: string, ownedBy: string): Record<string, unknown> {
  */
 @ApiTags('openai-compatible')
 @ApiBearerAuth()
+@ApiExtraModels(OpenAiTranscriptionDto, OpenAiVerboseTranscriptionDto)
+@ApiErrorResponses(OpenAiErrorDto, GATE_AND_ENGINE_ERRORS)
 @Controller('v1')
 export class OpenAiController {
   constructor(
@@ -42,6 +62,26 @@ export class OpenAiController {
   @ApiOperation({
     summary:
       'OpenAI-compatible transcription (file, model, language, prompt, response_format, timestamp_granularities[])',
+  })
+  @ApiBody({ type: OpenAiTranscriptionFormDto })
+  @ApiOkResponse({
+    description: 'json or verbose_json as JSON; text, srt and vtt as plain text',
+    content: {
+      'application/json': {
+        schema: {
+          oneOf: [
+            { $ref: getSchemaPath(OpenAiTranscriptionDto) },
+            { $ref: getSchemaPath(OpenAiVerboseTranscriptionDto) },
+          ],
+        },
+      },
+      'text/plain': { schema: { type: 'string' } },
+    },
+  })
+  @ApiErrorResponses(OpenAiErrorDto, {
+    400: 'a field is missing or invalid, or unknown (named in error.param)',
+    404: 'no engine serves the model asked for (error.param: model)',
+    413: 'the file is larger or longer than allowed (error.param: file)',
   })
   async transcribe(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     if (!request.isMultipart()) {
@@ -117,12 +157,15 @@ export class OpenAiController {
 
   @Get('models')
   @ApiOperation({ summary: 'OpenAI-compatible model list: whisper-1 (the default) and every engine model' })
+  @ApiOkResponse({ type: OpenAiModelListDto })
   async models(): Promise<Record<string, unknown>> {
     return { object: 'list', data: (await this.modelList()).map((m) => modelObject(m.id, ownerOf(m))) };
   }
 
   @Get('models/:model')
   @ApiOperation({ summary: 'One model of the list' })
+  @ApiOkResponse({ type: OpenAiModelDto })
+  @ApiErrorResponses(OpenAiErrorDto, { 404: 'no such model (error.code: model_not_found)' })
   async model(@Param('model') id: string): Promise<Record<string, unknown>> {
     const found = (await this.modelList()).find((entry) => entry.id === id);
     if (!found) {

@@ -78,6 +78,15 @@ export class InstanceHealthDto {
   @ApiProperty({
     type: Number,
     nullable: true,
+    example: 1,
+    description:
+      'calls it works on at once, as the live streams’ decode capacity counts them: its cap when configured, else its kind’s decoder slots',
+  })
+  slots: number | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
     example: 180.4,
     description: 'moving average of its engine calls’ latency; null until measured',
   })
@@ -149,6 +158,7 @@ export function toInstanceHealthDto(instance: InstanceHealth): InstanceHealthDto
     in_rotation: instance.inRotation ?? instance.status !== 'down',
     in_flight: instance.inFlight ?? 0,
     max_concurrent: instance.maxConcurrent ?? null,
+    slots: instance.slots ?? null,
     latency_ewma_ms: instance.latencyEwmaMs ?? null,
     rtf_ewma: instance.rtfEwma ?? null,
   };

@@ -1,5 +1,11 @@
 import type { ServiceName } from '@app/config';
-import type { BackendClient, BackendInstanceView, BackendRegistry, ProbeResult } from '@app/gateway';
+import type {
+  BackendClient,
+  BackendInstanceView,
+  BackendRegistry,
+  ProbeOptions,
+  ProbeResult,
+} from '@app/gateway';
 
 type ProbeAnswer = (path: string, timeoutMs: number) => Promise<ProbeResult>;
 
@@ -27,6 +33,7 @@ export class FakeGateway implements BackendRegistry, BackendClient {
       breakerChangedAt: null,
       inFlight: 0,
       maxConcurrent: 100,
+      slots: 100,
       latencyEwmaMs: null,
       rtfEwma: null,
     };
@@ -46,7 +53,12 @@ export class FakeGateway implements BackendRegistry, BackendClient {
   }
 
   answerStatus(instanceId: string, status: number, body: unknown = {}): void {
-    this.answer(instanceId, async () => ({ status, body: Buffer.from(JSON.stringify(body)), durationMs: 2 }));
+    this.answer(instanceId, async () => ({
+      status,
+      headers: {},
+      body: Buffer.from(JSON.stringify(body)),
+      durationMs: 2,
+    }));
   }
 
   refuse(instanceId: string): void {
@@ -63,7 +75,13 @@ export class FakeGateway implements BackendRegistry, BackendClient {
     this.healthChanges.push({ instanceId, healthy });
   }
 
-  probe(service: ServiceName, instanceId: string, path: string, timeoutMs: number): Promise<ProbeResult> {
+  probe(
+    service: ServiceName,
+    instanceId: string,
+    path: string,
+    options: ProbeOptions = {},
+  ): Promise<ProbeResult> {
+    const timeoutMs = options.timeoutMs ?? 0;
     this.probes.push({ service, instanceId, path, timeoutMs });
     const answer = this.answers.get(instanceId);
     return answer ? answer(path, timeoutMs) : Promise.reject(new Error(`no answer set for ${instanceId}`));

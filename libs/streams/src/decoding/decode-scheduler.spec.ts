@@ -27,6 +27,30 @@ describe('DecodeScheduler', () => {
     expect(order).toEqual(['final a2', 'final c', 'interim b']);
   });
 
+  it('starts waiting decodes as soon as it is told its slots grew, and starts none beyond them when they shrink', async () => {
+    let slots = 1;
+    const scheduler = new DecodeScheduler(() => slots);
+    const decodes = [gate(), gate(), gate()];
+    const done = decodes.map((decode, i) => scheduler.final(`s${i}`, () => decode.promise));
+    expect(scheduler.inFlight).toBe(1);
+    slots = 3;
+    scheduler.resized();
+    expect(scheduler.inFlight).toBe(3);
+    slots = 1;
+    decodes[0].finish('a');
+    decodes[1].finish('b');
+    await Promise.all(done.slice(0, 2));
+    const fourth = gate();
+    const last = scheduler.final('s3', () => fourth.promise);
+    // Two ended, one runs: the slot count of 1 is full, so the new final waits.
+    expect([scheduler.inFlight, scheduler.waiting.finals]).toEqual([1, 1]);
+    decodes[2].finish('c');
+    await done[2];
+    expect(scheduler.inFlight).toBe(1);
+    fourth.finish('d');
+    await last;
+  });
+
   it('keeps one waiting interim per stream: a newer one replaces and sheds the older', async () => {
     const scheduler = new DecodeScheduler(() => 1);
     const blocker = gate();

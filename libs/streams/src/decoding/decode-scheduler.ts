@@ -28,9 +28,14 @@ export class DecodeScheduler {
     this.finalLoad = new FinalLoad(now);
   }
 
-  /** The decode slots, as configured. */
+  /** The decode slots now. */
   get slots(): number {
     return this.capacity();
+  }
+
+  /** The slots may have grown: starts what now fits. */
+  resized(): void {
+    this.pump();
   }
 
   get inFlight(): number {

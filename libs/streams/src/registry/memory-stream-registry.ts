@@ -59,7 +59,7 @@ export class MemoryStreamRegistry implements StreamRegistry {
       owner: claimant.owner,
       connectionId: claimant.connectionId,
       attached: true,
-      epoch: record.owner === claimant.owner ? record.epoch : record.epoch + 1,
+      epoch: record.owner === claimant.owner && !claimant.replace ? record.epoch : record.epoch + 1,
     });
     entry.droppedAt = undefined;
     entry.expiresAt = this.expiry();

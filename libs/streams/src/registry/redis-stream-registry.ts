@@ -76,6 +76,7 @@ export class RedisStreamRegistry implements StreamRegistry {
       this.instanceKey(''),
       this.channel,
       streamId,
+      claimant.replace ? '1' : '0',
     )) as string[];
     const [outcome, previousOwner, droppedAt, settings, finalMs, nextUtterance, epoch, ...log] = reply;
     if (outcome !== 'claimed') return { outcome: outcome as 'unknown' | 'other_session' | 'in_use' };

@@ -16,7 +16,8 @@ return 1
 `;
 
 /**
- * ARGV: owner, connectionId, sessionId ('' for none), ttl, instance key prefix, taken channel, stream id.
+ * ARGV: owner, connectionId, sessionId ('' for none), ttl, instance key prefix, taken channel, stream id,
+ * '1' when the owner replaces its own copy (the epoch moves on all the same).
  * Returns {'unknown'} | {'other_session'} | {'in_use'} |
  * {'claimed', previousOwner, droppedAt, settings, finalMs, nextUtterance, epoch, log entries…}.
  * The owner's liveness key is built here from the prefix: this runs on one Redis, not a cluster.
@@ -28,7 +29,7 @@ if f[4] ~= ARGV[3] then return {'other_session'} end
 local alive = f[1] == ARGV[1] or redis.call('EXISTS', ARGV[5] .. f[1]) == 1
 if f[3] == '1' and f[2] ~= ARGV[2] and alive then return {'in_use'} end
 local epoch = tonumber(f[5])
-if f[1] ~= ARGV[1] then epoch = epoch + 1 end
+if f[1] ~= ARGV[1] or ARGV[8] == '1' then epoch = epoch + 1 end
 redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'connectionId', ARGV[2], 'attached', 1, 'epoch', epoch, 'droppedAt', -1)
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 redis.call('EXPIRE', KEYS[2], ARGV[4])

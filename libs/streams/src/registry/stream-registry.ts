@@ -19,9 +19,12 @@ export interface StreamRecord {
   connectionId: string;
   /** False once the owner saw the client's connection close. */
   attached: boolean;
-  /** End of the last utterance whose final is out (or that was heard as nothing): where a new owner resumes. */
+  /**
+   * Where a new owner resumes: the end of the last utterance whose final is out (or that was heard as
+   * nothing) before the earliest one not delivered (a final given up keeps it before its audio).
+   */
   finalMs: number;
-  /** The number the next utterance gets, so ids continue across owners. */
+  /** The number of the utterance at `finalMs`, so ids continue across owners (finals after it are in the log). */
   nextUtterance: number;
 }
 
@@ -51,6 +54,8 @@ export interface Claimant {
   owner: string;
   connectionId: string;
   sessionId?: string;
+  /** The owner replaces its own copy: the epoch moves on, so that copy can commit nothing more. */
+  replace?: boolean;
 }
 
 /** Told to every instance when a stream changes owner: the old owner closes its copy. */

@@ -92,6 +92,15 @@ export class UtteranceSegmenter {
     return this.position / SAMPLES_PER_MS;
   }
 
+  /**
+   * A number for an utterance that cannot keep its own, above `taken` and every number given so far: a
+   * resumed stream whose segmentation came out otherwise than the copy that delivered `taken` before.
+   */
+  freshIndex(taken: number): number {
+    this.nextIndex = Math.max(this.nextIndex, taken + 1);
+    return this.nextIndex++;
+  }
+
   /** The open utterance as heard so far (a copy), for interim decodes. */
   current(): Utterance | undefined {
     const open = this.open;
@@ -148,8 +157,8 @@ export class UtteranceSegmenter {
       const end = open.lastSpeech + 1 + this.tailFrames;
       this.rememberAfter(open, end);
       if (open.speechFrames * VAD_FRAME_MS < MIN_UTTERANCE_SPEECH_MS) {
-        // Noise: its number goes to the next utterance, so ids stay consecutive.
-        this.nextIndex = open.index;
+        // Noise: its number goes to the next utterance, so ids stay consecutive (unless one was taken since).
+        if (this.nextIndex === open.index + 1) this.nextIndex = open.index;
         return [];
       }
       return [this.close(open, end, 'silence')];

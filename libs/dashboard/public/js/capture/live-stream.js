@@ -3,7 +3,8 @@
  * their offset, stream_stop, and the resume after a dropped connection.
  *
  * The audio after the end of the last final is held until a later final (or the server's final_ms) covers
- * it. When the connection comes back, stream_start names the same stream_id; the server answers with
+ * it. After an error naming an utterance whose final failed, only the server's final_ms covers audio: a
+ * resume starts before that utterance, and its audio is re-sent and decoded again. When the connection comes back, stream_start names the same stream_id; the server answers with
  * resume_from_ms and everything held from there on is sent again, so a reconnect loses nothing and repeats
  * nothing. Frames captured while disconnected are only held, never emitted: Socket.IO would buffer them
  * and deliver them before the resume.
@@ -25,6 +26,8 @@ export class LiveStream extends EventTarget {
   #flowing = false;
   #stopping = false;
   #coveredMs = 0;
+  /** Utterances whose final failed (an error named them) and has not come yet. */
+  #failedFinals = new Set();
   /** The newest final's utterance id: on a resume the server replays the finals after it. */
   #lastUtteranceId;
   #droppedBeforeMs = 0;
@@ -87,7 +90,13 @@ export class LiveStream extends EventTarget {
     const onFinal = (final) => {
       if (final.stream_id !== this.streamId) return;
       this.#lastUtteranceId = final.utterance_id; // finals come in order, replayed ones too
-      this.#cover(final.end_ms);
+      this.#failedFinals.delete(final.utterance_id);
+      if (this.#failedFinals.size === 0) this.#cover(final.end_ms);
+    };
+    const onError = (error) => {
+      if (error?.stream_id === this.streamId && error.event === 'transcript_final' && error.utterance_id) {
+        this.#failedFinals.add(error.utterance_id);
+      }
     };
     const onStatus = (status) => {
       if (status.stream_id === this.streamId) this.#cover(status.final_ms);
@@ -102,11 +111,13 @@ export class LiveStream extends EventTarget {
     this.#live.on('transcript_final', onFinal);
     this.#live.on('stream_status', onStatus);
     this.#live.on('stream_stopped', onStopped);
+    this.#live.on('error', onError);
     this.#live.addEventListener('state', onState);
     this.#unsubscribe = [
       () => this.#live.off('transcript_final', onFinal),
       () => this.#live.off('stream_status', onStatus),
       () => this.#live.off('stream_stopped', onStopped),
+      () => this.#live.off('error', onError),
       () => this.#live.removeEventListener('state', onState),
     ];
   }

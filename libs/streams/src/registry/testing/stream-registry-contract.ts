@@ -146,5 +146,15 @@ export function describeStreamRegistryContract(name: string, fixture: RegistryFi
       const claimed = await registry.claim(id, { owner: 'b', connectionId: 'conn-2' });
       expect(claimed).toMatchObject({ outcome: 'claimed', previousOwner: 'a', droppedAt: undefined });
     });
+
+    it('moves the epoch on when the owner replaces its own copy, so that copy can commit nothing more', async () => {
+      await registry.create(record(id));
+      await registry.detach(id, { owner: 'a', epoch: 1 });
+      const replaced = await registry.claim(id, { owner: 'a', connectionId: 'conn-2', replace: true });
+      expect(replaced).toMatchObject({ outcome: 'claimed', previousOwner: 'a', record: { epoch: 2 } });
+      const progress = { finalMs: 900, nextUtterance: 1 };
+      await expect(registry.commitFinal(id, { owner: 'a', epoch: 1 }, progress)).resolves.toBe(false);
+      await expect(registry.commitFinal(id, { owner: 'a', epoch: 2 }, progress)).resolves.toBe(true);
+    });
   });
 }
