@@ -1,37 +1,29 @@
 /**
  * Front-door benchmark (issue 18): a 1 MB WAV transcribed through the orchestrator's OpenAI-compatible
- * `POST /v1/audio/transcriptions` versus sent to the engine directly, in one run on loopback, and the same
- * file through `POST /api/transcribe` (which reads the upload whole before calling the engine) as the
- * held-upload contrast. The engine is an OpenAI-compatible stand-in in this process that answers at once and
- * notes when each upload's first and last bytes reach it; the orchestrator is the built app (`node dist/...`)
- * in its own process. Requests are sequential (latency without queueing), the three paths interleaved, so
- * load on the machine hits them alike. Writes the table into bench/README.md under "Front doors".
+ * `POST /v1/audio/transcriptions` versus sent to the engine directly, in one run on loopback; through a plain
+ * streaming pipe proxy (bench/pipe-proxy.ts: the floor of any second hop on this machine); and through
+ * `POST /api/transcribe`. The engine (bench/frontdoor-engine.ts) is an OpenAI-compatible stand-in in its own
+ * process, as a real engine is, that answers at once and reports when each upload's first and last bytes
+ * reached it; the orchestrator is the built app (`node dist/...`) in its own process. One client (undici,
+ * one keep-alive pool) sends every request; requests are sequential (latency without queueing), the paths
+ * interleaved in a rotating order, so load on the machine hits them alike. Writes the table into
+ * bench/README.md under "Front doors".
  *
- *   flock /work/wt/.bench.lock npm run bench:frontdoor [-- --requests 300]
+ *   flock /work/wt/.bench.lock npm run bench:frontdoor [-- --requests 300] [-- --profile DIR]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { freePort } from '../test/support/free-port';
+import type { UploadTimes } from './frontdoor-engine';
 
 const FILE_BYTES = 1024 * 1024;
 const WARMUP = 20;
 const STARTUP_SECONDS = 60;
 const MAX_SECONDS = 240;
-const ANSWER = JSON.stringify({
-  task: 'transcribe',
-  language: 'english',
-  duration: 32.8,
-  text: 'ok',
-  segments: [],
-});
-
-type Path = 'direct' | 'v1' | 'api';
+type Path = 'direct' | 'pipe' | 'v1' | 'api';
 interface Sample {
   total: number;
   firstByte: number;
@@ -81,32 +73,51 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** A helper process of the bench (engine, pipe proxy), started with `fork`; resolves with its URL. */
+async function startHelper(file: string, args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(resolve(__dirname, file), args, {
+    execArgv: ['-r', 'ts-node/register/transpile-only'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const url = await new Promise<string>((done, fail) => {
+    child.once('error', fail);
+    child.once('message', (message: { listening: string }) => done(message.listening));
+  });
+  return { child, url };
+}
+
+/** Tells the engine's reports apart, in order: one per upload, taken by the request that sent it. */
+function uploadReports(engine: ChildProcess): () => Promise<UploadTimes> {
+  const arrived: UploadTimes[] = [];
+  const waiting: ((times: UploadTimes) => void)[] = [];
+  engine.on('message', (message: UploadTimes) => {
+    const taker = waiting.shift();
+    if (taker) taker(message);
+    else arrived.push(message);
+  });
+  return () => {
+    const ready = arrived.shift();
+    return ready ? Promise.resolve(ready) : new Promise((done) => waiting.push(done));
+  };
+}
+
 async function main(): Promise<void> {
   const requests = option('requests', 300);
+  const profileAt = process.argv.indexOf('--profile');
+  const profileDir = profileAt === -1 ? undefined : resolve(process.argv[profileAt + 1]);
   const loadBefore = loadavg()[0];
-  // The engine: notes first and last byte of each upload, answers once the upload is in.
-  let current: { firstByte?: number; lastByte?: number } = {};
-  const engine = createServer((req, res) => {
-    if (req.method === 'GET') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(req.url === '/health' ? '{"status":"ok"}' : '{"object":"list","data":[]}');
-      return;
-    }
-    req.on('data', () => (current.firstByte ??= performance.now()));
-    req.on('end', () => {
-      current.lastByte = performance.now();
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(ANSWER) });
-      res.end(ANSWER);
-    });
-  });
-  engine.keepAliveTimeout = 30_000;
-  await new Promise<void>((done) => engine.listen(0, '127.0.0.1', done));
-  const engineUrl = `http://127.0.0.1:${(engine.address() as AddressInfo).port}`;
+  const engine = await startHelper('frontdoor-engine.ts', []);
+  const nextUpload = uploadReports(engine.child);
+  const pipe = await startHelper('pipe-proxy.ts', [engine.url]);
 
   const port = await freePort();
   const orchestrator: ChildProcess = spawn(
     process.execPath,
-    [resolve(__dirname, '../dist/apps/orchestration/src/main.js')],
+    [
+      // --profile DIR: a V8 CPU profile of the orchestrator, written when it exits (chrome://inspect or speedscope).
+      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      resolve(__dirname, '../dist/apps/orchestration/src/main.js'),
+    ],
     {
       env: {
         ...process.env,
@@ -114,7 +125,7 @@ async function main(): Promise<void> {
         PORT: String(port),
         LOG_LEVEL: 'warn',
         NODE_ENV: 'development',
-        WHISPER_SERVICE_URL: `openai=${engineUrl}`,
+        WHISPER_SERVICE_URL: `openai=${engine.url}`,
         RATE_LIMIT_PROXY: '0',
         RATE_LIMIT_API: '0',
         HEALTH_CHECK_INTERVAL: '5',
@@ -140,19 +151,19 @@ async function main(): Promise<void> {
   }
 
   const file = wav();
+  // The same upload everywhere; the direct call and the pipe proxy carry what the orchestrator sends on.
+  const engineForm = multipart({ model: 'whisper-1', response_format: 'verbose_json' }, file);
   const bodies: Record<Path, { url: string; body: Buffer; contentType: string }> = {
-    direct: {
-      url: `${engineUrl}/v1/audio/transcriptions`,
-      ...multipart({ model: 'whisper-1', response_format: 'verbose_json' }, file),
-    },
+    direct: { url: `${engine.url}/v1/audio/transcriptions`, ...engineForm },
+    pipe: { url: `${pipe.url}/v1/audio/transcriptions`, ...engineForm },
     v1: { url: `${orchestratorUrl}/v1/audio/transcriptions`, ...multipart({ model: 'whisper-1' }, file) },
     api: { url: `${orchestratorUrl}/api/transcribe`, ...multipart({ language: 'en' }, file) },
   };
-  const samples: Record<Path, Sample[]> = { direct: [], v1: [], api: [] };
+  const samples: Record<Path, Sample[]> = { direct: [], pipe: [], v1: [], api: [] };
   const once = async (path: Path): Promise<Sample> => {
     const { url, body, contentType } = bodies[path];
-    current = {};
-    const started = performance.now();
+    const reported = nextUpload();
+    const started = process.hrtime.bigint();
     const answer = await request(url, {
       method: 'POST',
       body,
@@ -160,45 +171,52 @@ async function main(): Promise<void> {
       dispatcher,
     });
     await answer.body.arrayBuffer();
-    const total = performance.now() - started;
+    const finished = process.hrtime.bigint();
     if (answer.statusCode !== 200) throw new Error(`${path}: HTTP ${answer.statusCode}`);
-    return { total, firstByte: current.firstByte! - started, lastByte: current.lastByte! - started };
+    const times = await reported;
+    const since = (at: bigint) => Number(at - started) / 1e6;
+    return {
+      total: since(finished),
+      firstByte: since(BigInt(times.firstByte)),
+      lastByte: since(BigInt(times.lastByte)),
+    };
   };
-  const order: Path[] = ['direct', 'v1', 'api'];
+  const order: Path[] = ['direct', 'pipe', 'v1', 'api'];
   for (let i = 0; i < WARMUP; i++) for (const path of order) await once(path);
-  const until = performance.now() + MAX_SECONDS * 1000;
+  const until = Date.now() + MAX_SECONDS * 1000;
   let done = 0;
-  for (; done < requests && performance.now() < until; done++) {
+  for (; done < requests && Date.now() < until; done++) {
     // Rotate the order, so no path always follows the same one.
     for (let k = 0; k < order.length; k++) {
       const path = order[(done + k) % order.length];
       samples[path].push(await once(path));
     }
   }
+  const exited = new Promise((stopped) => orchestrator.once('exit', stopped));
   orchestrator.kill('SIGTERM');
-  engine.close();
+  await exited;
+  pipe.child.kill('SIGTERM');
+  engine.child.kill('SIGTERM');
   await dispatcher.close();
 
-  const p50 = (path: Path, key: keyof Sample) =>
+  const p = (path: Path, key: keyof Sample, at: number) =>
     percentile(
       samples[path].map((s) => s[key]),
-      50,
-    );
-  const p95 = (path: Path, key: keyof Sample) =>
-    percentile(
-      samples[path].map((s) => s[key]),
-      95,
+      at,
     );
   const ms = (value: number) => value.toFixed(2);
-  const added = p50('v1', 'total') - p50('direct', 'total');
-  const addedApi = p50('api', 'total') - p50('direct', 'total');
-  const transfer = p50('direct', 'lastByte');
+  const direct = p('direct', 'total', 50);
+  const added = (path: Path) => p(path, 'total', 50) - direct;
+  const row = (label: string, path: Path) =>
+    `| ${label} | ${ms(p(path, 'total', 50))} | ${ms(p(path, 'total', 95))} | ${path === 'direct' ? '—' : ms(added(path))} | ` +
+    `${ms(p(path, 'firstByte', 50))} | ${ms(p(path, 'lastByte', 50))} |`;
   const rows = [
     `| path | p50 total ms | p95 total ms | p50 added ms | first byte at engine, p50 ms | last byte at engine, p50 ms |`,
     `| --- | --- | --- | --- | --- | --- |`,
-    `| engine direct (baseline) | ${ms(p50('direct', 'total'))} | ${ms(p95('direct', 'total'))} | — | ${ms(p50('direct', 'firstByte'))} | ${ms(transfer)} |`,
-    `| \`/v1/audio/transcriptions\` (streamed) | ${ms(p50('v1', 'total'))} | ${ms(p95('v1', 'total'))} | ${ms(added)} | ${ms(p50('v1', 'firstByte'))} | ${ms(p50('v1', 'lastByte'))} |`,
-    `| \`/api/transcribe\` (held whole) | ${ms(p50('api', 'total'))} | ${ms(p95('api', 'total'))} | ${ms(addedApi)} | ${ms(p50('api', 'firstByte'))} | ${ms(p50('api', 'lastByte'))} |`,
+    row('engine direct (baseline)', 'direct'),
+    row('plain pipe proxy (floor of a second hop)', 'pipe'),
+    row('`/v1/audio/transcriptions`', 'v1'),
+    row('`/api/transcribe`', 'api'),
   ];
   const table = [
     `<!-- frontdoor:start (generated by npm run bench:frontdoor; ${new Date().toISOString()}) -->`,
@@ -206,16 +224,19 @@ async function main(): Promise<void> {
     '',
     ...rows,
     '',
-    `Added latency of the OpenAI front door: ${ms(added)} ms at p50 over the direct call whose own upload takes ${ms(transfer)} ms ` +
-      `(ratio ${(p50('v1', 'total') / p50('direct', 'total')).toFixed(2)}); the engine gets the first byte ${ms(p50('v1', 'firstByte'))} ms after the client starts ` +
-      `(${ms(p50('api', 'firstByte'))} ms when the upload is held whole, ${(p50('api', 'firstByte') / p50('v1', 'firstByte')).toFixed(1)}× later).`,
+    `Added latency of the OpenAI front door: ${ms(added('v1'))} ms at p50 over the direct call whose own upload takes ${ms(p('direct', 'lastByte', 50))} ms ` +
+      `(ratio ${(p('v1', 'total', 50) / direct).toFixed(2)}); ${ms(added('v1') - added('pipe'))} ms beyond the plain pipe proxy ` +
+      `(whose own second hop adds ${ms(added('pipe'))} ms). The engine gets the first byte ${ms(p('v1', 'firstByte', 50))} ms after the client starts ` +
+      `(direct: ${ms(p('direct', 'firstByte', 50))} ms; \`/api/transcribe\`: ${ms(p('api', 'firstByte', 50))} ms).`,
     '<!-- frontdoor:end -->',
   ].join('\n');
   process.stdout.write(`${table}\n`);
   const readmePath = resolve(__dirname, 'README.md');
   const readme = readFileSync(readmePath, 'utf8');
   const section = /<!-- frontdoor:start[\s\S]*?<!-- frontdoor:end -->/;
-  if (section.test(readme)) writeFileSync(readmePath, readme.replace(section, table));
+  // A profiled run is slowed by the profiler: its figures are not the table's.
+  if (profileDir) process.stdout.write(`(profiled run: table not written; profile in ${profileDir})\n`);
+  else if (section.test(readme)) writeFileSync(readmePath, readme.replace(section, table));
   else process.stdout.write('(no frontdoor markers in bench/README.md: table not written)\n');
 }
 

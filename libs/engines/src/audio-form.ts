@@ -44,31 +44,34 @@ function quoted(value: string): string {
 }
 
 /**
- * Encodes a form as multipart bytes that stream: the text parts as they are, and the file part's content
- * read from `upload` as it arrives, so the engine gets the audio's first bytes while the client is still
- * sending the rest. Without a length the body goes out chunked, which every kind that streams accepts.
+ * Encodes a form as multipart bytes that stream: the text parts first (an engine that acts as it reads
+ * knows the language and format before the audio starts), then the file part, whose content is read from
+ * `upload` as it arrives, so the engine gets the audio's first bytes while the client is still sending the
+ * rest. Without a length the body goes out chunked, which every kind that streams accepts.
  */
 export function streamForm(form: FormData, upload: StreamedUpload): { body: Readable; contentType: string } {
   const boundary = `----livetranslate${randomBytes(12).toString('hex')}`;
-  async function* parts(): AsyncGenerator<Buffer> {
-    for (const [name, value] of form.entries()) {
-      if (typeof value === 'string') {
-        yield Buffer.from(
-          `--${boundary}\r\ncontent-disposition: form-data; name=${quoted(name)}\r\n\r\n${value}\r\n`,
-        );
-        continue;
-      }
-      yield Buffer.from(
-        `--${boundary}\r\ncontent-disposition: form-data; name=${quoted(name)}; filename=${quoted(value.name)}\r\n` +
-          `content-type: ${value.type || 'application/octet-stream'}\r\n\r\n`,
+  const fields: string[] = [];
+  let fileHead: string | undefined;
+  for (const [name, value] of form.entries()) {
+    if (typeof value === 'string') {
+      fields.push(
+        `--${boundary}\r\ncontent-disposition: form-data; name=${quoted(name)}\r\n\r\n${value}\r\n`,
       );
-      for await (const chunk of upload.open()) yield chunk as Buffer;
-      yield Buffer.from('\r\n');
+    } else if (fileHead === undefined) {
+      fileHead =
+        `--${boundary}\r\ncontent-disposition: form-data; name=${quoted(name)}; filename=${quoted(value.name)}\r\n` +
+        `content-type: ${value.type || 'application/octet-stream'}\r\n\r\n`;
+    } else {
+      throw new Error(`streamForm: one file part only (a second one is named ${name})`);
     }
-    yield Buffer.from(`--${boundary}--\r\n`);
   }
+  if (fileHead === undefined) throw new Error('streamForm: the form has no file part for the upload');
   return {
-    body: Readable.from(parts(), { objectMode: false }),
+    body: upload.open({
+      before: Buffer.from(fields.join('') + fileHead),
+      after: Buffer.from(`\r\n--${boundary}--\r\n`),
+    }),
     contentType: `multipart/form-data; boundary=${boundary}`,
   };
 }

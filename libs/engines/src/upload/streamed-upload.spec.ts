@@ -41,4 +41,39 @@ describe('StreamedUpload', () => {
     source.end('x');
     await expect(upload.whole()).rejects.toThrow('too large');
   });
+
+  it('puts the frame around the upload, for a reader opened before and one opened after the end', async () => {
+    const source = new PassThrough();
+    const upload = new StreamedUpload(source);
+    const frame = { before: Buffer.from('<'), after: Buffer.from('>') };
+    const early = readAll(upload.open(frame));
+    source.write('ab');
+    source.end('cd');
+    expect((await early).toString()).toBe('<abcd>');
+    expect((await readAll(upload.open(frame))).toString()).toBe('<abcd>');
+  });
+
+  it('hands what piled up while the reader was not asking over as one buffer', async () => {
+    const source = new PassThrough();
+    const upload = new StreamedUpload(source);
+    source.write('ab');
+    source.write('cd');
+    await new Promise((resolve) => setImmediate(resolve));
+    const reader = upload.open({ before: Buffer.from('<') });
+    const chunks: string[] = [];
+    reader.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
+    await new Promise((resolve) => setImmediate(resolve));
+    source.end('ef');
+    await new Promise((resolve) => reader.once('end', resolve));
+    expect(chunks).toEqual(['<abcd', 'ef']);
+  });
+
+  it('fails a reader that is still reading when the upload fails', async () => {
+    const source = new PassThrough();
+    const upload = new StreamedUpload(source);
+    const reader = readAll(upload.open());
+    source.write('ab');
+    upload.fail(new Error('cut off'));
+    await expect(reader).rejects.toThrow('cut off');
+  });
 });

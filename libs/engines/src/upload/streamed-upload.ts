@@ -13,6 +13,20 @@ export interface StreamedUploadOptions {
   truncated?: () => Error | undefined;
 }
 
+/** Bytes around the upload in what a reader gets: a multipart part's head and tail, say. */
+export interface UploadFrame {
+  before?: Buffer;
+  after?: Buffer;
+}
+
+/** One `open()` reader: how far it has read, and whether its frame's head and tail are out. */
+interface Reader {
+  stream: Readable;
+  frame: UploadFrame;
+  next: number;
+  started: boolean;
+}
+
 /**
  * An upload that is still arriving, read by the engine call while it arrives: the client's bytes go on to
  * the engine as they come instead of after the whole file, so the engine starts receiving (and, for engines
@@ -27,7 +41,9 @@ export class StreamedUpload {
   private ended = false;
   private head: Buffer | undefined;
   private error: Error | undefined;
-  private readonly waiting = new Set<() => void>();
+  /** Open readers; those in `waiting` asked for more than has arrived. */
+  private readonly readers = new Set<Reader>();
+  private readonly waiting = new Set<Reader>();
   /** Resolves once the source has ended, rejects when the upload failed. */
   readonly done: Promise<void>;
   private settle!: (error?: Error) => void;
@@ -72,18 +88,28 @@ export class StreamedUpload {
     return this.error;
   }
 
-  /** Everything from the first byte, then the rest as it arrives; errors when the upload fails. */
-  open(): Readable {
-    const generate = async function* (this: StreamedUpload): AsyncGenerator<Buffer> {
-      let next = 0;
-      for (;;) {
-        while (next < this.chunks.length) yield this.chunks[next++];
-        if (this.error) throw this.error;
-        if (this.ended) return;
-        await new Promise<void>((resolve) => this.waiting.add(resolve));
-      }
+  /**
+   * Everything from the first byte, then the rest as it arrives, between `frame.before` and `frame.after`;
+   * fails (is destroyed with the error) when the upload fails. Bytes are pushed the moment they arrive, with
+   * no promise per chunk; what piled up while the reader was not asking (the client outran the engine) is
+   * handed over as one buffer, so the HTTP client writes it in one go rather than chunk by chunk.
+   */
+  open(frame: UploadFrame = {}): Readable {
+    const reader: Reader = {
+      frame,
+      next: 0,
+      started: false,
+      stream: new Readable({
+        read: () => this.feed(reader),
+        destroy: (error, done) => {
+          this.readers.delete(reader);
+          this.waiting.delete(reader);
+          done(error);
+        },
+      }),
     };
-    return Readable.from(generate.call(this), { objectMode: false });
+    this.readers.add(reader);
+    return reader.stream;
   }
 
   /** The whole upload, for an engine kind that cannot take it as it arrives. */
@@ -96,12 +122,29 @@ export class StreamedUpload {
     if (this.error || this.ended) return;
     this.error = error;
     this.settle(error);
-    this.wake();
+    for (const reader of [...this.readers]) reader.stream.destroy(error);
+  }
+
+  /** Gives a reader that asked for more whatever it has not had yet. */
+  private feed(reader: Reader): void {
+    if (this.error) return void reader.stream.destroy(this.error);
+    const parts: Buffer[] = [];
+    if (!reader.started && reader.frame.before) parts.push(reader.frame.before);
+    reader.started = true;
+    while (reader.next < this.chunks.length) parts.push(this.chunks[reader.next++]);
+    if (this.ended && reader.frame.after) parts.push(reader.frame.after);
+    if (parts.length > 0) reader.stream.push(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+    if (this.ended) {
+      this.readers.delete(reader);
+      reader.stream.push(null);
+    } else if (parts.length === 0) {
+      this.waiting.add(reader);
+    }
   }
 
   private inspect(totalBytes?: number): void {
     if (this.error) return;
-    this.head ??= Buffer.concat(this.chunks).subarray(0, HEAD_BYTES);
+    this.head ??= Buffer.concat(this.chunks, Math.min(this.bytes, HEAD_BYTES));
     const problem = this.options.inspect?.(this.head, totalBytes);
     if (problem) this.fail(problem);
   }
@@ -109,6 +152,6 @@ export class StreamedUpload {
   private wake(): void {
     const waiting = [...this.waiting];
     this.waiting.clear();
-    for (const resolve of waiting) resolve();
+    for (const reader of waiting) this.feed(reader);
   }
 }
