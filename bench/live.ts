@@ -143,7 +143,8 @@ async function main(): Promise<void> {
       ...(demandSlots !== undefined
         ? [`Decoder slots the live streams kept busy: ${demandSlots.toFixed(2)}.`]
         : []),
-      ...(scenarioRows.length > 0 ? ['', pressureTable(scenarioRows)] : []),
+      // Words shown (interims) too: what too few decode slots cost first (fixed-4-decodes).
+      ...(scenarioRows.length > 0 ? ['', pressureTable(scenarioRows), '', modeTable(scenarioRows)] : []),
       ...(resumeRows.length > 0 ? ['', resumeTable(resumeRows)] : []),
       `Machine: ${cpus().length} cores, load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after.`,
     ].join('\n') + '\n',

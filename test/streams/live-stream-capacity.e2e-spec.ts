@@ -2,14 +2,12 @@ import request from 'supertest';
 import { METRIC } from '@app/common';
 import { startApp, type RunningApp } from '../support/app-harness';
 import { eventually } from '../support/eventually';
-import { recordLiveEvents, sendLiveAudio, stopLiveStream } from '../support/live-stream-client';
+import { openToneStreams, sendLiveAudio, stopLiveStream } from '../support/live-stream-client';
 import { scrape } from '../support/prometheus-scrape';
 import { servicesUp } from '../support/services-up';
-import { connectClient, emitWithAck, type ClientSocket } from '../support/socket-client';
+import { connectClosedAfterEach, emitWithAck, type ClientSocket } from '../support/socket-client';
 import {
-  makeToneScript,
   startToneSpeechEngine,
-  synthesizeToneSpeech,
   transcriptWords,
   wordErrorRate,
   type ToneSpeechEngine,
@@ -38,13 +36,8 @@ describe('Live streams: admission follows the pool capacity', () => {
   let big: ToneSpeechEngine;
   let small: ToneSpeechEngine;
   let running: RunningApp;
-  const sockets: ClientSocket[] = [];
-
-  async function client(): Promise<ClientSocket> {
-    const { socket } = await connectClient(running.url);
-    sockets.push(socket);
-    return socket;
-  }
+  const connect = connectClosedAfterEach();
+  const client = async () => (await connect(running.url)).socket;
 
   async function capacity(): Promise<Capacity> {
     const { body } = await request(running.url).get('/api/streams').expect(200);
@@ -72,9 +65,6 @@ describe('Live streams: admission follows the pool capacity', () => {
     });
     await servicesUp(running.url, ['whisper'], { everyInstance: true });
   });
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.close();
-  });
   afterAll(async () => {
     await running.close();
     await Promise.all([big.stop(), small.stop()]);
@@ -88,23 +78,12 @@ describe('Live streams: admission follows the pool capacity', () => {
 
     // Connected before the load: on a busy machine a handshake under load can outlast its timeout.
     const late = await client();
-    const runs = await Promise.all(
-      Array.from({ length: STREAMS }, async (_, i) => {
-        const seed = 91 + i;
-        const speech = synthesizeToneSpeech(makeToneScript({ seed, sentences: 14 }), { seed });
-        const socket = await client();
-        const ack = await emitWithAck(socket, 'stream_start', {
-          encoding: 'pcm_s16le',
-          sample_rate: 16000,
-          language: 'en',
-          target_languages: [],
-          interim_results: false,
-        });
-        expect(ack).toMatchObject({ ok: true });
-        const streamId = ack.stream_id as string;
-        return { speech, socket, streamId, events: recordLiveEvents(socket, streamId) };
-      }),
-    );
+    const runs = await openToneStreams(client, {
+      count: STREAMS,
+      firstSeed: 91,
+      sentences: 14,
+      start: { interim_results: false },
+    });
     const sending = runs.map(({ socket, streamId, speech }) =>
       sendLiveAudio(socket, streamId, speech, { speed: SPEED }),
     );

@@ -2,12 +2,10 @@ import request from 'supertest';
 import { startApp, type RunningApp } from '../support/app-harness';
 import { writeConfigFile } from '../support/config-file';
 import { eventually } from '../support/eventually';
-import { recordLiveEvents, sendLiveAudio, stopLiveStream } from '../support/live-stream-client';
-import { connectClient, emitWithAck, type ClientSocket } from '../support/socket-client';
+import { openToneStreams, sendLiveAudio, stopLiveStream } from '../support/live-stream-client';
+import { connectClosedAfterEach, emitWithAck } from '../support/socket-client';
 import {
-  makeToneScript,
   startToneSpeechEngine,
-  synthesizeToneSpeech,
   transcriptWords,
   wordErrorRate,
   type ToneSpeechEngine,
@@ -28,13 +26,8 @@ describe('Live streams: engines oversubscribed', () => {
   let engine: ToneSpeechEngine;
   let running: RunningApp;
   let config: { path: string; remove(): void };
-  const sockets: ClientSocket[] = [];
-
-  async function client(): Promise<ClientSocket> {
-    const { socket } = await connectClient(running.url);
-    sockets.push(socket);
-    return socket;
-  }
+  const connect = connectClosedAfterEach();
+  const client = async () => (await connect(running.url)).socket;
 
   beforeAll(async () => {
     // 30 ms + 0.06 × audio: finals of four streams at 2× keep about half the slot busy, interims want
@@ -53,9 +46,6 @@ describe('Live streams: engines oversubscribed', () => {
     });
     await servicesUp(running.url, ['whisper']);
   });
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.close();
-  });
   afterAll(async () => {
     await running.close();
     await engine.stop();
@@ -65,23 +55,7 @@ describe('Live streams: engines oversubscribed', () => {
   it('delivers every final, sheds and reports interims, keeps lag bounded, and refuses a stream beyond capacity', async () => {
     // Connected before the load: on a busy machine a handshake under load can outlast its timeout.
     const late = await client();
-    const runs = await Promise.all(
-      Array.from({ length: STREAMS }, async (_, i) => {
-        const seed = 81 + i;
-        const speech = synthesizeToneSpeech(makeToneScript({ seed, sentences: 6 }), { seed });
-        const socket = await client();
-        const ack = await emitWithAck(socket, 'stream_start', {
-          encoding: 'pcm_s16le',
-          sample_rate: 16000,
-          language: 'en',
-          target_languages: [],
-        });
-        expect(ack).toMatchObject({ ok: true });
-        const streamId = ack.stream_id as string;
-        const events = recordLiveEvents(socket, streamId);
-        return { speech, socket, streamId, events };
-      }),
-    );
+    const runs = await openToneStreams(client, { count: STREAMS, firstSeed: 81, sentences: 6 });
     const sending = runs.map(({ socket, streamId, speech }) =>
       sendLiveAudio(socket, streamId, speech, { speed: SPEED }),
     );

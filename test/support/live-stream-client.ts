@@ -1,5 +1,6 @@
 import type { ClientSocket } from './socket-client';
 import { emitWithAck } from './socket-client';
+import { makeToneScript, synthesizeToneSpeech, type ToneSpeech } from './tone-speech';
 
 export interface LiveEvents {
   interims: Record<string, unknown>[];
@@ -98,6 +99,47 @@ export function stopLiveStream(
   return socket.timeout(timeoutMs).emitWithAck('stream_stop', { stream_id: streamId }) as Promise<
     Record<string, unknown>
   >;
+}
+
+/** One stream of tone speech opened by `openToneStreams`, with its events as they arrive. */
+export interface ToneStreamRun {
+  speech: ToneSpeech;
+  socket: ClientSocket;
+  streamId: string;
+  events: LiveEvents;
+}
+
+/**
+ * Opens `count` live streams at once, each on a connection of its own (`connect`), each with its own tone
+ * speech (`sentences` of seed `firstSeed + i`), English, no translation; `start` adds to stream_start.
+ * Fails the test unless every stream is admitted.
+ */
+export function openToneStreams(
+  connect: () => Promise<ClientSocket>,
+  {
+    count,
+    firstSeed,
+    sentences,
+    start = {},
+  }: { count: number; firstSeed: number; sentences: number; start?: Record<string, unknown> },
+): Promise<ToneStreamRun[]> {
+  return Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const seed = firstSeed + i;
+      const speech = synthesizeToneSpeech(makeToneScript({ seed, sentences }), { seed });
+      const socket = await connect();
+      const ack = await emitWithAck(socket, 'stream_start', {
+        encoding: 'pcm_s16le',
+        sample_rate: 16000,
+        language: 'en',
+        target_languages: [],
+        ...start,
+      });
+      expect(ack).toMatchObject({ ok: true });
+      const streamId = ack.stream_id as string;
+      return { speech, socket, streamId, events: recordLiveEvents(socket, streamId) };
+    }),
+  );
 }
 
 /** Finals whose spans overlap by more than half of the shorter: the same speech under two utterance ids. */
