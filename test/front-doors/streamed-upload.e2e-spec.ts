@@ -6,15 +6,24 @@ import { eventually } from '../support/eventually';
 import { readForm } from '../support/fake-engine-server';
 import { pcm16Wav } from '../support/wav';
 
-/** An OpenAI-compatible engine (CONTRACTS §4) that notes when the first byte of each upload reached it. */
+/** What the engine received in one upload: the file's size and every text field. */
+interface ReceivedUpload {
+  size: number;
+  fields: Record<string, string>;
+}
+
+/**
+ * An OpenAI-compatible engine (CONTRACTS §4) that notes when the first byte of each upload reached it, and
+ * records what each upload carried.
+ */
 async function startWatchingEngine(): Promise<{
   url: string;
   firstBytes: number;
-  uploads: { size: number; model: string }[];
+  uploads: ReceivedUpload[];
   close(): Promise<void>;
   server: Server;
 }> {
-  const state = { firstBytes: 0, uploads: [] as { size: number; model: string }[] };
+  const state = { firstBytes: 0, uploads: [] as ReceivedUpload[] };
   const server = createServer((request, response) => {
     if (request.method === 'GET') {
       response.writeHead(200, { 'content-type': 'application/json' });
@@ -31,10 +40,11 @@ async function startWatchingEngine(): Promise<{
     request.on('end', () => {
       void readForm(String(request.headers['content-type']), Buffer.concat(chunks)).then(async (form) => {
         const file = form.get('file') as File;
-        state.uploads.push({
-          size: (await file.arrayBuffer()).byteLength,
-          model: form.get('model') as string,
+        const fields: Record<string, string> = {};
+        form.forEach((value, name) => {
+          if (typeof value === 'string') fields[name] = value;
         });
+        state.uploads.push({ size: (await file.arrayBuffer()).byteLength, fields });
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end(
           JSON.stringify({
@@ -70,15 +80,16 @@ function fileHead(): string {
   return `--${BOUNDARY}\r\ncontent-disposition: form-data; name="file"; filename="a.wav"\r\ncontent-type: audio/wav\r\n\r\n`;
 }
 
-/** A multipart request sent piece by piece; `between` runs after the first piece is out. */
+/** A multipart request to `path` sent piece by piece; `between` runs after the first piece is out. */
 function sendInPieces(
   url: string,
   pieces: Buffer[],
   between: () => Promise<void>,
+  path = '/v1/audio/transcriptions',
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(
-      `${url}/v1/audio/transcriptions`,
+      `${url}${path}`,
       { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` } },
       (response) => {
         const chunks: Buffer[] = [];
@@ -117,30 +128,85 @@ describe('uploads through the OpenAI-compatible front door', () => {
     config.remove();
   });
 
-  it('streams the file to the engine while the client is still sending it', async () => {
+  // The same streamed upload behind both synchronous transcription routes, each with its first field.
+  it.each([
+    {
+      path: '/v1/audio/transcriptions',
+      field: ['model', 'whisper-1'],
+      body: JSON.stringify({ text: 'heard', usage: { type: 'duration', seconds: 1 } }),
+    },
+    { path: '/api/transcribe', field: ['language', 'en'], body: expect.stringContaining('"text":"heard"') },
+  ])('streams the file to the engine while the client is still sending it: $path', async (route) => {
     const wav = pcm16Wav(new Int16Array(16000 * 2));
     const before = engine.firstBytes;
     const answer = await sendInPieces(
       app.url,
       [
-        Buffer.concat([Buffer.from(fieldPart('model', 'whisper-1') + fileHead()), wav.subarray(0, 20_000)]),
+        Buffer.concat([
+          Buffer.from(fieldPart(route.field[0], route.field[1]) + fileHead()),
+          wav.subarray(0, 20_000),
+        ]),
         Buffer.concat([wav.subarray(20_000), Buffer.from(`\r\n--${BOUNDARY}--\r\n`)]),
       ],
       // Held whole, nothing would reach the engine before the rest is sent: this would time out.
       async () => {
         await eventually('the engine to receive the first bytes', () => engine.firstBytes > before);
       },
+      route.path,
     );
-    expect(answer).toEqual({
-      status: 200,
-      body: JSON.stringify({ text: 'heard', usage: { type: 'duration', seconds: 1 } }),
-    });
-    expect(engine.uploads.at(-1)).toEqual({ size: wav.length, model: 'whisper-1' });
+    expect(answer).toEqual({ status: 200, body: route.body });
+    expect(engine.uploads.at(-1)).toEqual({ size: wav.length, fields: expect.any(Object) });
   });
 
-  it('makes the call again with every field when fields come after the file', async () => {
+  it.each([
+    { path: '/v1/audio/transcriptions', first: fieldPart('model', 'whisper-1') },
+    { path: '/api/transcribe', first: '' },
+  ])('passes prompt and temperature on to the engine: $path', async (route) => {
     const wav = pcm16Wav(new Int16Array(16000));
+    const extra = route.path === '/api/transcribe' ? '' : fieldPart('prompt', 'Earlier words.');
     const answer = await sendInPieces(
+      app.url,
+      [
+        Buffer.concat([
+          Buffer.from(route.first + fieldPart('temperature', '0.3') + extra + fileHead()),
+          wav,
+          Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+        ]),
+      ],
+      () => Promise.resolve(),
+      route.path,
+    );
+    expect(answer.status).toBe(200);
+    expect(engine.uploads.at(-1)?.fields).toMatchObject({
+      temperature: '0.3',
+      ...(extra ? { prompt: 'Earlier words.' } : {}),
+    });
+  });
+
+  it('refuses a temperature out of range, naming the field, on both routes', async () => {
+    const wav = pcm16Wav(new Int16Array(1600));
+    for (const path of ['/v1/audio/transcriptions', '/api/transcribe']) {
+      const answer = await sendInPieces(
+        app.url,
+        [
+          Buffer.concat([
+            Buffer.from(fieldPart('model', 'whisper-1') + fieldPart('temperature', '1.5') + fileHead()),
+            wav,
+            Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+          ]),
+        ],
+        () => Promise.resolve(),
+        path,
+      );
+      expect(answer.status).toBe(400);
+      expect(answer.body).toContain('temperature');
+    }
+  });
+
+  it('keeps the call when a field after the file changes only the answer, makes it again when it changes the call', async () => {
+    const wav = pcm16Wav(new Int16Array(16000));
+    const calls = engine.uploads.length;
+    const formatAfter = await sendInPieces(
       app.url,
       [
         Buffer.concat([Buffer.from(fieldPart('model', 'whisper-1') + fileHead()), wav]),
@@ -148,7 +214,19 @@ describe('uploads through the OpenAI-compatible front door', () => {
       ],
       () => Promise.resolve(),
     );
-    expect(answer).toEqual({ status: 200, body: 'heard\n' });
+    expect(formatAfter).toEqual({ status: 200, body: 'heard\n' });
+    expect(engine.uploads.length).toBe(calls + 1);
+
+    const languageAfter = await sendInPieces(
+      app.url,
+      [
+        Buffer.concat([Buffer.from(fieldPart('model', 'whisper-1') + fileHead()), wav]),
+        Buffer.from(`\r\n${fieldPart('language', 'en')}--${BOUNDARY}--\r\n`),
+      ],
+      () => Promise.resolve(),
+    );
+    expect(languageAfter.status).toBe(200);
+    expect(engine.uploads.at(-1)?.fields.language).toBe('en');
   });
 
   it('refuses a WAV over the duration cap from its header, and a file over the size cap', async () => {

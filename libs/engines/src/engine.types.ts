@@ -33,6 +33,8 @@ export interface TranscriptionOptions {
   model?: string;
   /** Text that came just before this audio (a live stream's previous final), for engines that take one. */
   prompt?: string;
+  /** Sampling temperature, 0..1, for the kinds that take one (openai, whisper-cpp); else the engine's own. */
+  temperature?: number;
   /** The platform's model name from the settings (`default_whisper_model`): for the platform's service only. */
   platformModel?: string;
   /** Ask for word timestamps (engines that give them: openai, whisper-cpp). */

@@ -24,6 +24,7 @@ export class OpenAiSpeechToTextEngine extends MultipartSpeechToTextEngine {
       model: modelFor(this.kind, settings, options),
       language: explicitLanguage(options.language),
       prompt: options.prompt,
+      temperature: options.temperature,
       response_format: 'verbose_json',
     });
     if (options.wordTimestamps) {

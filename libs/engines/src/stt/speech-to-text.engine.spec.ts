@@ -43,7 +43,7 @@ describe('speech-to-text adapters against their contracts (CONTRACTS §4, §5)',
           session_id: 's1',
         },
       }));
-      const result = await engine().transcribe(audio, { language: 'en', sessionId: 's1' });
+      const result = await engine().transcribe(audio, { language: 'en', sessionId: 's1', temperature: 0.5 });
       const seen = server.requests[0];
       expect(seen.method).toBe('POST');
       expect(seen.path).toBe('/transcribe/whisper-base');
@@ -54,6 +54,8 @@ describe('speech-to-text adapters against their contracts (CONTRACTS §4, §5)',
       });
       expect(seen.fields.get('language')).toBe('en');
       expect(seen.fields.get('session_id')).toBe('s1');
+      // Not in the platform service's contract (CONTRACTS §5): left out rather than sent to be ignored.
+      expect(seen.fields.has('temperature')).toBe(false);
       expect(result).toMatchObject({
         text: 'Hello world',
         language: 'en',
@@ -70,6 +72,7 @@ describe('speech-to-text adapters against their contracts (CONTRACTS §4, §5)',
       const result = await engine().transcribe(audio, {});
       expect(server.requests[0].path).toBe('/transcribe');
       expect(server.requests[0].fields.has('language')).toBe(false);
+      expect(server.requests[0].fields.has('temperature')).toBe(false);
       expect(result).toMatchObject({ text: '', noSpeech: true, confidence: 0 });
     });
 
@@ -159,7 +162,7 @@ describe('speech-to-text adapters against their contracts (CONTRACTS §4, §5)',
       expect(server.requests[0].headers.authorization).toBeUndefined();
     });
 
-    it('asks for word timestamps, passes the prompt, and returns the words trimmed', async () => {
+    it('asks for word timestamps, passes the prompt and temperature, and returns the words trimmed', async () => {
       server.handle(() => ({
         json: {
           ...verbose,
@@ -169,8 +172,13 @@ describe('speech-to-text adapters against their contracts (CONTRACTS §4, §5)',
           ],
         },
       }));
-      const result = await engine().transcribe(audio, { prompt: 'Earlier words.', wordTimestamps: true });
+      const result = await engine().transcribe(audio, {
+        prompt: 'Earlier words.',
+        temperature: 0.2,
+        wordTimestamps: true,
+      });
       const seen = server.requests[0];
+      expect(seen.fields.get('temperature')).toBe('0.2');
       // Repeated fields: the fake keeps the last, which must be the word granularity.
       expect(seen.fields.get('timestamp_granularities[]')).toBe('word');
       expect(seen.fields.get('prompt')).toBe('Earlier words.');
@@ -225,7 +233,7 @@ describe('speech-to-text adapters against their contracts (CONTRACTS §4, §5)',
       expect(result.confidence).toBeCloseTo(Math.exp(-0.1), 6);
     });
 
-    it('collects the words of every segment and sends the prompt', async () => {
+    it('collects the words of every segment and sends the prompt and temperature', async () => {
       server.handle(() => ({
         json: {
           text: ' one two three',
@@ -250,8 +258,13 @@ describe('speech-to-text adapters against their contracts (CONTRACTS §4, §5)',
           ],
         },
       }));
-      const result = await engine().transcribe(audio, { prompt: 'zero', wordTimestamps: true });
+      const result = await engine().transcribe(audio, {
+        prompt: 'zero',
+        temperature: 0,
+        wordTimestamps: true,
+      });
       expect(server.requests[0].fields.get('prompt')).toBe('zero');
+      expect(server.requests[0].fields.get('temperature')).toBe('0');
       expect(result.words?.map((w) => w.word)).toEqual(['one', 'two', 'three']);
       expect(result.words?.[2]).toEqual({ word: 'three', start: 1.2, end: 1.8 });
     });

@@ -23,6 +23,7 @@ export class WhisperCppSpeechToTextEngine extends MultipartSpeechToTextEngine {
         response_format: 'verbose_json',
         language: explicitLanguage(options.language) ?? 'auto',
         prompt: options.prompt,
+        temperature: options.temperature,
       }),
     };
   }

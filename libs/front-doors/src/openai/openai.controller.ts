@@ -11,15 +11,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '@app/common';
-import { ConfigStore } from '@app/config';
-import {
-  DEFAULT_MODEL_ALIAS,
-  ENGINES,
-  uploadedAudio,
-  type Engines,
-  type PoolModel,
-  type TranscriptionResult,
-} from '@app/engines';
+import { DEFAULT_MODEL_ALIAS, ENGINES, type Engines, type PoolModel } from '@app/engines';
 import { ApiErrorResponses, GATE_AND_ENGINE_ERRORS } from '../error-responses';
 import {
   OpenAiErrorDto,
@@ -30,8 +22,8 @@ import {
   OpenAiVerboseTranscriptionDto,
 } from './openai.schemas';
 import { renderTranscription } from './transcription-formats';
-import { invalidParam, readTranscriptionRequest, type TranscriptionRequest } from './transcription-request';
-import { readTranscriptionForm, type FilePart } from './transcription-upload';
+import { StreamedTranscriber } from '../upload/streamed-transcriber';
+import { OPENAI_TRANSCRIPTION } from './transcription-request';
 
 /** OpenAI's model object; `created` is unknown for engines' models, so 0. */
 function modelObject(id: string, ownedBy: string): Record<string, unknown> {
@@ -53,7 +45,7 @@ function modelObject(id: string, ownedBy: string): Record<string, unknown> {
 export class OpenAiController {
   constructor(
     @Inject(ENGINES) private readonly engines: Engines,
-    private readonly config: ConfigStore,
+    private readonly transcriber: StreamedTranscriber,
   ) {}
 
   @Post('audio/transcriptions')
@@ -92,67 +84,13 @@ export class OpenAiController {
         { param: 'file' },
       );
     }
-    const { maxAudioBytes, maxAudioSeconds } = this.config.current.pipeline;
-    // The call starts when the file part begins, if the fields before it say what to do (the model at
-    // least): the audio then streams through to the engine. A form that puts the model after the file
-    // (the Node SDK does, for a File listed first) is transcribed once it has been read.
-    let early: { call: Promise<TranscriptionResult>; abort: AbortController } | undefined;
-    const form = await readTranscriptionForm(
-      request,
-      { maxAudioBytes, maxAudioSeconds },
-      {
-        onFile: (file, fieldsBefore) => {
-          if (fieldsBefore.model === undefined) return;
-          const abort = new AbortController();
-          const call = this.run(readTranscriptionRequest(fieldsBefore), file, request, abort.signal);
-          call.catch(() => undefined);
-          early = { call, abort };
-        },
-      },
-    ).catch((error: unknown) => {
-      early?.abort.abort();
-      throw error;
-    });
-    const asked = readTranscriptionRequest(form.fields);
-    const file = form.file;
-    if (!file || (await file.upload.done, file.upload.size === 0)) {
-      early?.abort.abort();
-      throw invalidParam('file', 'you must provide a file parameter', 'missing_required_parameter');
-    }
-    let result: TranscriptionResult;
-    if (early && form.fieldsAfterFile.length === 0) {
-      result = await early.call;
-    } else {
-      // Fields after the file change the call: it is made again, from the upload kept whole.
-      early?.abort.abort();
-      result = await this.run(asked, file, request);
-    }
+    const { asked, result } = await this.transcriber.transcribe(request, OPENAI_TRANSCRIPTION);
     const answer = renderTranscription(result, asked.responseFormat, asked.granularities);
     await reply
       .header('content-type', answer.contentType)
       .header('openai-processing-ms', String(Math.round(result.processingMs)))
       .header('x-backend', result.backend)
       .send(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
-  }
-
-  private run(
-    asked: TranscriptionRequest,
-    file: FilePart,
-    request: FastifyRequest,
-    signal?: AbortSignal,
-  ): Promise<TranscriptionResult> {
-    const audio = uploadedAudio({ data: Buffer.alloc(0), fileName: file.fileName, mimeType: file.mimeType });
-    return this.engines.speechToText.transcribe(
-      { ...audio, upload: file.upload },
-      {
-        model: asked.model,
-        language: asked.language,
-        prompt: asked.prompt,
-        wordTimestamps: asked.granularities.includes('word'),
-        requestId: String(request.id),
-        signal,
-      },
-    );
   }
 
   @Get('models')

@@ -7,6 +7,7 @@ import {
   type ResponseFormat,
   type TimestampGranularity,
 } from './transcription-formats';
+import type { TranscriptionRoute } from '../upload/streamed-transcriber';
 
 /** The text fields of `POST /v1/audio/transcriptions`, checked as OpenAI checks them. */
 export interface TranscriptionRequest {
@@ -126,13 +127,35 @@ export function readTranscriptionRequest(fields: Record<string, unknown>): Trans
 }
 
 /** OpenAI refuses a file whose extension it does not know, listing the ones it takes. */
-export function checkFileName(fileName: string): void {
+function fileNameProblem(fileName: string): ApiError | undefined {
   const extension = fileName.includes('.') ? fileName.split('.').pop()!.toLowerCase() : '';
-  if (!OPENAI_AUDIO_EXTENSIONS.includes(extension)) {
-    throw invalidParam(
-      'file',
-      `Invalid file format. Supported formats: ${JSON.stringify(OPENAI_AUDIO_EXTENSIONS)}`,
-      'invalid_file_format',
-    );
-  }
+  if (OPENAI_AUDIO_EXTENSIONS.includes(extension)) return undefined;
+  return invalidParam(
+    'file',
+    `Invalid file format. Supported formats: ${JSON.stringify(OPENAI_AUDIO_EXTENSIONS)}`,
+    'invalid_file_format',
+  );
 }
+
+/**
+ * `POST /v1/audio/transcriptions` as a transcription route: the call can start when the file begins if the
+ * model came before it (the Python SDK and curl send fields first; the Node SDK, for a File listed first,
+ * puts the model after it). A field that changes only how the answer is written (`response_format`) may
+ * come after the file without the call being made again.
+ */
+export const OPENAI_TRANSCRIPTION: TranscriptionRoute<TranscriptionRequest> = {
+  read: readTranscriptionRequest,
+  call: (asked) => ({
+    model: asked.model,
+    language: asked.language,
+    prompt: asked.prompt,
+    temperature: asked.temperature,
+    wordTimestamps: asked.granularities.includes('word'),
+  }),
+  startsAtFile: (fieldsBefore) => fieldsBefore.model !== undefined,
+  refusedFile: ({ fieldName, fileName, second }) =>
+    fieldName !== 'file' || second
+      ? invalidParam(fieldName, `Unexpected file field '${fieldName}': the audio goes in 'file'`)
+      : fileNameProblem(fileName),
+  missingFile: () => invalidParam('file', 'you must provide a file parameter', 'missing_required_parameter'),
+};

@@ -1,7 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 
-/** The text fields of POST /api/transcribe (the audio is the multipart part `file`). */
+/**
+ * The text fields of POST /api/transcribe (the audio is the multipart part `file`). Sent before the file,
+ * they let the upload stream through to the engine as it arrives (see API_TRANSCRIPTION).
+ */
 export class TranscribeFieldsDto {
   @ApiPropertyOptional({ example: 'en', description: "ISO 639-1, or 'auto' (the default) to detect it" })
   @IsOptional()
@@ -16,6 +19,14 @@ export class TranscribeFieldsDto {
   @IsOptional()
   @IsIn(['true', 'false', '1', '0'], { message: 'word_timestamps must be true or false' })
   word_timestamps?: string;
+
+  @ApiPropertyOptional({
+    example: '0',
+    description: 'sampling temperature from 0 to 1, for engines that take one (openai, whisper-cpp)',
+  })
+  @IsOptional()
+  @Matches(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/, { message: 'temperature must be a number from 0 to 1' })
+  temperature?: string;
 
   @ApiPropertyOptional({ description: 'model, for engines that take one' })
   @IsOptional()

@@ -3,7 +3,6 @@ import type { FastifyRequest } from 'fastify';
 import { ApiError, asClientError } from '@app/common';
 import { StreamedUpload } from '@app/engines';
 import { audioTooLong, readWavHeader } from '@app/pipeline';
-import { checkFileName, invalidParam } from './transcription-request';
 
 export interface UploadLimits {
   maxAudioBytes: number;
@@ -16,8 +15,13 @@ export interface FilePart {
   mimeType: string;
 }
 
-/** What the form said, part by part, as `readTranscriptionForm` tells it. */
+/** What the form said, part by part, as `readTranscriptionForm` tells it, and the route's own checks. */
 export interface FormEvents {
+  /**
+   * The route's 4xx for a file part it does not take (in another field, a second one, an extension it does
+   * not know); undefined to take it.
+   */
+  refusedFile(part: { fieldName: string; fileName: string; second: boolean }): Error | undefined;
   /** The file part began, with the text fields that came before it. */
   onFile(file: FilePart, fieldsBefore: Record<string, unknown>): void;
 }
@@ -76,14 +80,15 @@ export async function readTranscriptionForm(
         if (file) fieldsAfterFile.push(part.fieldname);
         continue;
       }
-      if (part.fieldname !== 'file' || file) {
+      const refused = events.refusedFile({
+        fieldName: part.fieldname,
+        fileName: part.filename,
+        second: file !== undefined,
+      });
+      if (refused) {
         part.file.resume();
-        throw invalidParam(
-          part.fieldname,
-          `Unexpected file field '${part.fieldname}': the audio goes in 'file'`,
-        );
+        throw refused;
       }
-      checkFileName(part.filename);
       const stream = part.file;
       const upload = new StreamedUpload(stream, {
         truncated: () => (stream.truncated ? tooLarge(limits) : undefined),
