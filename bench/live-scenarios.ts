@@ -96,13 +96,17 @@ function dropOnce(plan: StreamPlan): LiveClientOptions {
   };
 }
 
-/** How long after a sentence's end a client drops in `resume-under-load`: its final is then being decoded. */
-const DROP_AFTER_SENTENCE_MS = 600;
+/**
+ * How long after a sentence's end a client drops in `resume-under-load`: the segmenter closes the sentence
+ * on the 100 ms frame that completes 0.5 s of silence (sent at +0.6 s), and its final takes a few hundred
+ * ms on the busy engine, so it is made while the client is away (+0.6 s replayed nothing: not yet closed).
+ */
+const DROP_AFTER_SENTENCE_MS = 650;
 
 /**
  * Resumes while other streams keep the engine busy: one engine with as many decoder slots as the live
  * streams of this run kept busy (measured in the live mode), two instances sharing Redis. Every other client
- * drops once, 0.6 s after the end of a sentence near the middle of its speech (the segmenter closes it after
+ * drops once, 0.65 s after the end of a sentence near the middle of its speech (the segmenter closes it after
  * 0.5 s of silence, so its final is on the busy engine while the client is away and is replayed to it), and
  * resumes on the other instance while the rest go on streaming; the baseline is the same streams on the
  * same set-up with nobody dropping, in the same run.
