@@ -77,8 +77,8 @@ describe('Live streams: instances sharing Redis share the engines’ decode slot
       streamId: string;
       events: LiveEvents;
       sent: Promise<void>;
-      /** Set to stop sending audio (the frames left are dropped). */
-      halted: boolean;
+      /** Stops sending audio (the rest is not needed). */
+      halt: AbortController;
     }[] = [];
     /** Opens a stream on instance `app` and streams tone speech into it; its ack. */
     const open = async (app: number): Promise<Record<string, unknown>> => {
@@ -95,13 +95,10 @@ describe('Live streams: instances sharing Redis share the engines’ decode slot
       const events = recordLiveEvents(socket, streamId);
       const seed = 300 + opened.length;
       const speech = synthesizeToneSpeech(makeToneScript({ seed, sentences: SENTENCES }), { seed });
-      const stream = { app, socket, streamId, events, sent: Promise.resolve(), halted: false };
-      stream.sent = sendLiveAudio(socket, streamId, speech, {
-        speed: SPEED,
-        alter: (frame) => (stream.halted ? undefined : frame),
-      });
-      stream.sent.catch(() => undefined); // awaited below; a failed test must not leave it unhandled
-      opened.push(stream);
+      const halt = new AbortController();
+      const sent = sendLiveAudio(socket, streamId, speech, { speed: SPEED, signal: halt.signal });
+      sent.catch(() => undefined); // awaited below; a failed test must not leave it unhandled
+      opened.push({ app, socket, streamId, events, sent, halt });
       return ack;
     };
 
@@ -154,7 +151,7 @@ describe('Live streams: instances sharing Redis share the engines’ decode slot
 
     // The second instance's streams end and it stops: the first gets the whole pool back.
     const second = opened.filter((stream) => stream.app === 1);
-    for (const stream of second) stream.halted = true;
+    for (const stream of second) stream.halt.abort();
     await Promise.all(second.map((stream) => stream.sent));
     await Promise.all(second.map(({ socket, streamId }) => stopLiveStream(socket, streamId, 60000)));
     const stoppedAt = performance.now();
@@ -171,7 +168,7 @@ describe('Live streams: instances sharing Redis share the engines’ decode slot
 
     // The rest of the speech is not needed: the streams stop where they are.
     const first = opened.filter((stream) => stream.app === 0);
-    for (const stream of first) stream.halted = true;
+    for (const stream of first) stream.halt.abort();
     await Promise.all(first.map((stream) => stream.sent));
     await Promise.all(first.map(({ socket, streamId }) => stopLiveStream(socket, streamId, 60000)));
     // The streams that stayed lost no final to the other's shutdown or the split.
