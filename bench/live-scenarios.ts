@@ -82,20 +82,34 @@ function killEngines(
   };
 }
 
+/** Where in its speech a client drops: spread over 30–70% so that the drops do not come together. */
+const dropShare = (plan: StreamPlan) => 0.3 + 0.4 * ((plan.index * 0.618) % 1);
+
 /**
- * Each client drops once, somewhere in the middle of its speech (spread over 30–70% so the drops do not
- * come together), in a session of its own as the dashboard's are, and resumes on the other instance.
+ * Each client drops once, somewhere in the middle of its speech, in a session of its own as the dashboard's
+ * are, and resumes on the other instance.
  */
 function dropOnce(plan: StreamPlan): LiveClientOptions {
-  const share = 0.3 + 0.4 * ((plan.index * 0.618) % 1);
-  return { sessionId: `bench-resume-${plan.index}`, dropAtMs: Math.round(plan.speech.durationMs * share) };
+  return {
+    sessionId: `bench-resume-${plan.index}`,
+    dropAtMs: Math.round(plan.speech.durationMs * dropShare(plan)),
+  };
 }
+
+/**
+ * How long after a sentence's end a client drops in `resume-under-load`: the segmenter closes the sentence
+ * on the 100 ms frame that completes 0.5 s of silence (sent at +0.6 s), and its final takes a few hundred
+ * ms on the busy engine, so it is made while the client is away (+0.6 s replayed nothing: not yet closed).
+ */
+const DROP_AFTER_SENTENCE_MS = 650;
 
 /**
  * Resumes while other streams keep the engine busy: one engine with as many decoder slots as the live
  * streams of this run kept busy (measured in the live mode), two instances sharing Redis. Every other client
- * drops once and resumes on the other instance while the rest go on streaming; the baseline is the same
- * streams on the same set-up with nobody dropping, in the same run.
+ * drops once, 0.65 s after the end of a sentence near the middle of its speech (the segmenter closes it after
+ * 0.5 s of silence, so its final is on the busy engine while the client is away and is replayed to it), and
+ * resumes on the other instance while the rest go on streaming; the baseline is the same streams on the
+ * same set-up with nobody dropping, in the same run.
  */
 async function resumeUnderLoad(settings: ScenarioSettings): Promise<ModeRow[]> {
   const slots = Math.max(1, Math.round(settings.demandSlots));
@@ -123,7 +137,13 @@ async function resumeUnderLoad(settings: ScenarioSettings): Promise<ModeRow[]> {
       engine,
       cluster,
       undefined,
-      (plan) => (plan.index % 2 === 1 ? dropOnce(plan) : { sessionId: `bench-busy-resume-${plan.index}` }),
+      (plan) => {
+        if (plan.index % 2 === 0) return { sessionId: `bench-busy-resume-${plan.index}` };
+        const { sentences, durationMs } = plan.speech;
+        const middle = sentences.find((sentence) => sentence.endMs >= durationMs * dropShare(plan));
+        const dropAtMs = (middle ?? sentences[0]).endMs + DROP_AFTER_SENTENCE_MS;
+        return { ...dropOnce(plan), dropAtMs };
+      },
     );
     return [baseline, resumed];
   } finally {

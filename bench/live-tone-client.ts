@@ -64,6 +64,8 @@ export class LiveToneClient implements ToneStreamClient {
   private lastFinalId?: string;
   /** Finals that end at or before this were made while the client was away (replayed on the resume). */
   private resumedFromMs = -1;
+  /** A resume's stream_start is out: the server replays what the client missed before it acknowledges. */
+  private resuming = false;
   /** When the last resume was acknowledged, until the resumed stream's first own final (then undefined). */
   private resumedAt?: number;
   /** An error named a failed final: the server may then resume before the client's last final. */
@@ -96,6 +98,7 @@ export class LiveToneClient implements ToneStreamClient {
   private async begin(): Promise<void> {
     this.listen(this.socket);
     const asked = performance.now();
+    this.resuming = this.streamId !== '';
     const started = (await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('stream_start', {
       ...(this.streamId
         ? {
@@ -118,6 +121,7 @@ export class LiveToneClient implements ToneStreamClient {
       resume_from_ms?: number;
       error?: { code?: string; message?: string };
     };
+    this.resuming = false;
     if (!started.ok || !started.stream_id)
       throw new Error(`stream_start refused: ${started.error?.code ?? ''} ${started.error?.message ?? ''}`);
     if (this.streamId) {
@@ -150,7 +154,9 @@ export class LiveToneClient implements ToneStreamClient {
       }
       for (const other of this.finals.values())
         if (overlapShare(other, payload) > 0.5) this.result.repeatedFinals++;
-      if (payload.end_ms <= this.resumedFromMs) this.result.replayedFinals++;
+      // Replayed: sent between the resume's stream_start and its ack (the server replays before it answers),
+      // or ending before the resume point.
+      if (this.resuming || payload.end_ms <= this.resumedFromMs) this.result.replayedFinals++;
       else if (this.resumedAt !== undefined && payload.start_ms >= this.resumedFromMs) {
         this.result.catchUpMs.push(performance.now() - this.resumedAt);
         this.resumedAt = undefined;

@@ -157,51 +157,66 @@ export function modeTable(rows: ModeRow[]): string {
   ].join('\n');
 }
 
+/** A table column: its header, its cell per row, and whether it is text (left-aligned) or a figure. */
+type Column = [header: string, cell: (row: ModeRow) => string | number, text?: 'text'];
+
+function columnsTable(columns: Column[], rows: ModeRow[]): string {
+  return [
+    `| ${columns.map(([header]) => header).join(' | ')} |`,
+    `|${columns.map(([, , text]) => (text ? '---' : '---:')).join('|')}|`,
+    ...rows.map((row) => `| ${columns.map(([, cell]) => cell(row)).join(' | ')} |`),
+  ].join('\n');
+}
+
+const pair = (summary: ModeRow['final']) =>
+  summary.count === 0 ? 'n/a' : `${seconds(summary.p50)} / ${seconds(summary.p95)}`;
+
+/** What every scenario table says first: was anything lost, and how late were the finals. */
+const OUTCOME_COLUMNS: Column[] = [
+  ['streams', (row) => row.streams],
+  ['finals word error rate', (row) => `${(row.wordErrorRate * 100).toFixed(1)}%`],
+  ['sentences never final', (row) => row.sentencesMissing],
+  ['sentence final p50 / p95 (s)', (row) => pair(row.final)],
+];
+/** ... and last: repeats, replays, errors, and how loaded the machine was. */
+const TRAILING_COLUMNS: Column[] = [
+  [
+    'repeated / replayed finals, resumes',
+    (row) => `${row.repeatedFinals} / ${row.replayedFinals}, ${row.resumes}`,
+    'text',
+  ],
+  ['errors', (row) => (Object.keys(row.errors).length === 0 ? 'none' : JSON.stringify(row.errors)), 'text'],
+  ['load avg', (row) => row.load.toFixed(1)],
+];
+
 /** Issue 16's scenarios: finals under pressure, engine failures and resumes. */
 export function pressureTable(rows: ModeRow[]): string {
-  return [
-    '| scenario | streams | finals word error rate | sentences never final | sentence final p50 / p95 (s) | final p95 first / last minute (s) | interim decodes shed | max lag (s) | repeated / replayed finals, resumes | errors | load avg |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|',
-    ...rows.map(
-      (row) =>
-        `| ${[
-          row.mode,
-          row.streams,
-          `${(row.wordErrorRate * 100).toFixed(1)}%`,
-          row.sentencesMissing,
-          `${seconds(row.final.p50)} / ${seconds(row.final.p95)}`,
-          `${seconds(row.finalFirstMinute.p95)} / ${seconds(row.finalLastMinute.p95)}`,
-          row.shedInterim,
-          seconds(row.maxLagMs),
-          `${row.repeatedFinals} / ${row.replayedFinals}, ${row.resumes}`,
-          Object.keys(row.errors).length === 0 ? 'none' : JSON.stringify(row.errors),
-          row.load.toFixed(1),
-        ].join(' | ')} |`,
-    ),
-  ].join('\n');
+  return columnsTable(
+    [
+      ['scenario', (row) => row.mode, 'text'],
+      ...OUTCOME_COLUMNS,
+      [
+        'final p95 first / last minute (s)',
+        (row) => `${seconds(row.finalFirstMinute.p95)} / ${seconds(row.finalLastMinute.p95)}`,
+      ],
+      ['interim decodes shed', (row) => row.shedInterim],
+      ['max lag (s)', (row) => seconds(row.maxLagMs)],
+      ...TRAILING_COLUMNS,
+    ],
+    rows,
+  );
 }
 
 /** Resumes under load: what was lost or repeated, and how long a resume took to replay and to catch up. */
 export function resumeTable(rows: ModeRow[]): string {
-  const pair = (summary: ModeRow['final']) =>
-    summary.count === 0 ? 'n/a' : `${seconds(summary.p50)} / ${seconds(summary.p95)}`;
-  return [
-    '| run | streams | finals word error rate | sentences never final | sentence final p50 / p95 (s) | resume ack incl. replay p50 / p95 (s) | first own final after the ack p50 / p95 (s) | repeated / replayed finals, resumes | errors | load avg |',
-    '|---|---:|---:|---:|---:|---:|---:|---|---|---:|',
-    ...rows.map(
-      (row) =>
-        `| ${[
-          row.mode,
-          row.streams,
-          `${(row.wordErrorRate * 100).toFixed(1)}%`,
-          row.sentencesMissing,
-          pair(row.final),
-          pair(row.resume),
-          pair(row.catchUp),
-          `${row.repeatedFinals} / ${row.replayedFinals}, ${row.resumes}`,
-          Object.keys(row.errors).length === 0 ? 'none' : JSON.stringify(row.errors),
-          row.load.toFixed(1),
-        ].join(' | ')} |`,
-    ),
-  ].join('\n');
+  return columnsTable(
+    [
+      ['run', (row) => row.mode, 'text'],
+      ...OUTCOME_COLUMNS,
+      ['resume ack incl. replay p50 / p95 (s)', (row) => pair(row.resume)],
+      ['first own final after the ack p50 / p95 (s)', (row) => pair(row.catchUp)],
+      ...TRAILING_COLUMNS,
+    ],
+    rows,
+  );
 }

@@ -21,7 +21,7 @@ import {
   wordErrorRate,
   type ToneSpeechEngine,
 } from '../support/tone-speech';
-import { startInstancesSharingRedis } from '../support/live-stream-apps';
+import { resumeStream, startInstancesSharingRedis, streamOn } from '../support/live-stream-apps';
 import { servicesUp } from '../support/services-up';
 import { startUtteranceFailingFront, type UtteranceFailingFront } from '../support/utterance-failing-front';
 
@@ -81,11 +81,6 @@ describe('Live stream resume behind a failed final', () => {
     config.remove();
   });
 
-  async function streamId(app: RunningApp, id: string): Promise<Payload | undefined> {
-    const { body } = await request(app.url).get('/api/streams').expect(200);
-    return (body.streams as Payload[]).find((s) => s.stream_id === id);
-  }
-
   /**
    * Streams a script to `first` with every decode of sentence `k` failing (`status`), sends until sentence
    * `k + sentBeyond` is open, drops, resumes on `resumeOn` with the engine recovered, sends the rest from
@@ -132,19 +127,16 @@ describe('Live stream resume behind a failed final', () => {
     );
 
     sender.disconnect();
-    await eventually('the first instance to see the client gone', async () => {
-      return (await streamId(first, id))?.state === 'detached';
-    });
+    await eventually(
+      'the first instance to see the client gone',
+      async () => (await streamOn(first.url, id))?.state === 'detached',
+    );
     const target = resumeOn();
     const resumer = await connect(target);
     const after = recordLiveEvents(resumer, id);
-    const resumed = await emitWithAck(resumer, 'stream_start', {
-      stream_id: id,
-      resume: true,
-      last_utterance_id: before.finals.at(-1)?.utterance_id,
-      encoding: 'pcm_s16le',
-      sample_rate: 16000,
-      session_id: sessionId,
+    const resumed = await resumeStream(resumer, id, {
+      sessionId,
+      lastUtteranceId: before.finals.at(-1)?.utterance_id,
     });
     expect(resumed).toMatchObject({ ok: true, stream_id: id });
     const from = resumed.resume_from_ms as number;
@@ -179,8 +171,8 @@ describe('Live stream resume behind a failed final', () => {
     // once, with the same text, whichever instance made it.
     expect(await sessionCaptions(first.url, sessionId)).toEqual(receivedCaptions(finals, translations));
     // Neither copy is left behind.
-    expect(await streamId(first, id)).toBeUndefined();
-    expect(await streamId(second, id)).toBeUndefined();
+    expect(await streamOn(first.url, id)).toBeUndefined();
+    expect(await streamOn(second.url, id)).toBeUndefined();
     return { before, after, k, id };
   }
 

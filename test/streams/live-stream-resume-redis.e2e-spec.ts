@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
 import type { RunningApp } from '../support/app-harness';
 import { writeConfigFile } from '../support/config-file';
 import { eventually } from '../support/eventually';
@@ -22,7 +21,7 @@ import {
   wordErrorRate,
   type ToneSpeechEngine,
 } from '../support/tone-speech';
-import { startInstancesSharingRedis } from '../support/live-stream-apps';
+import { resumeStream, startInstancesSharingRedis, streamOn } from '../support/live-stream-apps';
 
 type Payload = Record<string, unknown>;
 
@@ -96,10 +95,7 @@ describe('Live stream resume on another instance (shared Redis)', () => {
     sender.disconnect();
     await eventually(
       'the first instance to see the client gone',
-      async () =>
-        ((await request(first.url).get('/api/streams')).body.streams as Payload[]).find(
-          (s) => s.stream_id === streamId,
-        )?.state === 'detached',
+      async () => (await streamOn(first.url, streamId))?.state === 'detached',
     );
     await beforeResume({ streamId, member, before });
     engine.setLatency({ baseMs: 30 });
@@ -107,13 +103,9 @@ describe('Live stream resume on another instance (shared Redis)', () => {
     const resumer = await connect(second);
     const after = recordLiveEvents(resumer, streamId);
     const lastHad = before.finals.at(-1);
-    const resumed = await emitWithAck(resumer, 'stream_start', {
-      stream_id: streamId,
-      resume: true,
-      last_utterance_id: lastHad?.utterance_id,
-      encoding: 'pcm_s16le',
-      sample_rate: 16000,
-      session_id: sessionId,
+    const resumed = await resumeStream(resumer, streamId, {
+      sessionId,
+      lastUtteranceId: lastHad?.utterance_id,
     });
     expect(resumed).toMatchObject({ ok: true, stream_id: streamId, session_id: sessionId });
     const from = resumed.resume_from_ms as number;
@@ -152,8 +144,7 @@ describe('Live stream resume on another instance (shared Redis)', () => {
       receivedCaptions(finals, [...before.translations, ...after.translations]),
     );
     // The old instance dropped its copy.
-    const onFirst = (await request(first.url).get('/api/streams')).body.streams as Payload[];
-    expect(onFirst.find((s) => s.stream_id === streamId)).toBeUndefined();
+    expect(await streamOn(first.url, streamId)).toBeUndefined();
     return { before, after, from, k };
   }
 

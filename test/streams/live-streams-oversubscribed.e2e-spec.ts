@@ -33,13 +33,12 @@ describe('Live streams: engines oversubscribed', () => {
     // 30 ms + 0.06 × audio: finals of four streams at 2× keep about half the slot busy, interims want
     // about three times that again.
     engine = await startToneSpeechEngine({ kind: 'openai', slots: 1, baseMs: 30, rtf: 0.06 });
-    config = writeConfigFile({
-      // The scheduler's slots match the engine's, so a final never waits behind interims at the engine.
-      streams: { max_concurrent_decodes: 1, admission_max_load: 0.3 },
-    });
+    config = writeConfigFile({ streams: { admission_max_load: 0.3 } });
     running = await startApp({
       CONFIG_FILE: config.path,
-      WHISPER_SERVICE_URL: engine.url,
+      // Declared with its one slot as its cap: the scheduler's slots (derived from it) match the engine's,
+      // so a final never waits behind interims at the engine.
+      WHISPER_SERVICE_URL: `${engine.url}|1|1`,
       WHISPER_SERVICE_KIND: 'openai',
       STREAM_VAD: 'energy',
       HEALTH_CHECK_INTERVAL: '1',

@@ -1,3 +1,4 @@
+import { emitWithAck, type ClientSocket } from './socket-client';
 import { startApp, type RunningApp } from './app-harness';
 import { servicesUp } from './services-up';
 
@@ -23,4 +24,31 @@ export async function startInstancesSharingRedis(
   const apps: [RunningApp, RunningApp] = await Promise.all([startApp(env), startApp(env)]);
   await Promise.all(apps.map((app) => servicesUp(app.url, ['whisper'])));
   return apps;
+}
+
+/** The stream as the instance at `appUrl` lists it in GET /api/streams, if it holds it. */
+export async function streamOn(
+  appUrl: string,
+  streamId: string,
+): Promise<Record<string, unknown> | undefined> {
+  const { streams } = (await (await fetch(`${appUrl}/api/streams`)).json()) as {
+    streams: Record<string, unknown>[];
+  };
+  return streams.find((stream) => stream.stream_id === streamId);
+}
+
+/** stream_start resuming a 16 kHz stream (CONTRACTS §3a), as a client that dropped sends it; the ack. */
+export function resumeStream(
+  socket: ClientSocket,
+  streamId: string,
+  { sessionId, lastUtteranceId }: { sessionId?: string; lastUtteranceId?: unknown },
+): Promise<Record<string, unknown>> {
+  return emitWithAck(socket, 'stream_start', {
+    stream_id: streamId,
+    resume: true,
+    last_utterance_id: lastUtteranceId,
+    encoding: 'pcm_s16le',
+    sample_rate: 16000,
+    session_id: sessionId,
+  });
 }

@@ -89,6 +89,23 @@ describe('BackendPool capacity', () => {
     expect(built.told.at(-1)).toEqual({ service: 'whisper', slots: 5, previous: 3 });
   });
 
+  it('is 0 while every breaker is open, and one per instance once their probes are due', async () => {
+    jest.useFakeTimers({ now: Date.UTC(2026, 0, 1), doNotFake: ['nextTick', 'setImmediate'] });
+    const built = poolOf('openai=http://a:1|1|2, openai=http://b:1|1|3', (config) => {
+      config.gateway.circuitBreakerResetTimeout = 5;
+    });
+    pool = built.pool;
+    await failOnce(pool, 'whisper-0');
+    await failOnce(pool, 'whisper-1');
+    expect(pool.capacity('whisper')).toBe(0);
+    jest.advanceTimersByTime(4999);
+    expect(pool.capacity('whisper')).toBe(0);
+    jest.advanceTimersByTime(1);
+    expect(pool.capacity('whisper')).toBe(2);
+    // Both probes fall due at the same moment: told once.
+    expect(built.told.map((event) => event.slots)).toEqual([3, 0, 2]);
+  });
+
   it('counts the tier calls go to: a backup tier only while every instance of the first is out', () => {
     // Priority is YAML-only: set it on the validated instances.
     pool = poolOf('openai=http://a:1|1|2, openai=http://b:1|1|6', (config) => {

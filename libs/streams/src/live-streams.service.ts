@@ -50,10 +50,12 @@ const RETRY_SATURATED_SECONDS = 10;
 
 /** The live decode capacity as GET /api/streams shows it (docs/streams.md "Decode capacity"). */
 export interface DecodeCapacityView {
-  /** Live decodes sent into the engines at once now: the pool's slots, bounded by the configured maximum. */
+  /** Live decodes sent into the engines at once now: this instance's share, bounded by the configured maximum. */
   decode_slots: number;
   /** What the speech-to-text instances that can serve now take at once (their caps or kinds' slots). */
   pool_slots: number;
+  /** This instance's share of them: all of them unless instances on the same Redis share the pool. */
+  share_slots: number;
   /** `streams.max_concurrent_decodes`, null when unset. */
   max_concurrent_decodes: number | null;
   decodes_in_flight: number;
@@ -61,6 +63,14 @@ export interface DecodeCapacityView {
   interims_waiting: number;
   /** Decode slots the open streams' finals kept busy over the last 30 s; null while too little is measured. */
   finals_load: number | null;
+  /** Every instance sharing the pool (this one alone without REDIS_URL): what admission measures. */
+  cluster: {
+    instances: number;
+    /** The pool's slots, bounded by each instance's `max_concurrent_decodes`. */
+    slots: number;
+    streams: number;
+    finals_load: number | null;
+  };
 }
 
 /** A stream as GET /api/streams lists it. */
@@ -133,6 +143,7 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
       this.registry.onTaken((taken) => this.handOver(taken)),
       this.capacity.onChange(() => this.scheduler.resized()),
     ];
+    this.capacity.report(() => ({ streams: this.streams.size, finalsLoad: this.finalsLoad() }));
     this.scheduleStatus();
     this.renew();
   }
@@ -206,7 +217,10 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
       return await stream.stop();
     } finally {
       // Only this copy: a resume may already have put a new one under the id.
-      if (this.streams.get(stream.id) === stream) this.streams.delete(stream.id);
+      if (this.streams.get(stream.id) === stream) {
+        this.streams.delete(stream.id);
+        this.capacity.streamsChanged();
+      }
     }
   }
 
@@ -223,16 +237,45 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
 
   decodeCapacity(): DecodeCapacityView {
     const waiting = this.scheduler.waiting;
-    const load = this.scheduler.finalLoad.slotsBusy();
+    const cluster = this.clusterLoad();
     return {
       decode_slots: this.capacity.slots,
       pool_slots: this.capacity.poolSlots,
+      share_slots: this.capacity.shareSlots,
       max_concurrent_decodes: this.capacity.maxConcurrentDecodes ?? null,
       decodes_in_flight: this.scheduler.inFlight,
       finals_waiting: waiting.finals,
       interims_waiting: waiting.interims,
-      finals_load: load === undefined ? null : Math.round(load * 100) / 100,
+      finals_load: this.finalsLoad(),
+      cluster: {
+        instances: cluster.instances,
+        slots: this.capacity.clusterSlots,
+        streams: cluster.streams,
+        finals_load: cluster.finalsLoad === undefined ? null : round2(cluster.finalsLoad),
+      },
     };
+  }
+
+  /** Slots this instance's finals kept busy over the last 30 s, to two places; null while unmeasured. */
+  private finalsLoad(): number | null {
+    const load = this.scheduler.finalLoad.slotsBusy();
+    return load === undefined ? null : round2(load);
+  }
+
+  /**
+   * The open streams and their finals' load on every instance sharing the pool (this one now, the others as
+   * last heard); the load is undefined while no instance has measured any.
+   */
+  private clusterLoad(): { instances: number; streams: number; finalsLoad: number | undefined } {
+    const here = this.scheduler.finalLoad.slotsBusy();
+    let streams = this.streams.size;
+    let finalsLoad = here;
+    const others = this.capacity.others();
+    for (const peer of others) {
+      streams += peer.streams;
+      if (peer.finalsLoad !== null) finalsLoad = (finalsLoad ?? 0) + peer.finalsLoad;
+    }
+    return { instances: 1 + others.length, streams, finalsLoad };
   }
 
   private async resume(
@@ -317,6 +360,7 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
       start,
     );
     this.streams.set(stream.id, stream);
+    this.capacity.streamsChanged();
     return stream;
   }
 
@@ -348,6 +392,7 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
 
   private closeCopy(stream: LiveStream, connectionId: string): void {
     this.streams.delete(stream.id);
+    this.capacity.streamsChanged();
     stream
       .handOver(connectionId)
       .catch((error: Error) => this.logger.warn(`Stream ${stream.id} copy not closed: ${error.message}`));
@@ -371,28 +416,31 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
    * with one more stream. A resumed stream is not asked.
    */
   private async admit(): Promise<void> {
-    const slots = this.capacity.slots;
     try {
       await this.admission.admit({ services: ['whisper'], when: 'immediate' });
-      if (slots === 0) throw noneServing(this.config.current.gateway.circuitBreakerResetTimeout);
+      if (this.capacity.poolSlots === 0) {
+        throw noneServing(this.config.current.gateway.circuitBreakerResetTimeout);
+      }
     } catch (error) {
       this.metrics.refusedStart('BACKEND_UNAVAILABLE');
       throw error;
     }
-    const busy = this.scheduler.finalLoad.slotsBusy();
-    const open = this.streams.size;
+    // Every instance sharing the pool counts: their finals together against the pool's slots together.
+    const { instances, streams: open, finalsLoad: busy } = this.clusterLoad();
     if (busy === undefined || open === 0) return;
+    const slots = this.capacity.clusterSlots;
     const { admissionMaxLoad } = this.config.current.streams;
     const projected = (busy * (open + 1)) / open;
-    const backlog = this.scheduler.waiting.finals > slots;
+    const backlog = this.scheduler.waiting.finals > this.capacity.slots;
     if (projected <= admissionMaxLoad * slots && !backlog) return;
     this.metrics.refusedStart('ENGINES_SATURATED');
+    const where = instances > 1 ? ` on ${instances} instances sharing them` : '';
     throw new RealtimeError(
       'ENGINES_SATURATED',
-      `The speech-to-text engines are busy with the finals of ${open} live streams ` +
-        `(${busy.toFixed(2)} of ${slots} decode slots${backlog ? ', finals queued' : ''}); ` +
+      `The speech-to-text engines are busy with the finals of ${open} live streams${where} ` +
+        `(${busy.toFixed(2)} of ${slots} decode slots${backlog ? ', finals queued here' : ''}); ` +
         `another stream would exceed streams.admission_max_load (${admissionMaxLoad})`,
-      { retry_after_seconds: RETRY_SATURATED_SECONDS, load: Math.round((busy / slots) * 100) / 100, slots },
+      { retry_after_seconds: RETRY_SATURATED_SECONDS, load: round2(busy / slots), slots },
     );
   }
 
@@ -445,6 +493,10 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
     }, this.config.current.streams.statusIntervalMs);
     this.statusTimer.unref();
   }
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
 }
 
 /** Every speech-to-text instance in rotation has its breaker open: none takes a call until a probe passes. */

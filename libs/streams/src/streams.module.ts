@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DecodeCapacity } from './decoding/decode-capacity';
+import { decodePeersProvider } from './decoding/decode-peers.provider';
 import { LiveStreams } from './live-streams.service';
 import { streamRegistryProvider } from './registry/stream-registry.provider';
 import { StreamEventHandlers } from './stream-events.handlers';
@@ -13,6 +14,7 @@ import { SpeechDetectors } from './voice/speech-detectors';
   providers: [
     LiveStreams,
     DecodeCapacity,
+    decodePeersProvider,
     StreamEventHandlers,
     StreamMetrics,
     SpeechDetectors,
