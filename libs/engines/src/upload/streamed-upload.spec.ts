@@ -68,6 +68,21 @@ describe('StreamedUpload', () => {
     expect(chunks).toEqual(['<abcd', 'ef']);
   });
 
+  it('joins what piled up into writes of at most about 1 MiB, in order', async () => {
+    const source = new PassThrough();
+    const upload = new StreamedUpload(source);
+    const piece = (i: number) => Buffer.alloc(256 * 1024, i);
+    for (let i = 0; i < 6; i++) source.write(piece(i));
+    source.end();
+    await upload.done;
+    const sizes: number[] = [];
+    const reader = upload.open();
+    reader.on('data', (chunk: Buffer) => sizes.push(chunk.length));
+    await new Promise((resolve) => reader.once('end', resolve));
+    expect(sizes).toEqual([1024 * 1024, 512 * 1024]);
+    expect((await readAll(upload.open())).equals(Buffer.concat([0, 1, 2, 3, 4, 5].map(piece)))).toBe(true);
+  });
+
   it('fails a reader that is still reading when the upload fails', async () => {
     const source = new PassThrough();
     const upload = new StreamedUpload(source);

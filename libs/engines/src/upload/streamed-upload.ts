@@ -2,6 +2,8 @@ import { Readable } from 'node:stream';
 
 /** Bytes of the upload's start handed to `inspect` (a WAV header with its `fmt ` and `data` chunks). */
 const HEAD_BYTES = 4096;
+/** At most this much of what piled up is joined into one write (a copy, so bounded). */
+const BATCH_BYTES = 1024 * 1024;
 
 export interface StreamedUploadOptions {
   /**
@@ -129,12 +131,18 @@ export class StreamedUpload {
   private feed(reader: Reader): void {
     if (this.error) return void reader.stream.destroy(this.error);
     const parts: Buffer[] = [];
+    let size = 0;
     if (!reader.started && reader.frame.before) parts.push(reader.frame.before);
     reader.started = true;
-    while (reader.next < this.chunks.length) parts.push(this.chunks[reader.next++]);
-    if (this.ended && reader.frame.after) parts.push(reader.frame.after);
+    while (reader.next < this.chunks.length && size < BATCH_BYTES) {
+      const chunk = this.chunks[reader.next++];
+      parts.push(chunk);
+      size += chunk.length;
+    }
+    const allOut = this.ended && reader.next === this.chunks.length;
+    if (allOut && reader.frame.after) parts.push(reader.frame.after);
     if (parts.length > 0) reader.stream.push(parts.length === 1 ? parts[0] : Buffer.concat(parts));
-    if (this.ended) {
+    if (allOut) {
       this.readers.delete(reader);
       reader.stream.push(null);
     } else if (parts.length === 0) {
