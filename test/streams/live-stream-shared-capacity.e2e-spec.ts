@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
 import type { RunningApp } from '../support/app-harness';
 import { writeConfigFile } from '../support/config-file';
 import { eventually } from '../support/eventually';
-import { startInstancesSharingRedis } from '../support/live-stream-apps';
+import { decodeCapacity, startInstancesSharingRedis } from '../support/live-stream-apps';
 import {
   recordLiveEvents,
   sendLiveAudio,
@@ -27,13 +26,6 @@ const SENTENCES = 20;
 /** More streams than the pool takes twice over, so a ramp that ends short of it was refused. */
 const MOST_STREAMS = 18;
 
-interface Capacity {
-  decode_slots: number;
-  pool_slots: number;
-  share_slots: number;
-  cluster: { instances: number; slots: number; streams: number; finals_load: number | null };
-}
-
 /**
  * With REDIS_URL, orchestrator instances sharing one engine share its slots (issue 16): each takes its
  * share of the pool by its open streams, and admission measures every instance's finals against the
@@ -47,10 +39,7 @@ describe('Live streams: instances sharing Redis share the engines’ decode slot
   let apps: [RunningApp, RunningApp];
   const connect = connectClosedAfterEach();
 
-  async function capacity(app: RunningApp): Promise<Capacity> {
-    const { body } = await request(app.url).get('/api/streams').expect(200);
-    return body.capacity as Capacity;
-  }
+  const capacity = (app: RunningApp) => decodeCapacity(app.url);
 
   beforeAll(async () => {
     // rtf 0: every decode takes its base time, so the finals' load does not depend on utterance lengths.
