@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { DecodeCapacityView } from '../../libs/streams/src/live-streams.service';
 import { writeConfigFile } from './config-file';
 import { connectClosedAfterEach, emitWithAck, type ClientSocket } from './socket-client';
 import { startToneSpeechEngine, type ToneSpeechEngine } from './tone-speech';
@@ -27,6 +28,14 @@ export async function startInstancesSharingRedis(
   const apps: [RunningApp, RunningApp] = await Promise.all([startApp(env), startApp(env)]);
   await Promise.all(apps.map((app) => servicesUp(app.url, ['whisper'])));
   return apps;
+}
+
+/** The live decode capacity of the instance at `appUrl`, as GET /api/streams shows it. */
+export async function decodeCapacity(appUrl: string): Promise<DecodeCapacityView> {
+  const { capacity } = (await (await fetch(`${appUrl}/api/streams`)).json()) as {
+    capacity: DecodeCapacityView;
+  };
+  return capacity;
 }
 
 /** The stream as the instance at `appUrl` lists it in GET /api/streams, if it holds it. */

@@ -46,6 +46,8 @@ export interface SendOptions {
   speed?: number;
   /** Offsets are ms from this point of the stream (a resumed client starts from resume_from_ms). */
   fromMs?: number;
+  /** Sending stops (the rest of the audio is not sent) once this is aborted. */
+  signal?: AbortSignal;
   /** Called per frame: may drop it (return undefined) or change the offset and samples. */
   alter?: (frame: {
     offsetMs: number;
@@ -61,13 +63,13 @@ export async function sendLiveAudio(
   socket: ClientSocket,
   streamId: string,
   audio: { samples: Int16Array; sampleRate: number },
-  { frameMs = 500, speed = 10, fromMs = 0, alter }: SendOptions = {},
+  { frameMs = 500, speed = 10, fromMs = 0, signal, alter }: SendOptions = {},
 ): Promise<void> {
   const frameSamples = Math.round((frameMs * audio.sampleRate) / 1000);
   const first = Math.round((fromMs * audio.sampleRate) / 1000);
   const started = performance.now();
   let last: Promise<unknown> = Promise.resolve();
-  for (let at = first; at < audio.samples.length; at += frameSamples) {
+  for (let at = first; at < audio.samples.length && !signal?.aborted; at += frameSamples) {
     const samples = audio.samples.slice(at, Math.min(at + frameSamples, audio.samples.length));
     if ((samples.length * 1000) / audio.sampleRate < 10) break;
     const frame = alter
