@@ -11,6 +11,7 @@ export const SCENARIOS = [
   'fixed-4-decodes',
   'oversubscribed',
   'oversubscribed-engine-queue',
+  'oversubscribed-redis',
   'engine-kill',
   'resume',
   'resume-under-load',
@@ -218,14 +219,48 @@ function oversubscribed(settings: ScenarioSettings, engineQueue: boolean): Promi
   });
 }
 
+/**
+ * The oversubscribed engine behind two instances sharing one Redis: with the decode slots shared (each
+ * instance its share of the engine's, by open streams), and with the engine declared with twice its slots,
+ * which sends as many decodes into it as two instances that each counted the whole pool did.
+ */
+async function oversubscribedRedis(settings: ScenarioSettings): Promise<ModeRow[]> {
+  const slots = Math.max(1, Math.round(settings.demandSlots / 2));
+  settings.log(
+    `oversubscribed, two instances: ${slots} decoder slots for a measured demand of ` +
+      `${settings.demandSlots.toFixed(1)} (finals alone ${finalsDemand(settings).toFixed(2)})`,
+  );
+  const redis = await startRedis('bench-live');
+  try {
+    const cluster = { instances: 2, redisUrl: redis.url };
+    const engine = { ...settings.engine, engines: 1, slots };
+    const shared = await liveRun(
+      `oversubscribed 2:1 (${slots} slots), two instances sharing them`,
+      settings,
+      { ...engine, declaredSlots: slots },
+      cluster,
+    );
+    const each = await liveRun(
+      `oversubscribed 2:1 (${slots} slots), two instances each counting all (declared ${2 * slots})`,
+      settings,
+      { ...engine, declaredSlots: 2 * slots },
+      cluster,
+    );
+    return [shared, each];
+  } finally {
+    await redis.stop();
+  }
+}
+
 /** The scenario's rows: one, or a same-run baseline and the run measured against it. */
 export async function runScenario(scenario: Scenario, settings: ScenarioSettings): Promise<ModeRow[]> {
   if (scenario === 'resume-under-load') return resumeUnderLoad(settings);
+  if (scenario === 'oversubscribed-redis') return oversubscribedRedis(settings);
   return [await runScenarioRow(scenario, settings)];
 }
 
 async function runScenarioRow(
-  scenario: Exclude<Scenario, 'resume-under-load'>,
+  scenario: Exclude<Scenario, 'resume-under-load' | 'oversubscribed-redis'>,
   settings: ScenarioSettings,
 ): Promise<ModeRow> {
   switch (scenario) {

@@ -15,10 +15,12 @@
  * dropping); and a mixed pool of a fast and a slow engine under plain weighted
  * round-robin (`mixed-weighted`) and routing by measured speed (`mixed-speed`), to run together; and
  * `fixed-4-decodes`, the former fixed default of 4 live decodes at once, against the live mode's slots
- * derived from the engines' declared caps (the orchestrator has no `streams` setting otherwise).
+ * derived from the engines' declared caps (the orchestrator has no `streams` setting otherwise);
+ * `oversubscribed-redis`: the oversubscribed engine behind two instances sharing Redis, with its slots shared
+ * by them against declared twice over (as when each instance counted the whole pool).
  *
  *   npm run bench:live -- [--streams 20] [--duration 60] [--modes chunked-3s,chunked-1s,live|none]
- *     [--scenarios fixed-4-decodes,oversubscribed,oversubscribed-engine-queue,engine-kill,resume,resume-under-load,redis,mixed-weighted,mixed-speed] [--oversubscribed-minutes 5]
+ *     [--scenarios fixed-4-decodes,oversubscribed,oversubscribed-engine-queue,oversubscribed-redis,engine-kill,resume,resume-under-load,redis,mixed-weighted,mixed-speed] [--oversubscribed-minutes 5]
  *     [--engines 1] [--slots 0 (auto)] [--base-ms 30] [--rtf 0.05] [--pin-orchestrator CPU]
  */
 import { cpus, loadavg } from 'node:os';

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { startApp, type RunningApp } from '../support/app-harness';
 import { writeConfigFile } from '../support/config-file';
 import { eventually } from '../support/eventually';
+import { decodeCapacity } from '../support/live-stream-apps';
 import { recordLiveEvents, sendLiveAudio, stopLiveStream } from '../support/live-stream-client';
 import { servicesUp } from '../support/services-up';
 import { connectClosedAfterEach, emitWithAck, type ClientSocket } from '../support/socket-client';
@@ -40,8 +41,7 @@ describe('Live streams: every breaker open refuses new streams', () => {
   const connect = connectClosedAfterEach();
   const client = async (): Promise<ClientSocket> => (await connect(running.url)).socket;
 
-  const capacity = async (): Promise<{ decode_slots: number; pool_slots: number }> =>
-    (await request(running.url).get('/api/streams').expect(200)).body.capacity;
+  const capacity = () => decodeCapacity(running.url);
   const whisperInstances = async (): Promise<WhisperInstance[]> =>
     (await request(running.url).get('/api/services').expect(200)).body.services.whisper.instances;
   const start = (socket: ClientSocket) =>

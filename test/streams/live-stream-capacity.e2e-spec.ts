@@ -2,6 +2,7 @@ import request from 'supertest';
 import { METRIC } from '@app/common';
 import { startApp, type RunningApp } from '../support/app-harness';
 import { eventually } from '../support/eventually';
+import { decodeCapacity } from '../support/live-stream-apps';
 import { openToneStreams, sendLiveAudio, stopLiveStream } from '../support/live-stream-client';
 import { scrape } from '../support/prometheus-scrape';
 import { servicesUp } from '../support/services-up';
@@ -16,13 +17,6 @@ import {
 const STREAMS = 2;
 /** Sent three times as fast as real time: a final every ~1.1 s per stream. */
 const SPEED = 3;
-
-interface Capacity {
-  decode_slots: number;
-  pool_slots: number;
-  max_concurrent_decodes: number | null;
-  finals_load: number | null;
-}
 
 /**
  * Admission follows the measured capacity of the speech-to-text pool (issue 16), with no decode setting in
@@ -39,10 +33,7 @@ describe('Live streams: admission follows the pool capacity', () => {
   const connect = connectClosedAfterEach();
   const client = async () => (await connect(running.url)).socket;
 
-  async function capacity(): Promise<Capacity> {
-    const { body } = await request(running.url).get('/api/streams').expect(200);
-    return body.capacity as Capacity;
-  }
+  const capacity = () => decodeCapacity(running.url);
 
   /** A stream_start's answer; an admitted stream is stopped again at once. */
   async function tryStart(socket: ClientSocket): Promise<Record<string, unknown>> {

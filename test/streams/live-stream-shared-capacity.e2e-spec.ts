@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
 import type { RunningApp } from '../support/app-harness';
 import { writeConfigFile } from '../support/config-file';
 import { eventually } from '../support/eventually';
-import { startInstancesSharingRedis } from '../support/live-stream-apps';
+import { decodeCapacity, startInstancesSharingRedis } from '../support/live-stream-apps';
 import {
   recordLiveEvents,
   sendLiveAudio,
@@ -27,13 +26,6 @@ const SENTENCES = 20;
 /** More streams than the pool takes twice over, so a ramp that ends short of it was refused. */
 const MOST_STREAMS = 18;
 
-interface Capacity {
-  decode_slots: number;
-  pool_slots: number;
-  share_slots: number;
-  cluster: { instances: number; slots: number; streams: number; finals_load: number | null };
-}
-
 /**
  * With REDIS_URL, orchestrator instances sharing one engine share its slots (issue 16): each takes its
  * share of the pool by its open streams, and admission measures every instance's finals against the
@@ -47,10 +39,7 @@ describe('Live streams: instances sharing Redis share the engines’ decode slot
   let apps: [RunningApp, RunningApp];
   const connect = connectClosedAfterEach();
 
-  async function capacity(app: RunningApp): Promise<Capacity> {
-    const { body } = await request(app.url).get('/api/streams').expect(200);
-    return body.capacity as Capacity;
-  }
+  const capacity = (app: RunningApp) => decodeCapacity(app.url);
 
   beforeAll(async () => {
     // rtf 0: every decode takes its base time, so the finals' load does not depend on utterance lengths.
@@ -77,8 +66,8 @@ describe('Live streams: instances sharing Redis share the engines’ decode slot
       streamId: string;
       events: LiveEvents;
       sent: Promise<void>;
-      /** Set to stop sending audio (the frames left are dropped). */
-      halted: boolean;
+      /** Stops sending audio (the rest is not needed). */
+      halt: AbortController;
     }[] = [];
     /** Opens a stream on instance `app` and streams tone speech into it; its ack. */
     const open = async (app: number): Promise<Record<string, unknown>> => {
@@ -95,13 +84,10 @@ describe('Live streams: instances sharing Redis share the engines’ decode slot
       const events = recordLiveEvents(socket, streamId);
       const seed = 300 + opened.length;
       const speech = synthesizeToneSpeech(makeToneScript({ seed, sentences: SENTENCES }), { seed });
-      const stream = { app, socket, streamId, events, sent: Promise.resolve(), halted: false };
-      stream.sent = sendLiveAudio(socket, streamId, speech, {
-        speed: SPEED,
-        alter: (frame) => (stream.halted ? undefined : frame),
-      });
-      stream.sent.catch(() => undefined); // awaited below; a failed test must not leave it unhandled
-      opened.push(stream);
+      const halt = new AbortController();
+      const sent = sendLiveAudio(socket, streamId, speech, { speed: SPEED, signal: halt.signal });
+      sent.catch(() => undefined); // awaited below; a failed test must not leave it unhandled
+      opened.push({ app, socket, streamId, events, sent, halt });
       return ack;
     };
 
@@ -154,7 +140,7 @@ describe('Live streams: instances sharing Redis share the engines’ decode slot
 
     // The second instance's streams end and it stops: the first gets the whole pool back.
     const second = opened.filter((stream) => stream.app === 1);
-    for (const stream of second) stream.halted = true;
+    for (const stream of second) stream.halt.abort();
     await Promise.all(second.map((stream) => stream.sent));
     await Promise.all(second.map(({ socket, streamId }) => stopLiveStream(socket, streamId, 60000)));
     const stoppedAt = performance.now();
@@ -171,7 +157,7 @@ describe('Live streams: instances sharing Redis share the engines’ decode slot
 
     // The rest of the speech is not needed: the streams stop where they are.
     const first = opened.filter((stream) => stream.app === 0);
-    for (const stream of first) stream.halted = true;
+    for (const stream of first) stream.halt.abort();
     await Promise.all(first.map((stream) => stream.sent));
     await Promise.all(first.map(({ socket, streamId }) => stopLiveStream(socket, streamId, 60000)));
     // The streams that stayed lost no final to the other's shutdown or the split.

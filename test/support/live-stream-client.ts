@@ -1,6 +1,6 @@
 import type { ClientSocket } from './socket-client';
 import { emitWithAck } from './socket-client';
-import { makeToneScript, synthesizeToneSpeech, type ToneSpeech } from './tone-speech';
+import { makeToneScript, synthesizeToneSpeech, transcriptWords, type ToneSpeech } from './tone-speech';
 
 export interface LiveEvents {
   interims: Record<string, unknown>[];
@@ -46,6 +46,8 @@ export interface SendOptions {
   speed?: number;
   /** Offsets are ms from this point of the stream (a resumed client starts from resume_from_ms). */
   fromMs?: number;
+  /** Sending stops (the rest of the audio is not sent) once this is aborted. */
+  signal?: AbortSignal;
   /** Called per frame: may drop it (return undefined) or change the offset and samples. */
   alter?: (frame: {
     offsetMs: number;
@@ -61,13 +63,13 @@ export async function sendLiveAudio(
   socket: ClientSocket,
   streamId: string,
   audio: { samples: Int16Array; sampleRate: number },
-  { frameMs = 500, speed = 10, fromMs = 0, alter }: SendOptions = {},
+  { frameMs = 500, speed = 10, fromMs = 0, signal, alter }: SendOptions = {},
 ): Promise<void> {
   const frameSamples = Math.round((frameMs * audio.sampleRate) / 1000);
   const first = Math.round((fromMs * audio.sampleRate) / 1000);
   const started = performance.now();
   let last: Promise<unknown> = Promise.resolve();
-  for (let at = first; at < audio.samples.length; at += frameSamples) {
+  for (let at = first; at < audio.samples.length && !signal?.aborted; at += frameSamples) {
     const samples = audio.samples.slice(at, Math.min(at + frameSamples, audio.samples.length));
     if ((samples.length * 1000) / audio.sampleRate < 10) break;
     const frame = alter
@@ -208,4 +210,11 @@ export async function sessionCaptions(
         ]),
     );
   return { finals: rows('transcript'), translations: rows('translation') };
+}
+
+/** The words of some finals in audio order (a resumed stream's arrive out of it: replays, re-decodes). */
+export function wordsInAudioOrder(finals: Record<string, unknown>[]): string[] {
+  return [...finals]
+    .sort((a, b) => (a.start_ms as number) - (b.start_ms as number))
+    .flatMap((f) => transcriptWords(f.text as string));
 }

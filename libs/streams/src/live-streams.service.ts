@@ -411,9 +411,10 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
    * A new stream is refused (CONTRACTS §3a `error` naming the reason) rather than accepted into a lag that
    * would only grow: BACKEND_UNAVAILABLE while speech-to-text has no instance in rotation (ADMISSION,
    * `immediate`; translation is not asked: its failures are errors per final and lose no caption) or none
-   * that can take a call (every breaker open), ENGINES_SATURATED when the finals of the open streams,
-   * measured, would keep more than `admission_max_load` of the decode slots (the pool's capacity now) busy
-   * with one more stream. A resumed stream is not asked.
+   * that can take a call (every breaker open), ENGINES_SATURATED when the finals of the open streams of
+   * every instance sharing the pool, measured, would keep more than `admission_max_load` of the pool's
+   * slots now busy with one more stream, or finals queue here beyond this instance's share. A resumed
+   * stream is not asked.
    */
   private async admit(): Promise<void> {
     try {
