@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { RunningApp } from '../support/app-harness';
-import { writeConfigFile } from '../support/config-file';
 import { eventually } from '../support/eventually';
 import {
   audioUntil,
@@ -11,19 +10,13 @@ import {
   sessionCaptions,
   sendLiveAudio,
   stopLiveStream,
+  wordsInAudioOrder,
 } from '../support/live-stream-client';
-import { connectClient, emitWithAck, type ClientSocket } from '../support/socket-client';
-import {
-  makeToneScript,
-  startToneSpeechEngine,
-  synthesizeToneSpeech,
-  transcriptWords,
-  wordErrorRate,
-  type ToneSpeechEngine,
-} from '../support/tone-speech';
-import { resumeStream, startInstancesSharingRedis, streamOn } from '../support/live-stream-apps';
+import { emitWithAck } from '../support/socket-client';
+import { makeToneScript, synthesizeToneSpeech, wordErrorRate } from '../support/tone-speech';
+import { resumeStream, streamOn, useInstancesSharingRedis } from '../support/live-stream-apps';
 import { servicesUp } from '../support/services-up';
-import { startUtteranceFailingFront, type UtteranceFailingFront } from '../support/utterance-failing-front';
+import { startUtteranceFailingFront } from '../support/utterance-failing-front';
 
 type Payload = Record<string, unknown>;
 
@@ -37,35 +30,19 @@ type Payload = Record<string, unknown>;
  */
 describe('Live stream resume behind a failed final', () => {
   // The held final's failures open the breaker: closed again soon, so the next test starts in rotation.
-  const config = writeConfigFile({
-    redis: { key_prefix: `failedfinal${randomUUID().slice(0, 8)}:` },
-    gateway: { circuit_breaker_reset_timeout: 1 },
-  });
-  let engine: ToneSpeechEngine;
-  let front: UtteranceFailingFront;
-  let first: RunningApp;
-  let second: RunningApp;
-  const sockets: ClientSocket[] = [];
-  const connect = async (app: RunningApp) => {
-    const { socket } = await connectClient(app.url);
-    sockets.push(socket);
-    return socket;
-  };
-
-  beforeAll(async () => {
-    engine = await startToneSpeechEngine({ kind: 'whisper-cpp', slots: 4 });
-    front = await startUtteranceFailingFront(engine.url);
-    [first, second] = await startInstancesSharingRedis(front.url, config.path);
+  const apps = useInstancesSharingRedis({
+    config: { gateway: { circuit_breaker_reset_timeout: 1 } },
+    front: startUtteranceFailingFront,
   });
   afterEach(async () => {
-    front.fail(undefined);
+    apps.front.fail(undefined);
     await Promise.all(
-      [first, second].map((app) => servicesUp(app.url, ['whisper'], { everyInstance: true })),
+      [apps.first, apps.second].map((app) => servicesUp(app.url, ['whisper'], { everyInstance: true })),
     );
     await eventually('every breaker closed', async () =>
       (
         await Promise.all(
-          [first, second].map(async (app) => {
+          [apps.first, apps.second].map(async (app) => {
             const { body } = await request(app.url).get('/api/services').expect(200);
             return (body.services.whisper.instances as Payload[]).every((i) => i.circuit === 'closed');
           }),
@@ -73,14 +50,6 @@ describe('Live stream resume behind a failed final', () => {
       ).every(Boolean),
     );
   });
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    await Promise.all([first.close(), second.close()]);
-    await front.close();
-    await engine.stop();
-    config.remove();
-  });
-
   /**
    * Streams a script to `first` with every decode of sentence `k` failing (`status`), sends until sentence
    * `k + sentBeyond` is open, drops, resumes on `resumeOn` with the engine recovered, sends the rest from
@@ -93,8 +62,8 @@ describe('Live stream resume behind a failed final', () => {
     const sessionId = `failed-${randomUUID().slice(0, 8)}`;
     const speech = synthesizeToneSpeech(makeToneScript({ seed, sentences: 6 }), { seed });
     const k = 2;
-    front.fail({ text: speech.sentences[k].text, status });
-    const sender = await connect(first);
+    apps.front.fail({ text: speech.sentences[k].text, status });
+    const sender = await apps.connect(apps.first);
     const started = await emitWithAck(sender, 'stream_start', {
       encoding: 'pcm_s16le',
       sample_rate: 16000,
@@ -129,10 +98,10 @@ describe('Live stream resume behind a failed final', () => {
     sender.disconnect();
     await eventually(
       'the first instance to see the client gone',
-      async () => (await streamOn(first.url, id))?.state === 'detached',
+      async () => (await streamOn(apps.first.url, id))?.state === 'detached',
     );
     const target = resumeOn();
-    const resumer = await connect(target);
+    const resumer = await apps.connect(target);
     const after = recordLiveEvents(resumer, id);
     const resumed = await resumeStream(resumer, id, {
       sessionId,
@@ -142,7 +111,7 @@ describe('Live stream resume behind a failed final', () => {
     const from = resumed.resume_from_ms as number;
     // The end of the last final before the earliest utterance not delivered: the failed one is re-sent.
     expect(from).toBe(finalBeforeFailed.end_ms);
-    front.fail(undefined);
+    apps.front.fail(undefined);
     await sendLiveAudio(resumer, id, speech, { fromMs: from });
     await expect(stopLiveStream(resumer, id)).resolves.toMatchObject({ ok: true });
 
@@ -153,9 +122,7 @@ describe('Live stream resume behind a failed final', () => {
     expect(repeatedSpeech(finals)).toEqual([]);
     expect([...ids].sort()).toEqual(speech.sentences.map((_, i) => `${id}#${i}`).sort());
     const reference = speech.sentences.flatMap((s) => s.text.split(' '));
-    const heard = [...finals]
-      .sort((a, b) => (a.start_ms as number) - (b.start_ms as number))
-      .flatMap((f) => transcriptWords(f.text as string));
+    const heard = wordsInAudioOrder(finals);
     expect(wordErrorRate(reference, heard)).toBe(0);
     // The failed utterance came from the resumed stream, under the id the error named.
     expect(after.finals.filter((f) => f.utterance_id === failedId)).toHaveLength(1);
@@ -169,27 +136,27 @@ describe('Live stream resume behind a failed final', () => {
 
     // The session history (join_session, export) holds what the client got: each final and translation
     // once, with the same text, whichever instance made it.
-    expect(await sessionCaptions(first.url, sessionId)).toEqual(receivedCaptions(finals, translations));
+    expect(await sessionCaptions(apps.first.url, sessionId)).toEqual(receivedCaptions(finals, translations));
     // Neither copy is left behind.
-    expect(await streamOn(first.url, id)).toBeUndefined();
-    expect(await streamOn(second.url, id)).toBeUndefined();
+    expect(await streamOn(apps.first.url, id)).toBeUndefined();
+    expect(await streamOn(apps.second.url, id)).toBeUndefined();
     return { before, after, k, id };
   }
 
   it('carries a held final (failing everywhere, will_retry) over to the other instance: decoded there once the engine recovers', async () => {
-    await failDropResume(101, { status: 500, sentBeyond: 1, resumeOn: () => second });
+    await failDropResume(101, { status: 500, sentBeyond: 1, resumeOn: () => apps.second });
   });
 
   it('keeps the resume point before a given-up final: the other instance decodes it and does not send the finals after it again', async () => {
     const { before, k, id } = await failDropResume(102, {
       status: 400,
       sentBeyond: 2,
-      resumeOn: () => second,
+      resumeOn: () => apps.second,
     });
     expect(before.finals.map((f) => f.utterance_id)).toContain(`${id}#${k + 1}`);
   });
 
   it('keeps the resume point before a given-up final on the same instance too', async () => {
-    await failDropResume(103, { status: 400, sentBeyond: 2, resumeOn: () => first });
+    await failDropResume(103, { status: 400, sentBeyond: 2, resumeOn: () => apps.first });
   });
 });

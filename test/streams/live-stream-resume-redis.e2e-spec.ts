@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { RunningApp } from '../support/app-harness';
-import { writeConfigFile } from '../support/config-file';
 import { eventually } from '../support/eventually';
 import {
   audioUntil,
@@ -10,18 +8,12 @@ import {
   sessionCaptions,
   sendLiveAudio,
   stopLiveStream,
+  wordsInAudioOrder,
   type LiveEvents,
 } from '../support/live-stream-client';
-import { connectClient, emitWithAck, type ClientSocket } from '../support/socket-client';
-import {
-  makeToneScript,
-  startToneSpeechEngine,
-  synthesizeToneSpeech,
-  transcriptWords,
-  wordErrorRate,
-  type ToneSpeechEngine,
-} from '../support/tone-speech';
-import { resumeStream, startInstancesSharingRedis, streamOn } from '../support/live-stream-apps';
+import { emitWithAck } from '../support/socket-client';
+import { makeToneScript, synthesizeToneSpeech, wordErrorRate } from '../support/tone-speech';
+import { resumeStream, streamOn, useInstancesSharingRedis } from '../support/live-stream-apps';
 
 type Payload = Record<string, unknown>;
 
@@ -32,28 +24,9 @@ type Payload = Record<string, unknown>;
  * instance publishes nothing more for it.
  */
 describe('Live stream resume on another instance (shared Redis)', () => {
-  const config = writeConfigFile({ redis: { key_prefix: `resume${randomUUID().slice(0, 8)}:` } });
-  let engine: ToneSpeechEngine;
-  let first: RunningApp;
-  let second: RunningApp;
-  const sockets: ClientSocket[] = [];
-  const connect = async (app: RunningApp) => {
-    const { socket } = await connectClient(app.url);
-    sockets.push(socket);
-    return socket;
-  };
+  const apps = useInstancesSharingRedis();
 
-  beforeAll(async () => {
-    engine = await startToneSpeechEngine({ kind: 'whisper-cpp', slots: 4 });
-    [first, second] = await startInstancesSharingRedis(engine.url, config.path);
-  });
-  afterEach(() => engine.setLatency({ baseMs: 30 }));
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    await Promise.all([first.close(), second.close()]);
-    await engine.stop();
-    config.remove();
-  });
+  afterEach(() => apps.engine.setLatency({ baseMs: 30 }));
 
   /**
    * Streams a script to `first`, drops while sentence `k - 1` is being decoded (slowly) and sentence `k` is
@@ -70,9 +43,9 @@ describe('Live stream resume on another instance (shared Redis)', () => {
       (s, i) => i >= 3 && s.startMs - speech.sentences[i - 1].endMs >= 700,
     );
     expect(k).toBeGreaterThan(0);
-    const memberSocket = await connect(second);
+    const memberSocket = await apps.connect(apps.second);
     await emitWithAck(memberSocket, 'service_message', { type: 'join_session', session_id: sessionId });
-    const sender = await connect(first);
+    const sender = await apps.connect(apps.first);
     const started = await emitWithAck(sender, 'stream_start', {
       encoding: 'pcm_s16le',
       sample_rate: 16000,
@@ -88,19 +61,19 @@ describe('Live stream resume on another instance (shared Redis)', () => {
       timeoutMs: 10000,
     });
     // Sentence k - 1 closes as the rest is sent, and its final takes a second and a half to decode.
-    engine.setLatency({ baseMs: 1500 });
+    apps.engine.setLatency({ baseMs: 1500 });
     await sendLiveAudio(sender, streamId, audioUntil(speech, speech.sentences[k].startMs + 400), {
       fromMs: speech.sentences[k - 1].startMs,
     });
     sender.disconnect();
     await eventually(
       'the first instance to see the client gone',
-      async () => (await streamOn(first.url, streamId))?.state === 'detached',
+      async () => (await streamOn(apps.first.url, streamId))?.state === 'detached',
     );
     await beforeResume({ streamId, member, before });
-    engine.setLatency({ baseMs: 30 });
+    apps.engine.setLatency({ baseMs: 30 });
 
-    const resumer = await connect(second);
+    const resumer = await apps.connect(apps.second);
     const after = recordLiveEvents(resumer, streamId);
     const lastHad = before.finals.at(-1);
     const resumed = await resumeStream(resumer, streamId, {
@@ -128,9 +101,7 @@ describe('Live stream resume on another instance (shared Redis)', () => {
     // Nothing lost, nothing repeated: the script once, each utterance id once, no speech under two ids.
     expect(new Set(ids).size).toBe(ids.length);
     expect(repeatedSpeech(finals)).toEqual([]);
-    const heard = [...finals]
-      .sort((a, b) => (a.start_ms as number) - (b.start_ms as number))
-      .flatMap((f) => transcriptWords(f.text as string));
+    const heard = wordsInAudioOrder(finals);
     expect(wordErrorRate(reference, heard)).toBeLessThanOrEqual(0.02);
     expect(finals).toHaveLength(speech.sentences.length);
     // The session saw the same finals, once each, whichever instance made them.
@@ -140,11 +111,11 @@ describe('Live stream resume on another instance (shared Redis)', () => {
     expect(translated.sort()).toEqual([...ids].sort());
     expect([...before.errors, ...after.errors]).toEqual([]);
     // The session history, which replay does not read, holds the same captions, each once.
-    expect(await sessionCaptions(second.url, sessionId)).toEqual(
+    expect(await sessionCaptions(apps.second.url, sessionId)).toEqual(
       receivedCaptions(finals, [...before.translations, ...after.translations]),
     );
     // The old instance dropped its copy.
-    expect(await streamOn(first.url, streamId)).toBeUndefined();
+    expect(await streamOn(apps.first.url, streamId)).toBeUndefined();
     return { before, after, from, k };
   }
 
@@ -180,14 +151,14 @@ describe('Live stream resume on another instance (shared Redis)', () => {
 
   it('refuses bad resumes with a clear error and leaves the stream with its client', async () => {
     const sessionId = `resume-${randomUUID().slice(0, 8)}`;
-    const owner = await connect(first);
+    const owner = await apps.connect(apps.first);
     const started = await emitWithAck(owner, 'stream_start', {
       encoding: 'pcm_s16le',
       sample_rate: 16000,
       session_id: sessionId,
     });
     const streamId = started.stream_id as string;
-    const other = await connect(second);
+    const other = await apps.connect(apps.second);
     const start = (fields: Payload) =>
       emitWithAck(other, 'stream_start', { encoding: 'pcm_s16le', sample_rate: 16000, ...fields });
 

@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { DecodeCapacityView } from '../../libs/streams/src/live-streams.service';
-import { emitWithAck, type ClientSocket } from './socket-client';
+import { writeConfigFile } from './config-file';
+import { connectClosedAfterEach, emitWithAck, type ClientSocket } from './socket-client';
+import { startToneSpeechEngine, type ToneSpeechEngine } from './tone-speech';
 import { startApp, type RunningApp } from './app-harness';
 import { servicesUp } from './services-up';
 
@@ -60,4 +63,48 @@ export function resumeStream(
     sample_rate: 16000,
     session_id: sessionId,
   });
+}
+
+/** What a describe block spanning two instances uses: the engine, its front if any, the instances. */
+export interface InstancesSharingRedis<Front> {
+  engine: ToneSpeechEngine;
+  front: Front;
+  first: RunningApp;
+  second: RunningApp;
+  /** A client socket to `app`, closed after the test. */
+  connect(app: RunningApp): Promise<ClientSocket>;
+}
+
+/**
+ * For one describe block (call it at describe level): a whisper.cpp tone-speech engine with 4 slots,
+ * optionally behind a `front` made for it, and two instances sharing the test Redis under a key prefix of
+ * their own, with the given config sections; everything is stopped after the block. The fields are set
+ * once the block's beforeAll has run.
+ */
+export function useInstancesSharingRedis<Front extends { url: string; close(): Promise<void> } | undefined>(
+  options: { config?: Record<string, unknown>; front?: (engineUrl: string) => Promise<Front> } = {},
+): InstancesSharingRedis<Front> {
+  const config = writeConfigFile({
+    ...options.config,
+    redis: { key_prefix: `live${randomUUID().slice(0, 8)}:` },
+  });
+  const connectTo = connectClosedAfterEach();
+  const fixture = {
+    connect: async (app: RunningApp) => (await connectTo(app.url)).socket,
+  } as InstancesSharingRedis<Front>;
+  beforeAll(async () => {
+    fixture.engine = await startToneSpeechEngine({ kind: 'whisper-cpp', slots: 4 });
+    fixture.front = (await options.front?.(fixture.engine.url)) as Front;
+    [fixture.first, fixture.second] = await startInstancesSharingRedis(
+      fixture.front?.url ?? fixture.engine.url,
+      config.path,
+    );
+  });
+  afterAll(async () => {
+    await Promise.all([fixture.first?.close(), fixture.second?.close()]);
+    await fixture.front?.close();
+    await fixture.engine?.stop();
+    config.remove();
+  });
+  return fixture;
 }

@@ -1,6 +1,6 @@
 import type { ClientSocket } from './socket-client';
 import { emitWithAck } from './socket-client';
-import { makeToneScript, synthesizeToneSpeech, type ToneSpeech } from './tone-speech';
+import { makeToneScript, synthesizeToneSpeech, transcriptWords, type ToneSpeech } from './tone-speech';
 
 export interface LiveEvents {
   interims: Record<string, unknown>[];
@@ -210,4 +210,11 @@ export async function sessionCaptions(
         ]),
     );
   return { finals: rows('transcript'), translations: rows('translation') };
+}
+
+/** The words of some finals in audio order (a resumed stream's arrive out of it: replays, re-decodes). */
+export function wordsInAudioOrder(finals: Record<string, unknown>[]): string[] {
+  return [...finals]
+    .sort((a, b) => (a.start_ms as number) - (b.start_ms as number))
+    .flatMap((f) => transcriptWords(f.text as string));
 }

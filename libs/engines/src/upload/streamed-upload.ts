@@ -2,8 +2,6 @@ import { Readable } from 'node:stream';
 
 /** Bytes of the upload's start handed to `inspect` (a WAV header with its `fmt ` and `data` chunks). */
 const HEAD_BYTES = 4096;
-/** At most this much of what piled up is joined into one write (a copy, so bounded). */
-const BATCH_BYTES = 1024 * 1024;
 
 export interface StreamedUploadOptions {
   /**
@@ -92,9 +90,9 @@ export class StreamedUpload {
 
   /**
    * Everything from the first byte, then the rest as it arrives, between `frame.before` and `frame.after`;
-   * fails (is destroyed with the error) when the upload fails. Bytes are pushed the moment they arrive, with
-   * no promise per chunk; what piled up while the reader was not asking (the client outran the engine) is
-   * handed over as one buffer, so the HTTP client writes it in one go rather than chunk by chunk.
+   * fails (is destroyed with the error) when the upload fails. Chunks are pushed the moment they arrive, as
+   * received (no copy: joining what piled up into one write cost more in copying, about 0.5 ms a megabyte
+   * here, than the writes it saved), with no promise per chunk.
    */
   open(frame: UploadFrame = {}): Readable {
     const reader: Reader = {
@@ -131,18 +129,12 @@ export class StreamedUpload {
   private feed(reader: Reader): void {
     if (this.error) return void reader.stream.destroy(this.error);
     const parts: Buffer[] = [];
-    let size = 0;
     if (!reader.started && reader.frame.before) parts.push(reader.frame.before);
     reader.started = true;
-    while (reader.next < this.chunks.length && size < BATCH_BYTES) {
-      const chunk = this.chunks[reader.next++];
-      parts.push(chunk);
-      size += chunk.length;
-    }
-    const allOut = this.ended && reader.next === this.chunks.length;
-    if (allOut && reader.frame.after) parts.push(reader.frame.after);
-    if (parts.length > 0) reader.stream.push(parts.length === 1 ? parts[0] : Buffer.concat(parts));
-    if (allOut) {
+    while (reader.next < this.chunks.length) parts.push(this.chunks[reader.next++]);
+    if (this.ended && reader.frame.after) parts.push(reader.frame.after);
+    for (const part of parts) reader.stream.push(part);
+    if (this.ended) {
       this.readers.delete(reader);
       reader.stream.push(null);
     } else if (parts.length === 0) {

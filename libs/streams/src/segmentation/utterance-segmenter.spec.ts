@@ -132,4 +132,27 @@ describe('UtteranceSegmenter', () => {
     );
     expect(closed[0]).toMatchObject({ index: 7, startMs: 10100 });
   });
+
+  it('hands out a fresh number above those taken, never given again, not even by a noise burst handing its own back', () => {
+    const segmenter = new UtteranceSegmenter(detector, OPTIONS, { ms: 0, nextIndex: 3 });
+    feed(
+      segmenter,
+      audio([
+        [false, 300],
+        [true, 100],
+      ]),
+    );
+    expect(segmenter.current()?.index).toBe(3);
+    expect(segmenter.freshIndex(5)).toBe(6);
+    const closed = feed(
+      segmenter,
+      audio([
+        [false, 600],
+        [true, 400],
+        [false, 600],
+      ]),
+    );
+    // The burst was noise (under 150 ms of speech): its number is not handed back over the fresh one.
+    expect(closed.map((utterance) => utterance.index)).toEqual([7]);
+  });
 });
