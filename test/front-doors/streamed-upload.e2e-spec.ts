@@ -267,4 +267,24 @@ describe('uploads through the OpenAI-compatible front door', () => {
       error: expect.objectContaining({ param: 'file', code: 'audio_too_large' }),
     });
   });
+
+  it('holds /api/transcribe to the same caps as the bytes pass, in its own error shape naming the file', async () => {
+    const long = pcm16Wav(new Int16Array(16000 * 6));
+    const answer = await sendInPieces(
+      app.url,
+      [
+        Buffer.concat([
+          Buffer.from(fieldPart('language', 'en') + fileHead()),
+          long,
+          Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+        ]),
+      ],
+      () => Promise.resolve(),
+      '/api/transcribe',
+    );
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toEqual({
+      error: expect.objectContaining({ code: 'AUDIO_TOO_LONG', param: 'file', limit_seconds: 5 }),
+    });
+  });
 });

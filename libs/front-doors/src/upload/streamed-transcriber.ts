@@ -56,7 +56,8 @@ export class StreamedTranscriber {
   ): Promise<{ asked: A; result: TranscriptionResult }> {
     const { maxAudioBytes, maxAudioSeconds } = this.config.current.pipeline;
     let early:
-      { call: AskedTranscription; result: Promise<TranscriptionResult>; abort: AbortController } | undefined;
+      | { asked: A; call: AskedTranscription; result: Promise<TranscriptionResult>; abort: AbortController }
+      | undefined;
     let asked: A;
     let file: FilePart | undefined;
     try {
@@ -67,15 +68,17 @@ export class StreamedTranscriber {
           refusedFile: (part) => route.refusedFile(part),
           onFile: (started, fieldsBefore) => {
             if (!route.startsAtFile(fieldsBefore)) return;
-            const call = route.call(route.read(fieldsBefore));
+            const askedBefore = route.read(fieldsBefore);
+            const call = route.call(askedBefore);
             const abort = new AbortController();
             const result = this.send(started, call, request, abort.signal);
             result.catch(() => undefined);
-            early = { call, result, abort };
+            early = { asked: askedBefore, call, result, abort };
           },
         },
       );
-      asked = route.read(form.fields);
+      // Read (and checked) once already when nothing came after the file.
+      asked = early && form.fieldsAfterFile.length === 0 ? early.asked : route.read(form.fields);
       file = form.file;
       if (!file || (await file.upload.done, file.upload.size === 0)) throw route.missingFile();
     } catch (error) {
