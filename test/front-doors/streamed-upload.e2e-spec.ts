@@ -108,6 +108,21 @@ function sendInPieces(
   });
 }
 
+/** A whole multipart request in one piece: the text field parts, then the file and the closing boundary. */
+function sendForm(
+  url: string,
+  fields: string,
+  file: Buffer,
+  path?: string,
+): Promise<{ status: number; body: string }> {
+  return sendInPieces(
+    url,
+    [Buffer.concat([Buffer.from(fields + fileHead()), file, Buffer.from(`\r\n--${BOUNDARY}--\r\n`)])],
+    () => Promise.resolve(),
+    path,
+  );
+}
+
 describe('uploads through the OpenAI-compatible front door', () => {
   let app: RunningApp;
   let engine: Awaited<ReturnType<typeof startWatchingEngine>>;
@@ -164,16 +179,10 @@ describe('uploads through the OpenAI-compatible front door', () => {
   ])('passes prompt and temperature on to the engine: $path', async (route) => {
     const wav = pcm16Wav(new Int16Array(16000));
     const extra = route.path === '/api/transcribe' ? '' : fieldPart('prompt', 'Earlier words.');
-    const answer = await sendInPieces(
+    const answer = await sendForm(
       app.url,
-      [
-        Buffer.concat([
-          Buffer.from(route.first + fieldPart('temperature', '0.3') + extra + fileHead()),
-          wav,
-          Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
-        ]),
-      ],
-      () => Promise.resolve(),
+      route.first + fieldPart('temperature', '0.3') + extra,
+      wav,
       route.path,
     );
     expect(answer.status).toBe(200);
@@ -186,16 +195,10 @@ describe('uploads through the OpenAI-compatible front door', () => {
   it('refuses a temperature out of range, naming the field, on both routes', async () => {
     const wav = pcm16Wav(new Int16Array(1600));
     for (const path of ['/v1/audio/transcriptions', '/api/transcribe']) {
-      const answer = await sendInPieces(
+      const answer = await sendForm(
         app.url,
-        [
-          Buffer.concat([
-            Buffer.from(fieldPart('model', 'whisper-1') + fieldPart('temperature', '1.5') + fileHead()),
-            wav,
-            Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
-          ]),
-        ],
-        () => Promise.resolve(),
+        fieldPart('model', 'whisper-1') + fieldPart('temperature', '1.5'),
+        wav,
         path,
       );
       expect(answer.status).toBe(400);
@@ -231,17 +234,7 @@ describe('uploads through the OpenAI-compatible front door', () => {
 
   it('refuses a WAV over the duration cap from its header, and a file over the size cap', async () => {
     const long = pcm16Wav(new Int16Array(16000 * 6));
-    const tooLong = await sendInPieces(
-      app.url,
-      [
-        Buffer.concat([
-          Buffer.from(fieldPart('model', 'whisper-1') + fileHead()),
-          long,
-          Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
-        ]),
-      ],
-      () => Promise.resolve(),
-    );
+    const tooLong = await sendForm(app.url, fieldPart('model', 'whisper-1'), long);
     expect(tooLong.status).toBe(413);
     expect(JSON.parse(tooLong.body)).toEqual({
       error: expect.objectContaining({
@@ -251,17 +244,7 @@ describe('uploads through the OpenAI-compatible front door', () => {
       }),
     });
     const big = Buffer.concat([Buffer.from('RIFX'), Buffer.alloc(450_000)]);
-    const tooLarge = await sendInPieces(
-      app.url,
-      [
-        Buffer.concat([
-          Buffer.from(fieldPart('model', 'whisper-1') + fileHead()),
-          big,
-          Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
-        ]),
-      ],
-      () => Promise.resolve(),
-    );
+    const tooLarge = await sendForm(app.url, fieldPart('model', 'whisper-1'), big);
     expect(tooLarge.status).toBe(413);
     expect(JSON.parse(tooLarge.body)).toEqual({
       error: expect.objectContaining({ param: 'file', code: 'audio_too_large' }),
@@ -270,18 +253,7 @@ describe('uploads through the OpenAI-compatible front door', () => {
 
   it('holds /api/transcribe to the same caps as the bytes pass, in its own error shape naming the file', async () => {
     const long = pcm16Wav(new Int16Array(16000 * 6));
-    const answer = await sendInPieces(
-      app.url,
-      [
-        Buffer.concat([
-          Buffer.from(fieldPart('language', 'en') + fileHead()),
-          long,
-          Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
-        ]),
-      ],
-      () => Promise.resolve(),
-      '/api/transcribe',
-    );
+    const answer = await sendForm(app.url, fieldPart('language', 'en'), long, '/api/transcribe');
     expect(answer.status).toBe(413);
     expect(JSON.parse(answer.body)).toEqual({
       error: expect.objectContaining({ code: 'AUDIO_TOO_LONG', param: 'file', limit_seconds: 5 }),
