@@ -17,6 +17,7 @@ import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { Agent, request } from 'undici';
 import { freePort } from '../test/support/free-port';
+import { seededRandom } from '../test/support/tone-speech/random';
 import type { UploadTimes } from './frontdoor-engine';
 
 const FILE_BYTES = 1024 * 1024;
@@ -65,18 +66,6 @@ function multipart(fields: Record<string, string>, file: Buffer): { body: Buffer
   return {
     body: Buffer.concat([Buffer.from(head), file, Buffer.from(`\r\n--${boundary}--\r\n`)]),
     contentType: `multipart/form-data; boundary=${boundary}`,
-  };
-}
-
-/** mulberry32: a small seeded generator, so a run's order can be repeated. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
@@ -220,7 +209,7 @@ async function main(): Promise<void> {
   };
   const order: Path[] = ['direct', 'pipe', 'v1', 'api', ...(baseline ? (['base'] as const) : [])];
   for (let i = 0; i < WARMUP; i++) for (const path of order) await once(path);
-  const random = seeded(option('seed', 18));
+  const random = seededRandom(option('seed', 18));
   const until = Date.now() + MAX_SECONDS * 1000;
   let done = 0;
   for (; done < requests && Date.now() < until; done++) {
