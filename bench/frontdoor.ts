@@ -17,13 +17,14 @@ import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { Agent, request } from 'undici';
 import { freePort } from '../test/support/free-port';
+import { seededRandom } from '../test/support/tone-speech/random';
 import type { UploadTimes } from './frontdoor-engine';
 
 const FILE_BYTES = 1024 * 1024;
 const WARMUP = 20;
 const STARTUP_SECONDS = 60;
 const MAX_SECONDS = 240;
-type Path = 'direct' | 'pipe' | 'v1' | 'api';
+type Path = 'direct' | 'pipe' | 'v1' | 'api' | 'base';
 interface Sample {
   total: number;
   firstByte: number;
@@ -68,6 +69,15 @@ function multipart(fields: Record<string, string>, file: Buffer): { body: Buffer
   };
 }
 
+function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy;
+}
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -110,56 +120,72 @@ async function main(): Promise<void> {
   const nextUpload = uploadReports(engine.child);
   const pipe = await startHelper('pipe-proxy.ts', [engine.url]);
 
-  const port = await freePort();
-  const orchestrator: ChildProcess = spawn(
-    process.execPath,
-    [
-      // --profile DIR: a V8 CPU profile of the orchestrator, written when it exits (chrome://inspect or speedscope).
-      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-      resolve(__dirname, '../dist/apps/orchestration/src/main.js'),
-    ],
-    {
-      env: {
-        ...process.env,
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
-        NODE_ENV: 'development',
-        WHISPER_SERVICE_URL: `openai=${engine.url}`,
-        RATE_LIMIT_PROXY: '0',
-        RATE_LIMIT_API: '0',
-        HEALTH_CHECK_INTERVAL: '5',
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
-  const orchestratorUrl = `http://127.0.0.1:${port}`;
+  // --baseline DIST: a second orchestrator built from other code (e.g. main's `dist` copied aside), its
+  // `/v1/audio/transcriptions` interleaved with this one's as one more path: an A/B in the same run.
+  const baselineAt = process.argv.indexOf('--baseline');
+  const baselineDist = baselineAt === -1 ? undefined : resolve(process.argv[baselineAt + 1]);
   const dispatcher = new Agent({ keepAliveTimeout: 30_000 });
-  const deadline = Date.now() + STARTUP_SECONDS * 1000;
-  for (;;) {
-    try {
-      const answer = await request(`${orchestratorUrl}/api/services`, { dispatcher });
-      const body = (await answer.body.json()) as {
-        services: { whisper: { instances: { status: string }[] } };
-      };
-      if (body.services.whisper.instances.every((i) => i.status === 'up')) break;
-    } catch {
-      // not listening yet
+  const start = async (dist: string, profile: boolean): Promise<{ process: ChildProcess; url: string }> => {
+    const port = await freePort();
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [
+        // --profile DIR: a V8 CPU profile of the orchestrator, written when it exits (chrome://inspect or speedscope).
+        ...(profile && profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+        resolve(dist, 'apps/orchestration/src/main.js'),
+      ],
+      {
+        env: {
+          ...process.env,
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          LOG_LEVEL: 'warn',
+          NODE_ENV: 'development',
+          WHISPER_SERVICE_URL: `openai=${engine.url}`,
+          RATE_LIMIT_PROXY: '0',
+          RATE_LIMIT_API: '0',
+          HEALTH_CHECK_INTERVAL: '5',
+        },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
+    const url = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + STARTUP_SECONDS * 1000;
+    for (;;) {
+      try {
+        const answer = await request(`${url}/api/services`, { dispatcher });
+        const body = (await answer.body.json()) as {
+          services: { whisper: { instances: { status: string }[] } };
+        };
+        if (body.services.whisper.instances.every((i) => i.status === 'up')) break;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`the orchestrator in ${dist} did not start`);
+      await new Promise((done) => setTimeout(done, 200));
     }
-    if (Date.now() > deadline) throw new Error('the orchestrator did not start');
-    await new Promise((done) => setTimeout(done, 200));
-  }
+    return { process: child, url };
+  };
+  // --dist DIR: the build under test (default: this tree's); with --baseline, swap the two for an ABBA pair.
+  const distAt = process.argv.indexOf('--dist');
+  const dist = distAt === -1 ? resolve(__dirname, '../dist') : resolve(process.argv[distAt + 1]);
+  const current = await start(dist, true);
+  const orchestrator = current.process;
+  const orchestratorUrl = current.url;
+  const baseline = baselineDist ? await start(baselineDist, false) : undefined;
 
   const file = wav();
   // The same upload everywhere; the direct call and the pipe proxy carry what the orchestrator sends on.
   const engineForm = multipart({ model: 'whisper-1', response_format: 'verbose_json' }, file);
+  const v1Form = multipart({ model: 'whisper-1' }, file);
   const bodies: Record<Path, { url: string; body: Buffer; contentType: string }> = {
     direct: { url: `${engine.url}/v1/audio/transcriptions`, ...engineForm },
     pipe: { url: `${pipe.url}/v1/audio/transcriptions`, ...engineForm },
-    v1: { url: `${orchestratorUrl}/v1/audio/transcriptions`, ...multipart({ model: 'whisper-1' }, file) },
+    v1: { url: `${orchestratorUrl}/v1/audio/transcriptions`, ...v1Form },
     api: { url: `${orchestratorUrl}/api/transcribe`, ...multipart({ language: 'en' }, file) },
+    base: { url: `${baseline?.url ?? ''}/v1/audio/transcriptions`, ...v1Form },
   };
-  const samples: Record<Path, Sample[]> = { direct: [], pipe: [], v1: [], api: [] };
+  const samples: Record<Path, Sample[]> = { direct: [], pipe: [], v1: [], api: [], base: [] };
   const once = async (path: Path): Promise<Sample> => {
     const { url, body, contentType } = bodies[path];
     const reported = nextUpload();
@@ -181,20 +207,24 @@ async function main(): Promise<void> {
       lastByte: since(BigInt(times.lastByte)),
     };
   };
-  const order: Path[] = ['direct', 'pipe', 'v1', 'api'];
+  const order: Path[] = ['direct', 'pipe', 'v1', 'api', ...(baseline ? (['base'] as const) : [])];
   for (let i = 0; i < WARMUP; i++) for (const path of order) await once(path);
+  const random = seededRandom(option('seed', 18));
   const until = Date.now() + MAX_SECONDS * 1000;
   let done = 0;
   for (; done < requests && Date.now() < until; done++) {
-    // Rotate the order, so no path always follows the same one.
-    for (let k = 0; k < order.length; k++) {
-      const path = order[(done + k) % order.length];
-      samples[path].push(await once(path));
-    }
+    // A fresh order each round (a seeded shuffle): a rotation keeps each path right behind the same one,
+    // which in an A/A run of two identical builds made the second 0.5–0.75 ms slower at p50.
+    for (const path of shuffled(order, random)) samples[path].push(await once(path));
   }
   const exited = new Promise((stopped) => orchestrator.once('exit', stopped));
   orchestrator.kill('SIGTERM');
   await exited;
+  if (baseline) {
+    const baselineExited = new Promise((stopped) => baseline.process.once('exit', stopped));
+    baseline.process.kill('SIGTERM');
+    await baselineExited;
+  }
   pipe.child.kill('SIGTERM');
   engine.child.kill('SIGTERM');
   await dispatcher.close();
@@ -231,6 +261,15 @@ async function main(): Promise<void> {
     '<!-- frontdoor:end -->',
   ].join('\n');
   process.stdout.write(`${table}\n`);
+  if (baseline) {
+    // An A/B run compares two builds; its table is not the README's.
+    process.stdout.write(
+      `A/B: \`/v1/audio/transcriptions\` p50 ${ms(p('v1', 'total', 50))} ms (${dist}) vs ${ms(p('base', 'total', 50))} ms ` +
+        `(${baselineDist}); beyond the pipe proxy ${ms(p('v1', 'total', 50) - p('pipe', 'total', 50))} vs ` +
+        `${ms(p('base', 'total', 50) - p('pipe', 'total', 50))} ms; ratio this/baseline ${(p('v1', 'total', 50) / p('base', 'total', 50)).toFixed(3)}\n`,
+    );
+    return;
+  }
   const readmePath = resolve(__dirname, 'README.md');
   const readme = readFileSync(readmePath, 'utf8');
   const section = /<!-- frontdoor:start[\s\S]*?<!-- frontdoor:end -->/;

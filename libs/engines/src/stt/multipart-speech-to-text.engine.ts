@@ -1,6 +1,6 @@
 import type { BackendServiceConfig } from '@app/config';
 import type { BackendClient } from '@app/gateway';
-import { encodeForm, streamForm } from '../audio-form';
+import { encodeForm, streamForm, type AudioForm } from '../audio-form';
 import { engineFailure, jsonBody, malformedAnswer } from '../engine-error';
 import type {
   AudioInput,
@@ -13,7 +13,7 @@ import { normaliseTranscript, type RawTranscript } from './transcript-normaliser
 /** How one engine wants the upload: path, form, headers. */
 export interface TranscriptionCall {
   path: string;
-  form: FormData;
+  form: AudioForm;
   headers?: Record<string, string>;
 }
 

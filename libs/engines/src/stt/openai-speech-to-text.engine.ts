@@ -30,8 +30,7 @@ export class OpenAiSpeechToTextEngine extends MultipartSpeechToTextEngine {
     if (options.wordTimestamps) {
       // Both granularities (word timestamps need verbose_json, asked for anyway): asking for words alone
       // drops the segments the confidence is derived from.
-      form.append('timestamp_granularities[]', 'segment');
-      form.append('timestamp_granularities[]', 'word');
+      form.fields.push(['timestamp_granularities[]', 'segment'], ['timestamp_granularities[]', 'word']);
     }
     return {
       path: '/v1/audio/transcriptions',
