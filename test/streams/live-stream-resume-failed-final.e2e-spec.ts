@@ -10,6 +10,7 @@ import {
   sessionCaptions,
   sendLiveAudio,
   stopLiveStream,
+  translationsHeld,
   wordsInAudioOrder,
 } from '../support/live-stream-client';
 import { emitWithAck } from '../support/socket-client';
@@ -127,7 +128,8 @@ describe('Live stream resume behind a failed final', () => {
     // The failed utterance came from the resumed stream, under the id the error named.
     expect(after.finals.filter((f) => f.utterance_id === failedId)).toHaveLength(1);
     expect([...before.errors.slice(1), ...after.errors]).toEqual([]);
-    const translated = () => [...before.translations, ...after.translations];
+    const translated = () =>
+      translationsHeld([...before.translations, ...after.translations], before.finals.at(-1)?.utterance_id);
     await eventually('a translation per final', () => translated().length >= finals.length, {
       timeoutMs: 10000,
     });

@@ -144,6 +144,29 @@ export function openToneStreams(
   );
 }
 
+/**
+ * The translations a client holds across a resume: one per utterance and language, as a client replacing by
+ * that key does. A resume naming its last final gets that final's translations again (they may have been
+ * lost in flight); a repeat of any other, or one with another text, throws.
+ */
+export function translationsHeld(
+  translations: Record<string, unknown>[],
+  lastNamedUtteranceId: unknown,
+): Record<string, unknown>[] {
+  const held = new Map<string, Record<string, unknown>>();
+  for (const translation of translations) {
+    const key = `${String(translation.utterance_id)} ${String(translation.target_lang)}`;
+    const had = held.get(key);
+    if (!had) held.set(key, translation);
+    else if (
+      translation.utterance_id !== lastNamedUtteranceId ||
+      translation.translated_text !== had.translated_text
+    )
+      throw new Error(`translation ${key} repeated: ${JSON.stringify([had, translation])}`);
+  }
+  return [...held.values()];
+}
+
 /** Finals whose spans overlap by more than half of the shorter: the same speech under two utterance ids. */
 export function repeatedSpeech(finals: Record<string, unknown>[]): string[] {
   const found: string[] = [];

@@ -308,10 +308,15 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
       case 'claimed':
         break;
     }
+    // What the server published between the client's going and its seeing the close was lost in flight:
+    // finals after the client's last one, and that final's translations, which may or may not have arrived
+    // (sent again under the same utterance id and language, which clients replace).
     const replay = claim.log.filter(
       (entry) =>
         (claim.droppedAt !== undefined && entry.seq > claim.droppedAt) ||
-        (lastUtterance !== undefined && entry.utterance > lastUtterance),
+        (lastUtterance !== undefined &&
+          (entry.utterance > lastUtterance ||
+            (entry.utterance === lastUtterance && entry.event === 'translation_final'))),
     );
     const local = this.streams.get(streamId);
     if (local && claim.previousOwner === this.instanceId && !local.handedOff && !replace) {
