@@ -1,6 +1,6 @@
-import { startApp, type RunningApp } from '../support/app-harness';
+import type { RunningApp } from '../support/app-harness';
 import type { FakeEngineServer } from '../support/fake-engine-server';
-import { startLibreTranslateFake } from '../support/libretranslate-fake';
+import { startMixedTranslationPool } from '../support/libretranslate-fake';
 
 const API_KEY = 'libre-front-door-key';
 
@@ -30,12 +30,7 @@ describe('the LibreTranslate-compatible front door', () => {
   let libre: FakeEngineServer;
 
   beforeAll(async () => {
-    libre = await startLibreTranslateFake();
-    app = await startApp({
-      TRANSLATION_SERVICE_URL: `apertium=${process.env.TEST_APERTIUM_URL},libretranslate=${libre.url}`,
-      HEALTH_CHECK_INTERVAL: '1',
-      API_KEYS: API_KEY,
-    });
+    ({ app, libre } = await startMixedTranslationPool({ API_KEYS: API_KEY }));
   });
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { startApp, type RunningApp } from '../support/app-harness';
 import type { FakeEngineServer } from '../support/fake-engine-server';
-import { startLibreTranslateFake } from '../support/libretranslate-fake';
+import { startMixedTranslationPool } from '../support/libretranslate-fake';
 import { eventually } from '../support/eventually';
 
 interface AnswerBody {
@@ -36,11 +36,7 @@ describe('a mixed translation pool', () => {
   let libre: FakeEngineServer;
 
   beforeAll(async () => {
-    libre = await startLibreTranslateFake();
-    app = await startApp({
-      TRANSLATION_SERVICE_URL: `apertium=${process.env.TEST_APERTIUM_URL},libretranslate=${libre.url}`,
-      HEALTH_CHECK_INTERVAL: '1',
-    });
+    ({ app, libre } = await startMixedTranslationPool());
   });
 
   afterAll(async () => {

@@ -1,3 +1,4 @@
+import { startApp, type RunningApp } from './app-harness';
 import { startFakeEngine, type FakeEngineServer } from './fake-engine-server';
 
 /**
@@ -29,4 +30,20 @@ export function startLibreTranslateFake(): Promise<FakeEngineServer> {
     }
     return { status: 404, json: { error: 'Not Found' } };
   });
+}
+
+/**
+ * Issue 18's mixed translation pool: the real Apertium (eng↔spa, `TEST_APERTIUM_URL`) and this fake (en↔fr)
+ * behind one app, with `env` on top.
+ */
+export async function startMixedTranslationPool(
+  env: Record<string, string> = {},
+): Promise<{ app: RunningApp; libre: FakeEngineServer }> {
+  const libre = await startLibreTranslateFake();
+  const app = await startApp({
+    TRANSLATION_SERVICE_URL: `apertium=${process.env.TEST_APERTIUM_URL},libretranslate=${libre.url}`,
+    HEALTH_CHECK_INTERVAL: '1',
+    ...env,
+  });
+  return { app, libre };
 }
