@@ -101,11 +101,21 @@ function sendInPieces(
     );
     request.on('error', reject);
     request.write(pieces[0]);
-    void between().then(() => {
-      for (const piece of pieces.slice(1)) request.write(piece);
+    void between().then(async () => {
+      // A turn of the event loop between pieces, so that the server reads them one by one.
+      for (const piece of pieces.slice(1)) {
+        request.write(piece);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       request.end();
     }, reject);
   });
+}
+
+function splitEvery(bytes: Buffer, size: number): Buffer[] {
+  const pieces: Buffer[] = [];
+  for (let at = 0; at < bytes.length; at += size) pieces.push(bytes.subarray(at, at + size));
+  return pieces;
 }
 
 /** A whole multipart request in one piece: the text field parts, then the file and the closing boundary. */
@@ -230,6 +240,59 @@ describe('uploads through the OpenAI-compatible front door', () => {
     );
     expect(languageAfter.status).toBe(200);
     expect(engine.uploads.at(-1)?.fields.language).toBe('en');
+  });
+
+  it('reads a form that arrives a few bytes at a time, with its fields after the file', async () => {
+    const wav = pcm16Wav(new Int16Array(8000));
+    const body = Buffer.concat([
+      Buffer.from(fileHead()),
+      wav,
+      Buffer.from(
+        `\r\n${fieldPart('prompt', 'After the file.')}${fieldPart('model', 'whisper-1')}--${BOUNDARY}--\r\n`,
+      ),
+    ]);
+    // Tiny pieces through the file's head and the fields after it split every boundary and header line.
+    const answer = await sendInPieces(
+      app.url,
+      [
+        ...splitEvery(body.subarray(0, 300), 3),
+        ...splitEvery(body.subarray(300, body.length - 300), 997),
+        ...splitEvery(body.subarray(body.length - 300), 3),
+      ],
+      () => Promise.resolve(),
+    );
+    expect(answer.status).toBe(200);
+    expect(engine.uploads.at(-1)).toEqual({
+      size: wav.length,
+      fields: expect.objectContaining({ prompt: 'After the file.' }),
+    });
+  });
+
+  it.each([
+    { path: '/v1/audio/transcriptions', code: 'bad_multipart' },
+    { path: '/api/transcribe', code: 'BAD_MULTIPART' },
+  ])('refuses a malformed form with a 400 naming the part it is in: $path', async (route) => {
+    const wav = pcm16Wav(new Int16Array(1600));
+    const cut = await sendInPieces(
+      app.url,
+      [Buffer.concat([Buffer.from(fieldPart('model', 'whisper-1') + fileHead()), wav])],
+      () => Promise.resolve(),
+      route.path,
+    );
+    expect(cut.status).toBe(400);
+    expect(JSON.parse(cut.body)).toEqual({
+      error: expect.objectContaining({ code: route.code, param: 'file' }),
+    });
+    const nameless = await sendInPieces(
+      app.url,
+      [Buffer.from(`--${BOUNDARY}\r\ncontent-disposition: form-data\r\n\r\nx\r\n--${BOUNDARY}--\r\n`)],
+      () => Promise.resolve(),
+      route.path,
+    );
+    expect(nameless.status).toBe(400);
+    expect(JSON.parse(nameless.body)).toEqual({
+      error: expect.objectContaining({ code: route.code, message: expect.stringContaining('no field name') }),
+    });
   });
 
   it('refuses a WAV over the duration cap from its header, and a file over the size cap', async () => {

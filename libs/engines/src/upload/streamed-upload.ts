@@ -48,8 +48,12 @@ export class StreamedUpload {
   readonly done: Promise<void>;
   private settle!: (error?: Error) => void;
 
+  /**
+   * From `source`'s events, or, without one, from the owner's `append` and `end` calls (a parser that
+   * finds the file's bytes in a larger body).
+   */
   constructor(
-    source: Readable,
+    source?: Readable,
     private readonly options: StreamedUploadOptions = {},
   ) {
     this.done = new Promise<void>((resolve, reject) => {
@@ -57,26 +61,34 @@ export class StreamedUpload {
     });
     // A failed upload is the client's answer; nobody else must see it as unhandled.
     this.done.catch(() => undefined);
-    source.on('data', (chunk: Buffer) => {
-      if (this.error) return;
-      this.chunks.push(chunk);
-      this.bytes += chunk.length;
-      if (!this.head && this.bytes >= HEAD_BYTES) this.inspect();
-      this.wake();
-    });
-    source.once('end', () => {
-      const cut = this.options.truncated?.();
-      if (cut) return this.fail(cut);
-      this.inspect(this.bytes);
-      if (this.error) return;
-      this.ended = true;
-      this.settle();
-      this.wake();
-    });
+    if (!source) return;
+    source.on('data', (chunk: Buffer) => this.append(chunk));
+    source.once('end', () => this.end());
     source.once('error', (error: Error) => this.fail(error));
     source.once('close', () => {
       if (!this.ended) this.fail(new Error('the upload was cut off before its end'));
     });
+  }
+
+  /** The next bytes of the upload, as received (kept, not copied). */
+  append(chunk: Buffer): void {
+    if (this.error || this.ended) return;
+    this.chunks.push(chunk);
+    this.bytes += chunk.length;
+    if (!this.head && this.bytes >= HEAD_BYTES) this.inspect();
+    this.wake();
+  }
+
+  /** The upload is complete (unless its end is refused: cut short, or its header says it is too long). */
+  end(): void {
+    if (this.error || this.ended) return;
+    const cut = this.options.truncated?.();
+    if (cut) return this.fail(cut);
+    this.inspect(this.bytes);
+    if (this.error) return;
+    this.ended = true;
+    this.settle();
+    this.wake();
   }
 
   get size(): number {
@@ -108,6 +120,9 @@ export class StreamedUpload {
         },
       }),
     };
+    // The upload's failure is told through `done` and `failure`; a reader that fails before its consumer
+    // has listened (the engine call is still being set up) must not be an unhandled 'error' event.
+    reader.stream.on('error', () => undefined);
     this.readers.add(reader);
     return reader.stream;
   }
@@ -150,6 +165,7 @@ export class StreamedUpload {
   }
 
   private wake(): void {
+    if (this.waiting.size === 0) return;
     const waiting = [...this.waiting];
     this.waiting.clear();
     for (const reader of waiting) this.feed(reader);

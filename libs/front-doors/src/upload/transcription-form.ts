@@ -2,6 +2,7 @@ import { HttpStatus } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiError, asClientError } from '@app/common';
 import { StreamedUpload } from '@app/engines';
+import { MultipartScanner, malformed, multipartBoundary } from './multipart-scanner';
 import { audioTooLong, readWavHeader } from '@app/pipeline';
 
 export interface UploadLimits {
@@ -57,14 +58,36 @@ function addField(fields: Record<string, unknown>, name: string, value: unknown)
     earlier === undefined ? value : [...(Array.isArray(earlier) ? (earlier as unknown[]) : [earlier]), value];
 }
 
+/** The audio limits held as the file's bytes pass: the WAV header's duration, the size at the end. */
+function checkedUpload(limits: UploadLimits, declared: number): StreamedUpload {
+  return new StreamedUpload(undefined, {
+    inspect: (head, totalBytes) => {
+      const tooLong = audioTooLong(head, limits.maxAudioSeconds, wavBound(head, totalBytes, declared));
+      return tooLong
+        ? new ApiError(
+            HttpStatus.PAYLOAD_TOO_LARGE,
+            'AUDIO_TOO_LONG',
+            `${tooLong.message} (pipeline.max_audio_seconds)`,
+            {
+              param: 'file',
+              duration_seconds: tooLong.durationSeconds,
+              limit_seconds: tooLong.limitSeconds,
+            },
+          )
+        : undefined;
+    },
+  });
+}
+
 /**
- * Reads a multipart transcription request as it arrives: text fields as they come, and the `file` part as
- * a StreamedUpload that is announced (`onFile`) the moment it begins, so its bytes can go on to an engine
- * while the client is still sending them. The upload is held to the audio limits as it goes: the size cap
- * (@fastify/multipart's fileSize, a truncated file fails it with 413) and, for WAV, the duration cap read
- * from its header. Resolves with every field and the file once the whole form has been read.
+ * Reads a multipart transcription request as it arrives (MultipartScanner over the raw request): text
+ * fields as they come, and the `file` part as a StreamedUpload that is announced (`onFile`) the moment it
+ * begins, so its bytes can go on to an engine while the client is still sending them. The upload is held
+ * to the audio limits as it goes: the size cap (413 as soon as the file passes it) and, for WAV, the
+ * duration cap read from its header. Resolves with every field and the file once the form's closing
+ * boundary has been read; rejects with the 4xx of the first problem, naming its field.
  */
-export async function readTranscriptionForm(
+export function readTranscriptionForm(
   request: FastifyRequest,
   limits: UploadLimits,
   events: FormEvents,
@@ -72,53 +95,71 @@ export async function readTranscriptionForm(
   const fields: Record<string, unknown> = {};
   const fieldsAfterFile: string[] = [];
   let file: FilePart | undefined;
+  let fileBytes = 0;
   const declared = Number(request.headers['content-length']);
-  try {
-    for await (const part of request.parts()) {
-      if (part.type === 'field') {
-        addField(fields, part.fieldname, part.value);
-        if (file) fieldsAfterFile.push(part.fieldname);
-        continue;
+  // Fastify leaves multipart bodies to their reader: the route's body limit is held here.
+  const bodyLimit = request.routeOptions.bodyLimit ?? limits.maxAudioBytes + 64 * 1024;
+  const raw = request.raw;
+  return new Promise((resolve, reject) => {
+    let received = 0;
+    let settled = false;
+    const scanner = new MultipartScanner(multipartBoundary(request.headers['content-type']), {
+      field: (name, value) => {
+        addField(fields, name, value);
+        if (file) fieldsAfterFile.push(name);
+      },
+      fileStart: ({ fieldName, fileName = '', mimeType }) => {
+        const refused = events.refusedFile({ fieldName, fileName, second: file !== undefined });
+        if (refused) throw refused;
+        file = { upload: checkedUpload(limits, declared), fileName, mimeType };
+        events.onFile(file, { ...fields });
+      },
+      fileData: (chunk) => {
+        fileBytes += chunk.length;
+        if (fileBytes > limits.maxAudioBytes) throw tooLarge(limits);
+        file!.upload.append(chunk);
+      },
+      fileEnd: () => file!.upload.end(),
+    });
+    const finish = (error?: unknown): void => {
+      if (settled) return;
+      settled = true;
+      // What follows (an epilogue, the rest of a refused body) is read and dropped by the stream itself.
+      raw.removeListener('data', onData);
+      raw.removeListener('end', onEnd);
+      raw.removeListener('close', onClose);
+      if (error === undefined) {
+        resolve({ fields, fieldsAfterFile, ...(file ? { file } : {}) });
+        return;
       }
-      const refused = events.refusedFile({
-        fieldName: part.fieldname,
-        fileName: part.filename,
-        second: file !== undefined,
-      });
-      if (refused) {
-        part.file.resume();
-        throw refused;
+      const failure = asClientError(error);
+      const asError = failure instanceof Error ? failure : new Error(String(failure));
+      file?.upload.fail(asError);
+      reject(asError);
+    };
+    const onData = (chunk: Buffer): void => {
+      try {
+        received += chunk.length;
+        if (received > bodyLimit) throw tooLarge(limits);
+        scanner.write(chunk);
+        if (scanner.finished) finish();
+      } catch (error) {
+        finish(error);
       }
-      const stream = part.file;
-      const upload = new StreamedUpload(stream, {
-        truncated: () => (stream.truncated ? tooLarge(limits) : undefined),
-        inspect: (head, totalBytes) => {
-          const tooLong = audioTooLong(head, limits.maxAudioSeconds, wavBound(head, totalBytes, declared));
-          return tooLong
-            ? new ApiError(
-                HttpStatus.PAYLOAD_TOO_LARGE,
-                'AUDIO_TOO_LONG',
-                `${tooLong.message} (pipeline.max_audio_seconds)`,
-                {
-                  param: 'file',
-                  duration_seconds: tooLong.durationSeconds,
-                  limit_seconds: tooLong.limitSeconds,
-                },
-              )
-            : undefined;
-        },
-      });
-      file = { upload, fileName: part.filename, mimeType: part.mimetype };
-      events.onFile(file, { ...fields });
-    }
-  } catch (error) {
-    // @fastify/multipart's own error for a file over its fileSize limit, in the words of the other limits.
-    const failure =
-      (error as { code?: unknown }).code === 'FST_REQ_FILE_TOO_LARGE'
-        ? tooLarge(limits)
-        : asClientError(error);
-    file?.upload.fail(failure instanceof Error ? failure : new Error(String(failure)));
-    throw failure;
-  }
-  return { fields, fieldsAfterFile, ...(file ? { file } : {}) };
+    };
+    const onEnd = (): void => {
+      try {
+        scanner.end();
+        finish();
+      } catch (error) {
+        finish(error);
+      }
+    };
+    const onClose = (): void => finish(malformed('the upload was cut off before its end', scanner.part));
+    raw.on('data', onData);
+    raw.once('end', onEnd);
+    raw.once('close', onClose);
+    // A socket error is followed by 'close', which says what it means here.
+    raw.on('error', () => undefined);
+  });
 }
