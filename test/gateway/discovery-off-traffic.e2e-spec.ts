@@ -39,7 +39,7 @@ describe('capability discovery is not traffic', () => {
     await eventually(
       'the instance to answer the discovery that follows its health check',
       () => (capabilities.of(view)?.discoveredAt ?? 0) >= asked,
-      { timeoutMs: 1500, intervalMs: 5 },
+      { timeoutMs: 10000, intervalMs: 5 },
     );
   }
 

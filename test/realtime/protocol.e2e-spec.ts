@@ -57,7 +57,8 @@ describe('Socket.IO protocol: connection, subscriptions, service messages, sessi
     const socket = await client();
     const started = Date.now();
     await new Promise<void>((resolve) => socket.io.engine.once('ping', () => resolve()));
-    expect(Date.now() - started).toBeLessThan(1500);
+    // Configured 1 s against engine.io's default of 25 s: a busy machine may add seconds, not twenty.
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('answers a heartbeat with heartbeat_ack', async () => {

@@ -57,7 +57,10 @@ export interface SendOptions {
 
 /**
  * Sends samples as stream_audio frames with their offsets, paced at `speed` × real time (the socket's
- * message rate limit allows 50 frames a second). Resolves when the last frame is acknowledged.
+ * message rate limit allows 50 frames a second). Resolves when the last frame is acknowledged; rejects with
+ * the first frame whose acknowledgement failed, and sends nothing more after it or once the socket is gone.
+ * Every frame's acknowledgement is handled here: one that times out after its test has ended (a socket
+ * closed under the loop) must not surface as an unhandled rejection in whatever test file runs next.
  */
 export async function sendLiveAudio(
   socket: ClientSocket,
@@ -68,8 +71,11 @@ export async function sendLiveAudio(
   const frameSamples = Math.round((frameMs * audio.sampleRate) / 1000);
   const first = Math.round((fromMs * audio.sampleRate) / 1000);
   const started = performance.now();
+  let failed: Error | undefined;
   let last: Promise<unknown> = Promise.resolve();
   for (let at = first; at < audio.samples.length && !signal?.aborted; at += frameSamples) {
+    if (failed) throw failed;
+    if (socket.disconnected) throw new Error(`stream ${streamId}: socket disconnected while sending audio`);
     const samples = audio.samples.slice(at, Math.min(at + frameSamples, audio.samples.length));
     if ((samples.length * 1000) / audio.sampleRate < 10) break;
     const frame = alter
@@ -80,6 +86,8 @@ export async function sendLiveAudio(
         stream_id: streamId,
         offset_ms: frame.offsetMs,
         audio: Buffer.from(frame.samples.buffer, frame.samples.byteOffset, frame.samples.byteLength),
+      }).catch((error: Error) => {
+        failed ??= error;
       });
     }
     const due = started + ((at - first + frameSamples) * 1000) / audio.sampleRate / speed;
@@ -87,6 +95,7 @@ export async function sendLiveAudio(
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
   await last;
+  if (failed) throw failed;
 }
 
 /**
