@@ -4,7 +4,7 @@
  * its parent (IPC) when the first and last bytes reached it, on the monotonic clock that every process on
  * the machine shares (process.hrtime), so the bench can set them against its own send times.
  *
- *   spawned by bench/frontdoor.ts; sends { listening: url } once, then { firstByte, lastByte } per upload
+ *   spawned by bench/frontdoor.ts; sends { listening: url } once, then { firstByte, lastByte, bytes } per upload
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +13,8 @@ export interface UploadTimes {
   /** process.hrtime.bigint() as a decimal string (bigints do not cross IPC). */
   firstByte: string;
   lastByte: string;
+  /** Bytes of the request body received (the whole multipart form). */
+  bytes: number;
 }
 
 const ANSWER = JSON.stringify({
@@ -30,13 +32,21 @@ const engine = createServer((req, res) => {
     return;
   }
   let firstByte: bigint | undefined;
-  req.on('data', () => (firstByte ??= process.hrtime.bigint()));
+  let bytes = 0;
+  req.on('data', (chunk: Buffer) => {
+    firstByte ??= process.hrtime.bigint();
+    bytes += chunk.length;
+  });
   req.on('end', () => {
     const lastByte = process.hrtime.bigint();
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(ANSWER) });
     res.end(ANSWER);
     // After the answer, so that telling the bench costs the answer nothing.
-    const times: UploadTimes = { firstByte: String(firstByte ?? lastByte), lastByte: String(lastByte) };
+    const times: UploadTimes = {
+      firstByte: String(firstByte ?? lastByte),
+      lastByte: String(lastByte),
+      bytes,
+    };
     process.send?.(times);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Front-door benchmark (issue 18): a 1 MB WAV transcribed through the orchestrator's OpenAI-compatible
  * `POST /v1/audio/transcriptions` versus sent to the engine directly, in one run on loopback; through a plain
- * streaming pipe proxy (bench/pipe-proxy.ts: the floor of any second hop on this machine); and through
- * `POST /api/transcribe`. The engine (bench/frontdoor-engine.ts) is an OpenAI-compatible stand-in in its own
+ * streaming pipe proxy (bench/pipe-proxy.ts: the floor of any second hop on this machine); through
+ * `POST /api/transcribe`; and through a peer, the Portkey AI gateway (`@portkey-ai/gateway`, a devDependency;
+ * skipped with a note when it is not installed), routed to the same engine as an OpenAI custom host. The engine (bench/frontdoor-engine.ts) is an OpenAI-compatible stand-in in its own
  * process, as a real engine is, that answers at once and reports when each upload's first and last bytes
  * reached it; the orchestrator is the built app (`node dist/...`) in its own process. One client (undici,
  * one keep-alive pool) sends every request; requests are sequential (latency without queueing), the paths
@@ -12,6 +13,7 @@
  *   flock /work/wt/.bench.lock npm run bench:frontdoor [-- --requests 300] [-- --profile DIR]
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { isDeepStrictEqual } from 'node:util';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -24,7 +26,7 @@ const FILE_BYTES = 1024 * 1024;
 const WARMUP = 20;
 const STARTUP_SECONDS = 60;
 const MAX_SECONDS = 240;
-type Path = 'direct' | 'pipe' | 'v1' | 'api' | 'base';
+type Path = 'direct' | 'pipe' | 'v1' | 'api' | 'portkey' | 'base';
 interface Sample {
   total: number;
   firstByte: number;
@@ -83,17 +85,51 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-/** A helper process of the bench (engine, pipe proxy), started with `fork`; resolves with its URL. */
-async function startHelper(file: string, args: string[]): Promise<{ child: ChildProcess; url: string }> {
+/** A helper process of the bench (engine, proxies), started with `fork`; resolves with its URL. */
+async function startHelper(
+  file: string,
+  args: string[],
+  { preload, quiet = false }: { preload?: string; quiet?: boolean } = {},
+): Promise<{ child: ChildProcess; url: string }> {
   const child = fork(resolve(__dirname, file), args, {
-    execArgv: ['-r', 'ts-node/register/transpile-only'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: [
+      '-r',
+      'ts-node/register/transpile-only',
+      ...(preload ? ['-r', resolve(__dirname, preload)] : []),
+    ],
+    stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit', 'ipc'],
   });
   const url = await new Promise<string>((done, fail) => {
     child.once('error', fail);
     child.once('message', (message: { listening: string }) => done(message.listening));
   });
   return { child, url };
+}
+
+/**
+ * The Portkey AI gateway through its own bin (the package exports no server to import), on a free loopback
+ * port; undefined, after a one-line note, when the optional peer is not installed.
+ */
+async function startPortkey(): Promise<{ child: ChildProcess; url: string; version: string } | undefined> {
+  let bin: string;
+  let version: string;
+  try {
+    bin = require.resolve('@portkey-ai/gateway/build/start-server.js');
+    version = (
+      JSON.parse(readFileSync(require.resolve('@portkey-ai/gateway/package.json'), 'utf8')) as {
+        version: string;
+      }
+    ).version;
+  } catch {
+    process.stdout.write('(@portkey-ai/gateway not installed: its row is skipped; `npm install` adds it)\n');
+    return undefined;
+  }
+  // --headless: no log viewer UI; its start-up banner (stdout) is left out of the bench's output.
+  const started = await startHelper(bin, ['--port=0', '--headless'], {
+    preload: 'portkey-loopback.ts',
+    quiet: true,
+  });
+  return { ...started, version };
 }
 
 /** Tells the engine's reports apart, in order: one per upload, taken by the request that sent it. */
@@ -119,6 +155,7 @@ async function main(): Promise<void> {
   const engine = await startHelper('frontdoor-engine.ts', []);
   const nextUpload = uploadReports(engine.child);
   const pipe = await startHelper('pipe-proxy.ts', [engine.url]);
+  const portkey = await startPortkey();
 
   // --baseline DIST: a second orchestrator built from other code (e.g. main's `dist` copied aside), its
   // `/v1/audio/transcriptions` interleaved with this one's as one more path: an A/B in the same run.
@@ -178,36 +215,74 @@ async function main(): Promise<void> {
   // The same upload everywhere; the direct call and the pipe proxy carry what the orchestrator sends on.
   const engineForm = multipart({ model: 'whisper-1', response_format: 'verbose_json' }, file);
   const v1Form = multipart({ model: 'whisper-1' }, file);
-  const bodies: Record<Path, { url: string; body: Buffer; contentType: string }> = {
+  const bodies: Record<
+    Path,
+    { url: string; body: Buffer; contentType: string; headers?: Record<string, string> }
+  > = {
     direct: { url: `${engine.url}/v1/audio/transcriptions`, ...engineForm },
     pipe: { url: `${pipe.url}/v1/audio/transcriptions`, ...engineForm },
     v1: { url: `${orchestratorUrl}/v1/audio/transcriptions`, ...v1Form },
     api: { url: `${orchestratorUrl}/api/transcribe`, ...multipart({ language: 'en' }, file) },
+    // The client's request as to our front door, plus Portkey's routing headers: the OpenAI provider with
+    // the engine as its custom host (loopback is on Portkey's default list of trusted custom hosts).
+    portkey: {
+      url: `${portkey?.url ?? ''}/v1/audio/transcriptions`,
+      ...v1Form,
+      headers: {
+        authorization: 'Bearer bench',
+        'x-portkey-provider': 'openai',
+        'x-portkey-custom-host': `${engine.url}/v1`,
+      },
+    },
     base: { url: `${baseline?.url ?? ''}/v1/audio/transcriptions`, ...v1Form },
   };
-  const samples: Record<Path, Sample[]> = { direct: [], pipe: [], v1: [], api: [], base: [] };
-  const once = async (path: Path): Promise<Sample> => {
-    const { url, body, contentType } = bodies[path];
+  const samples: Record<Path, Sample[]> = { direct: [], pipe: [], v1: [], api: [], portkey: [], base: [] };
+  const send = async (path: Path): Promise<{ status: number; text: string; sample: Sample }> => {
+    const { url, body, contentType, headers } = bodies[path];
     const reported = nextUpload();
     const started = process.hrtime.bigint();
     const answer = await request(url, {
       method: 'POST',
       body,
-      headers: { 'content-type': contentType },
+      headers: { ...headers, 'content-type': contentType },
       dispatcher,
     });
-    await answer.body.arrayBuffer();
+    const text = await answer.body.text();
     const finished = process.hrtime.bigint();
-    if (answer.statusCode !== 200) throw new Error(`${path}: HTTP ${answer.statusCode}`);
+    if (answer.statusCode !== 200)
+      throw new Error(`${path}: HTTP ${answer.statusCode} ${text.slice(0, 300)}`);
     const times = await reported;
+    // Reports are paired by order; one that did not arrive within this request's own time (a stray or
+    // missing upload, e.g. a retry by a proxy) would shift every later pairing, so it stops the run.
+    const [firstByte, lastByte] = [BigInt(times.firstByte), BigInt(times.lastByte)];
+    if (firstByte < started || lastByte > finished)
+      throw new Error(`${path}: the engine's report is not this request's`);
+    if (times.bytes < FILE_BYTES)
+      throw new Error(`${path}: the engine received ${times.bytes} bytes, not the whole file`);
     const since = (at: bigint) => Number(at - started) / 1e6;
     return {
-      total: since(finished),
-      firstByte: since(BigInt(times.firstByte)),
-      lastByte: since(BigInt(times.lastByte)),
+      status: answer.statusCode,
+      text,
+      sample: { total: since(finished), firstByte: since(firstByte), lastByte: since(lastByte) },
     };
   };
-  const order: Path[] = ['direct', 'pipe', 'v1', 'api', ...(baseline ? (['base'] as const) : [])];
+  const once = async (path: Path): Promise<Sample> => (await send(path)).sample;
+  const order: Path[] = [
+    'direct',
+    'pipe',
+    'v1',
+    'api',
+    ...(portkey ? (['portkey'] as const) : []),
+    ...(baseline ? (['base'] as const) : []),
+  ];
+  if (portkey) {
+    // Once before timing: Portkey's answer is the engine's own transcript, not an error shaped as a 200.
+    const [direct, peer] = [await send('direct'), await send('portkey')];
+    if (!isDeepStrictEqual(JSON.parse(peer.text), JSON.parse(direct.text)))
+      throw new Error(
+        `portkey: answer ${peer.text.slice(0, 300)} is not the engine's ${direct.text.slice(0, 300)}`,
+      );
+  }
   for (let i = 0; i < WARMUP; i++) for (const path of order) await once(path);
   const random = seededRandom(option('seed', 18));
   const until = Date.now() + MAX_SECONDS * 1000;
@@ -226,6 +301,7 @@ async function main(): Promise<void> {
     await baselineExited;
   }
   pipe.child.kill('SIGTERM');
+  portkey?.child.kill('SIGTERM');
   engine.child.kill('SIGTERM');
   await dispatcher.close();
 
@@ -247,7 +323,15 @@ async function main(): Promise<void> {
     row('plain pipe proxy (floor of a second hop)', 'pipe'),
     row('`/v1/audio/transcriptions`', 'v1'),
     row('`/api/transcribe`', 'api'),
+    ...(portkey
+      ? [row(`Portkey AI gateway ${portkey.version} (\`/v1/audio/transcriptions\`, peer)`, 'portkey')]
+      : []),
   ];
+  const ours = added('v1') - added('pipe');
+  const peer = portkey
+    ? ` Beyond the pipe proxy, our front door adds ${ms(ours)} ms and the Portkey AI gateway ${ms(added('portkey') - added('pipe'))} ms ` +
+      `(ours/Portkey ${(ours / (added('portkey') - added('pipe'))).toFixed(2)}); Portkey's engine gets the first byte ${ms(p('portkey', 'firstByte', 50))} ms after the client starts.`
+    : '';
   const table = [
     `<!-- frontdoor:start (generated by npm run bench:frontdoor; ${new Date().toISOString()}) -->`,
     `${done} sequential requests per path (1 MB WAV, loopback, after ${WARMUP} warm-up rounds); load average before the run ${loadBefore.toFixed(2)}.`,
@@ -257,7 +341,7 @@ async function main(): Promise<void> {
     `Added latency of the OpenAI front door: ${ms(added('v1'))} ms at p50 over the direct call whose own upload takes ${ms(p('direct', 'lastByte', 50))} ms ` +
       `(ratio ${(p('v1', 'total', 50) / direct).toFixed(2)}); ${ms(added('v1') - added('pipe'))} ms beyond the plain pipe proxy ` +
       `(whose own second hop adds ${ms(added('pipe'))} ms). The engine gets the first byte ${ms(p('v1', 'firstByte', 50))} ms after the client starts ` +
-      `(direct: ${ms(p('direct', 'firstByte', 50))} ms; \`/api/transcribe\`: ${ms(p('api', 'firstByte', 50))} ms).`,
+      `(direct: ${ms(p('direct', 'firstByte', 50))} ms; \`/api/transcribe\`: ${ms(p('api', 'firstByte', 50))} ms).${peer}`,
     '<!-- frontdoor:end -->',
   ].join('\n');
   process.stdout.write(`${table}\n`);
