@@ -16,14 +16,16 @@ import {
   submitWav,
 } from './pipeline-harness';
 
-let redis: ExternalService | undefined;
+/** A fresh Redis for each block of the shared suite that asks for one; all stopped after the file. */
+const started: ExternalService[] = [];
 
 describeHeldMemory('bullmq', async () => {
-  redis = await startRedis('held-memory-bullmq');
+  const redis = await startRedis('held-memory-bullmq');
+  started.push(redis);
   return redis.url;
 });
 
-afterAll(() => redis?.stop());
+afterAll(() => Promise.all(started.map((redis) => redis.stop())));
 
 describe('finished BullMQ jobs', () => {
   const KEPT = 3;
