@@ -23,7 +23,9 @@ export async function startInstancesSharingRedis(
     TRANSLATION_SERVICE_URL: process.env.TEST_APERTIUM_URL,
     TRANSLATION_SERVICE_KIND: 'apertium',
     STREAM_VAD: 'energy',
-    HEALTH_CHECK_INTERVAL: '1',
+    // Probes time out at the interval (at most 5 s): with 1 s, a busy machine's event-loop lag in this one
+    // process (engine, both apps, every client) once took the engine out of rotation mid-test.
+    HEALTH_CHECK_INTERVAL: '5',
   };
   const apps: [RunningApp, RunningApp] = await Promise.all([startApp(env), startApp(env)]);
   await Promise.all(apps.map((app) => servicesUp(app.url, ['whisper'])));
