@@ -9,8 +9,6 @@ export interface StreamedUploadOptions {
    * its end with the total; an error fails the upload.
    */
   inspect?: (head: Buffer, totalBytes?: number) => Error | undefined;
-  /** Whether a source that ended was cut short (a multipart file over its size limit), with its error. */
-  truncated?: () => Error | undefined;
 }
 
 /** Bytes around the upload in what a reader gets: a multipart part's head and tail, say. */
@@ -33,7 +31,8 @@ interface Reader {
  * that decode as they read, working) at once. The chunks are kept as received, not copied or joined, until
  * the request is over: a call that fails on one instance is replayed to another from the first byte (every
  * transcription may move, EnginePool), and that needs the bytes again. `open()` may be called any number of
- * times; each reader gets everything from the start and then follows the source live.
+ * times; each reader gets everything from the start and then follows the upload live. Its owner, the parser
+ * that finds the file's bytes in the request, feeds it (`append`, `end`, `fail`).
  */
 export class StreamedUpload {
   private readonly chunks: Buffer[] = [];
@@ -44,30 +43,16 @@ export class StreamedUpload {
   /** Open readers; those in `waiting` asked for more than has arrived. */
   private readonly readers = new Set<Reader>();
   private readonly waiting = new Set<Reader>();
-  /** Resolves once the source has ended, rejects when the upload failed. */
+  /** Resolves once the upload has ended, rejects when it failed. */
   readonly done: Promise<void>;
   private settle!: (error?: Error) => void;
 
-  /**
-   * From `source`'s events, or, without one, from the owner's `append` and `end` calls (a parser that
-   * finds the file's bytes in a larger body).
-   */
-  constructor(
-    source?: Readable,
-    private readonly options: StreamedUploadOptions = {},
-  ) {
+  constructor(private readonly options: StreamedUploadOptions = {}) {
     this.done = new Promise<void>((resolve, reject) => {
       this.settle = (error) => (error ? reject(error) : resolve());
     });
     // A failed upload is the client's answer; nobody else must see it as unhandled.
     this.done.catch(() => undefined);
-    if (!source) return;
-    source.on('data', (chunk: Buffer) => this.append(chunk));
-    source.once('end', () => this.end());
-    source.once('error', (error: Error) => this.fail(error));
-    source.once('close', () => {
-      if (!this.ended) this.fail(new Error('the upload was cut off before its end'));
-    });
   }
 
   /** The next bytes of the upload, as received (kept, not copied). */
@@ -79,11 +64,9 @@ export class StreamedUpload {
     this.wake();
   }
 
-  /** The upload is complete (unless its end is refused: cut short, or its header says it is too long). */
+  /** The upload is complete (unless `inspect`, told its total, refuses it). */
   end(): void {
     if (this.error || this.ended) return;
-    const cut = this.options.truncated?.();
-    if (cut) return this.fail(cut);
     this.inspect(this.bytes);
     if (this.error) return;
     this.ended = true;

@@ -60,7 +60,7 @@ function addField(fields: Record<string, unknown>, name: string, value: unknown)
 
 /** The audio limits held as the file's bytes pass: the WAV header's duration, the size at the end. */
 function checkedUpload(limits: UploadLimits, declared: number): StreamedUpload {
-  return new StreamedUpload(undefined, {
+  return new StreamedUpload({
     inspect: (head, totalBytes) => {
       const tooLong = audioTooLong(head, limits.maxAudioSeconds, wavBound(head, totalBytes, declared));
       return tooLong
