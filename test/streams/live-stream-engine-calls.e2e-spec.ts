@@ -8,6 +8,7 @@ import { decodeToneSpeech, makeToneScript, synthesizeToneSpeech } from '../suppo
 import { openAiAnswer } from '../support/tone-speech/engine-answers';
 import { readPcm16Wav } from '../support/tone-speech/wav-reader';
 import { servicesUp } from '../support/services-up';
+import { STEADY_ENGINE_HEALTH_CHECK_INTERVAL } from '../support/live-stream-apps';
 
 const TRANSCRIBE = '/v1/audio/transcriptions';
 
@@ -51,8 +52,7 @@ describe('Live stream engine calls', () => {
       TRANSLATION_SERVICE_URL: translation.url,
       TRANSLATION_SERVICE_KIND: 'libretranslate',
       STREAM_VAD: 'energy',
-      // A probe times out at the interval; 1 s is too tight for this busy process (engine and app in one).
-      HEALTH_CHECK_INTERVAL: '5',
+      HEALTH_CHECK_INTERVAL: STEADY_ENGINE_HEALTH_CHECK_INTERVAL,
     });
     await servicesUp(running.url, ['whisper', 'translation']);
     ({ socket } = await connectClient(running.url));

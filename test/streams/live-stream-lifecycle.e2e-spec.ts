@@ -13,6 +13,7 @@ import {
   type ToneSpeech,
   type ToneSpeechEngine,
 } from '../support/tone-speech';
+import { STEADY_ENGINE_HEALTH_CHECK_INTERVAL } from '../support/live-stream-apps';
 
 /** Two streams per process, and a stream without its client is kept 2 s for a resume. */
 const MAX_STREAMS = 2;
@@ -65,8 +66,7 @@ describe('Live stream lifecycle', () => {
       WHISPER_SERVICE_URL: engine.url,
       WHISPER_SERVICE_KIND: 'openai',
       STREAM_VAD: 'energy',
-      // A probe times out at the interval; 1 s is too tight for this busy process (engine and app in one).
-      HEALTH_CHECK_INTERVAL: '5',
+      HEALTH_CHECK_INTERVAL: STEADY_ENGINE_HEALTH_CHECK_INTERVAL,
     });
   });
   afterEach(async () => {

@@ -11,6 +11,7 @@ import {
   type ToneSpeechEngine,
 } from '../support/tone-speech';
 import { servicesUp } from '../support/services-up';
+import { STEADY_ENGINE_HEALTH_CHECK_INTERVAL } from '../support/live-stream-apps';
 
 const STREAMS = 4;
 /** Sent twice as fast as real time: four streams ask the engine for about twice what its one slot can do. */
@@ -41,8 +42,7 @@ describe('Live streams: engines oversubscribed', () => {
       WHISPER_SERVICE_URL: `${engine.url}|1|1`,
       WHISPER_SERVICE_KIND: 'openai',
       STREAM_VAD: 'energy',
-      // A probe times out at the interval; 1 s is too tight for this busy process (engine and app in one).
-      HEALTH_CHECK_INTERVAL: '5',
+      HEALTH_CHECK_INTERVAL: STEADY_ENGINE_HEALTH_CHECK_INTERVAL,
     });
     await servicesUp(running.url, ['whisper']);
   });

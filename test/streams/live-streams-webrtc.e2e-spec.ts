@@ -6,6 +6,7 @@ import { recordLiveEvents, sendLiveAudio, stopLiveStream } from '../support/live
 import { connectClient, emitWithAck, type ClientSocket } from '../support/socket-client';
 import { readPcm16Wav } from '../support/tone-speech/wav-reader';
 import { servicesUp } from '../support/services-up';
+import { STEADY_ENGINE_HEALTH_CHECK_INTERVAL } from '../support/live-stream-apps';
 
 /** Samples from the middle of each sentence that an upload must hold for the engine to "hear" it. */
 const FINGERPRINT_SAMPLES = 320;
@@ -78,8 +79,7 @@ describe('Live streams with WebRTC voice activity on real speech in noise', () =
       TRANSLATION_SERVICE_URL: process.env.TEST_APERTIUM_URL,
       TRANSLATION_SERVICE_KIND: 'apertium',
       STREAM_VAD: 'webrtc',
-      // A probe times out at the interval; 1 s is too tight for this busy process (engine and app in one).
-      HEALTH_CHECK_INTERVAL: '5',
+      HEALTH_CHECK_INTERVAL: STEADY_ENGINE_HEALTH_CHECK_INTERVAL,
     });
     await servicesUp(running.url, ['whisper', 'translation']);
     ({ socket } = await connectClient(running.url));

@@ -17,6 +17,7 @@ import {
   type ToneSpeechEngine,
 } from '../support/tone-speech';
 import { servicesUp } from '../support/services-up';
+import { STEADY_ENGINE_HEALTH_CHECK_INTERVAL } from '../support/live-stream-apps';
 
 /**
  * Live streams (CONTRACTS §3a) end to end: tone speech (§6) over real sockets into the real app, decoded by
@@ -59,8 +60,7 @@ describe('Live streams', () => {
       TRANSLATION_SERVICE_KIND: 'apertium',
       STREAM_VAD: 'energy',
       // Probed every second: a probe that timed out on a busy machine puts it back in rotation soon.
-      // A probe times out at the interval; 1 s is too tight for this busy process (engine and app in one).
-      HEALTH_CHECK_INTERVAL: '5',
+      HEALTH_CHECK_INTERVAL: STEADY_ENGINE_HEALTH_CHECK_INTERVAL,
     });
     await servicesUp(running.url, ['whisper', 'translation']);
   });

@@ -7,6 +7,14 @@ import { startApp, type RunningApp } from './app-harness';
 import { servicesUp } from './services-up';
 
 /**
+ * HEALTH_CHECK_INTERVAL for live-stream tests whose engine never goes down. A probe times out at the
+ * interval (at most 5 s): with 1 s, event-loop lag in the one jest process that hosts the engine, the app(s)
+ * and every client took the engine out of rotation mid-test on a busy machine. Tests that take an engine
+ * down and need it noticed at once keep 1 s.
+ */
+export const STEADY_ENGINE_HEALTH_CHECK_INTERVAL = '5';
+
+/**
  * Two app instances sharing the test Redis, streaming to one whisper.cpp tone-speech engine with the real
  * Apertium behind them: the set-up of the live-stream tests that span instances. Resolves once each
  * instance has the engine in rotation.
@@ -23,9 +31,7 @@ export async function startInstancesSharingRedis(
     TRANSLATION_SERVICE_URL: process.env.TEST_APERTIUM_URL,
     TRANSLATION_SERVICE_KIND: 'apertium',
     STREAM_VAD: 'energy',
-    // Probes time out at the interval (at most 5 s): with 1 s, a busy machine's event-loop lag in this one
-    // process (engine, both apps, every client) once took the engine out of rotation mid-test.
-    HEALTH_CHECK_INTERVAL: '5',
+    HEALTH_CHECK_INTERVAL: STEADY_ENGINE_HEALTH_CHECK_INTERVAL,
   };
   const apps: [RunningApp, RunningApp] = await Promise.all([startApp(env), startApp(env)]);
   await Promise.all(apps.map((app) => servicesUp(app.url, ['whisper'])));
