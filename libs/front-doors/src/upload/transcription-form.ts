@@ -97,8 +97,8 @@ export function readTranscriptionForm(
   let file: FilePart | undefined;
   let fileBytes = 0;
   const declared = Number(request.headers['content-length']);
-  // Fastify leaves multipart bodies to their reader: the route's body limit is held here.
-  const bodyLimit = request.routeOptions.bodyLimit ?? limits.maxAudioBytes + 64 * 1024;
+  // Fastify leaves multipart bodies to their reader: the route's body limit (body-limits.ts) is held here.
+  const { bodyLimit } = request.routeOptions;
   const raw = request.raw;
   return new Promise((resolve, reject) => {
     let received = 0;
