@@ -54,7 +54,11 @@ describe('dashboard microphone capture', () => {
             frames.push({ offsetMs: frame.offsetMs, durationMs: frame.durationMs, samples: Array.from(frame.pcm) }),
         });
         await capture.start();
-        await new Promise((resolve) => setTimeout(resolve, ${Math.ceil(speech.durationMs) + 300}));
+        // Until the frames cover the whole speech (and one more), not for a wall-clock time: on a busy
+        // machine Chromium's capture starts late and its audio thread runs behind.
+        const enough = ${Math.ceil(speech.durationMs / 100) + 1};
+        const deadline = Date.now() + ${Math.ceil(speech.durationMs) * 4};
+        while (frames.length < enough && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
         await capture.stop();
         return { sampleRate: capture.sampleRate, frames };
       })()`);
