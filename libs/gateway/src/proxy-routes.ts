@@ -198,12 +198,13 @@ export class ProxyRoutes implements OnModuleInit {
             ? (instance) => (!kinds || kinds.has(instance.kind)) && !leftOut.has(instance.id)
             : undefined,
         signal: callerGone,
-        attempt: (instance, signal) => {
+        attempt: (instance, signal, timeoutMs) => {
           attempted = instance.id;
           return this.transport.send(instance, {
             method: request.method,
             ...forInstance(instance.kind),
             signal,
+            timeoutMs,
             idleTimeoutMs,
           });
         },
