@@ -11,6 +11,7 @@
  * bench/README.md under "Front doors".
  *
  *   flock /work/wt/.bench.lock npm run bench:frontdoor [-- --requests 300] [-- --profile DIR]
+ *     [-- --node-flags '--trace-gc']
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
@@ -161,6 +162,8 @@ async function main(): Promise<void> {
   // `/v1/audio/transcriptions` interleaved with this one's as one more path: an A/B in the same run.
   const baselineAt = process.argv.indexOf('--baseline');
   const baselineDist = baselineAt === -1 ? undefined : resolve(process.argv[baselineAt + 1]);
+  const flagsAt = process.argv.indexOf('--node-flags');
+  const nodeFlags = flagsAt === -1 ? [] : process.argv[flagsAt + 1].split(' ').filter(Boolean);
   const dispatcher = new Agent({ keepAliveTimeout: 30_000 });
   const start = async (dist: string, profile: boolean): Promise<{ process: ChildProcess; url: string }> => {
     const port = await freePort();
@@ -169,6 +172,8 @@ async function main(): Promise<void> {
       [
         // --profile DIR: a V8 CPU profile of the orchestrator, written when it exits (chrome://inspect or speedscope).
         ...(profile && profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+        // --node-flags '...': node/V8 flags for the orchestrators (e.g. --trace-gc), split at spaces.
+        ...nodeFlags,
         resolve(dist, 'apps/orchestration/src/main.js'),
       ],
       {

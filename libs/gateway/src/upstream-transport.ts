@@ -5,6 +5,7 @@ import { Agent, errors, type Dispatcher } from 'undici';
 import type { BackendInstance } from './backend-instance';
 import { BackendTimeoutError } from './gateway-errors';
 import type { HeaderMap } from './proxy-headers';
+import { turnCoalescingConnector } from './turn-coalescing-connector';
 
 export interface UpstreamRequest {
   method: string;
@@ -161,13 +162,14 @@ function abortReasonOf(signal: AbortSignal): Error {
 
 /**
  * The one HTTP client to the backends: a keep-alive connection pool per origin (undici), so proxied calls
- * do not pay a TCP handshake each. Request bodies stream; answers are held or streamed (see HELD_BODY_BYTES).
+ * do not pay a TCP handshake each, whose connections send what is written in one turn as one write
+ * (turn-coalescing-connector.ts). Request bodies stream; answers are held or streamed (see HELD_BODY_BYTES).
  */
 @Injectable()
 export class UpstreamTransport implements OnApplicationShutdown {
   private readonly agent = new Agent({
     keepAliveTimeout: 10_000,
-    connect: { timeout: CONNECT_TIMEOUT_MS },
+    connect: turnCoalescingConnector({ timeout: CONNECT_TIMEOUT_MS }),
   });
 
   /** Resolves with the answer's headers, and its body whole when it declares at most HELD_BODY_BYTES. */

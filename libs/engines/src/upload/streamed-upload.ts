@@ -3,16 +3,6 @@ import { Readable } from 'node:stream';
 /** Bytes of the upload's start handed to `inspect` (a WAV header with its `fmt ` and `data` chunks). */
 const HEAD_BYTES = 4096;
 
-/**
- * The largest piece a reader is handed when what piled up before it asked is joined. A reader that starts
- * late (on loopback undici writes a reused connection's request only after the client's whole upload was
- * read) would otherwise write each received 64 KiB chunk to its socket on its own: a syscall and a wake-up
- * of the engine each. Joined, the engine had a 1 MB file 0.3–0.45 ms after its first byte instead of ~1 ms,
- * for ~0.07 ms of copying (bench:frontdoor, bench/README.md). The cap bounds each copy for large files
- * (and leaves a 1 MB file with its form's frame in one piece).
- */
-const JOINED_PIECE_BYTES = 2 * 1024 * 1024;
-
 export interface StreamedUploadOptions {
   /**
    * Checks the start of the upload: once when its first bytes are in (`totalBytes` unknown), and again at
@@ -95,9 +85,10 @@ export class StreamedUpload {
 
   /**
    * Everything from the first byte, then the rest as it arrives, between `frame.before` and `frame.after`;
-   * fails (is destroyed with the error) when the upload fails. What piled up before the reader asked is
-   * handed over joined (JOINED_PIECE_BYTES); a chunk that arrives while the reader waits is pushed the moment
-   * it arrives, as received, with no promise per chunk.
+   * fails (is destroyed with the error) when the upload fails. Chunks are pushed the moment they arrive, as
+   * received, with no promise per chunk. Not joined: a copy of what piled up adds a megabyte of buffers per
+   * megabyte uploaded for the garbage collector, and the engine's connection already sends what is pushed
+   * in one turn as one write (@app/gateway turn-coalescing-connector.ts).
    */
   open(frame: UploadFrame = {}): Readable {
     const reader: Reader = {
@@ -141,7 +132,7 @@ export class StreamedUpload {
     reader.started = true;
     while (reader.next < this.chunks.length) parts.push(this.chunks[reader.next++]);
     if (this.ended && reader.frame.after) parts.push(reader.frame.after);
-    pushJoined(reader.stream, parts);
+    for (const part of parts) reader.stream.push(part);
     if (this.ended) {
       this.readers.delete(reader);
       reader.stream.push(null);
@@ -163,21 +154,4 @@ export class StreamedUpload {
     this.waiting.clear();
     for (const reader of waiting) this.feed(reader);
   }
-}
-
-/** Pushes the parts in order, consecutive ones joined up to JOINED_PIECE_BYTES (a lone part as it is). */
-function pushJoined(stream: Readable, parts: Buffer[]): void {
-  let piece: Buffer[] = [];
-  let pieceBytes = 0;
-  const flush = (): void => {
-    if (piece.length > 0) stream.push(piece.length === 1 ? piece[0] : Buffer.concat(piece, pieceBytes));
-    piece = [];
-    pieceBytes = 0;
-  };
-  for (const part of parts) {
-    if (pieceBytes + part.length > JOINED_PIECE_BYTES) flush();
-    piece.push(part);
-    pieceBytes += part.length;
-  }
-  flush();
 }
