@@ -18,6 +18,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import { freePort } from '../test/support/free-port';
 import { seededRandom } from '../test/support/tone-speech/random';
@@ -27,6 +28,14 @@ const FILE_BYTES = 1024 * 1024;
 const WARMUP = 20;
 const STARTUP_SECONDS = 60;
 const MAX_SECONDS = 240;
+/**
+ * The paced client: the same 1 MB sent as a network would deliver it, 64 KiB every 5 ms (about 100 Mbit/s),
+ * so that a front door that streams hands the engine its first bytes long before the client's last, and
+ * one that holds the upload cannot.
+ */
+const PACED_CHUNK = 64 * 1024;
+const PACE_MS = 5;
+const PACED_ROUNDS = 20;
 type Path = 'direct' | 'pipe' | 'v1' | 'api' | 'portkey' | 'base';
 interface Sample {
   total: number;
@@ -242,14 +251,30 @@ async function main(): Promise<void> {
     base: { url: `${baseline?.url ?? ''}/v1/audio/transcriptions`, ...v1Form },
   };
   const samples: Record<Path, Sample[]> = { direct: [], pipe: [], v1: [], api: [], portkey: [], base: [] };
-  const send = async (path: Path): Promise<{ status: number; text: string; sample: Sample }> => {
+  /** When the paced client handed over its last chunk, for the request under way. */
+  let pacedLast = 0n;
+  async function* paced(body: Buffer): AsyncGenerator<Buffer> {
+    for (let at = 0; at < body.length; at += PACED_CHUNK) {
+      if (at > 0) await new Promise((done) => setTimeout(done, PACE_MS));
+      if (at + PACED_CHUNK >= body.length) pacedLast = process.hrtime.bigint();
+      yield body.subarray(at, at + PACED_CHUNK);
+    }
+  }
+  const send = async (
+    path: Path,
+    pace = false,
+  ): Promise<{ status: number; text: string; sample: Sample; clientLast: number }> => {
     const { url, body, contentType, headers } = bodies[path];
     const reported = nextUpload();
     const started = process.hrtime.bigint();
     const answer = await request(url, {
       method: 'POST',
-      body,
-      headers: { ...headers, 'content-type': contentType },
+      body: pace ? Readable.from(paced(body)) : body,
+      headers: {
+        ...headers,
+        'content-type': contentType,
+        ...(pace ? { 'content-length': String(body.length) } : {}),
+      },
       dispatcher,
     });
     const text = await answer.body.text();
@@ -269,6 +294,8 @@ async function main(): Promise<void> {
       status: answer.statusCode,
       text,
       sample: { total: since(finished), firstByte: since(firstByte), lastByte: since(lastByte) },
+      // When the paced client handed over its last chunk (0 when not paced).
+      clientLast: pace ? since(pacedLast) : 0,
     };
   };
   const once = async (path: Path): Promise<Sample> => (await send(path)).sample;
@@ -296,6 +323,19 @@ async function main(): Promise<void> {
     // A fresh order each round (a seeded shuffle): a rotation keeps each path right behind the same one,
     // which in an A/A run of two identical builds made the second 0.5–0.75 ms slower at p50.
     for (const path of shuffled(order, random)) samples[path].push(await once(path));
+  }
+  // The paced client (not in an A/B run): when the engine gets the first and last bytes of an upload that
+  // arrives at network pace.
+  const pacedOrder = order.filter((path) => path !== 'base');
+  const pacedSamples: Partial<Record<Path, { firstByte: number; afterClientLast: number }[]>> = {};
+  for (let round = 0; !baseline && round < PACED_ROUNDS && Date.now() < until; round++) {
+    for (const path of shuffled(pacedOrder, random)) {
+      const { sample, clientLast } = await send(path, true);
+      (pacedSamples[path] ??= []).push({
+        firstByte: sample.firstByte,
+        afterClientLast: sample.lastByte - clientLast,
+      });
+    }
   }
   const exited = new Promise((stopped) => orchestrator.once('exit', stopped));
   orchestrator.kill('SIGTERM');
@@ -338,6 +378,35 @@ async function main(): Promise<void> {
     ? ` Beyond the pipe proxy, our front door adds ${ms(ours)} ms and the Portkey AI gateway ${ms(theirs)} ms ` +
       `(ours/Portkey ${(ours / theirs).toFixed(2)}); Portkey's engine gets the first byte ${ms(p('portkey', 'firstByte', 50))} ms after the client starts.`
     : '';
+  const label: Record<Path, string> = {
+    direct: 'engine direct',
+    pipe: 'plain pipe proxy',
+    v1: '`/v1/audio/transcriptions`',
+    api: '`/api/transcribe`',
+    portkey: `Portkey AI gateway ${portkey?.version ?? ''}`,
+    base: 'baseline build',
+  };
+  const pacedP50 = (path: Path, key: 'firstByte' | 'afterClientLast') =>
+    percentile(
+      (pacedSamples[path] ?? []).map((s) => s[key]),
+      50,
+    );
+  const pacedRounds = pacedSamples.direct?.length ?? 0;
+  const pacedRows =
+    pacedRounds === 0
+      ? []
+      : [
+          '',
+          `The same upload from a paced client (${PACED_CHUNK / 1024} KiB every ${PACE_MS} ms, about ` +
+            `${Math.round((PACED_CHUNK * 8) / (PACE_MS * 1000))} Mbit/s; the client's last chunk leaves ~${((FILE_BYTES / PACED_CHUNK - 1) * PACE_MS).toFixed(0)} ms after its first), ${pacedRounds} requests per path:`,
+          '',
+          "| path | first byte at engine, p50 ms after the client starts | engine's last byte after the client's last chunk, p50 ms |",
+          '| --- | --- | --- |',
+          ...pacedOrder.map(
+            (path) =>
+              `| ${label[path]} | ${ms(pacedP50(path, 'firstByte'))} | ${ms(pacedP50(path, 'afterClientLast'))} |`,
+          ),
+        ];
   const table = [
     `<!-- frontdoor:start (generated by npm run bench:frontdoor; ${new Date().toISOString()}) -->`,
     `${done} sequential requests per path (1 MB WAV, loopback, after ${WARMUP} warm-up rounds); load average before the run ${loadBefore.toFixed(2)}.`,
@@ -348,6 +417,7 @@ async function main(): Promise<void> {
       `(ratio ${(p('v1', 'total', 50) / direct).toFixed(2)}); ${ms(ours)} ms beyond the plain pipe proxy ` +
       `(whose own second hop adds ${ms(added('pipe'))} ms). The engine gets the first byte ${ms(p('v1', 'firstByte', 50))} ms after the client starts ` +
       `(direct: ${ms(p('direct', 'firstByte', 50))} ms; \`/api/transcribe\`: ${ms(p('api', 'firstByte', 50))} ms).${peer}`,
+    ...pacedRows,
     '<!-- frontdoor:end -->',
   ].join('\n');
   process.stdout.write(`${table}\n`);
