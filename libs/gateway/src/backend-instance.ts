@@ -8,10 +8,15 @@ import {
 } from 'cockatiel';
 import type { ServiceName } from '@app/config';
 import type { BackendInstanceView, BreakerState } from './backend-client';
-import { CallerAbortedError } from './gateway-errors';
+import { BackendTimeoutError, CallerAbortedError } from './gateway-errors';
 import type { WeightedCandidate } from './instance-balancer';
 import { InstanceSpeed } from './instance-speed';
-import { instanceBreaker, instanceBulkhead, type InstancePolicySettings } from './instance-policies';
+import {
+  attemptTimeout,
+  instanceBreaker,
+  instanceBulkhead,
+  type InstancePolicySettings,
+} from './instance-policies';
 
 export type BreakerTransitionListener = (
   instance: BackendInstance,
@@ -45,7 +50,7 @@ export interface InstanceTarget {
 /**
  * One backend instance and its own policies, built once and kept for its lifetime, because a breaker or a
  * bulkhead only protects anything if every call to the instance goes through the same one.
- * Call order: breaker → bulkhead → HTTP call with the attempt's deadline (its timeout, held by the transport).
+ * Call order: breaker → bulkhead → timeout → HTTP call.
  */
 export class BackendInstance implements WeightedCandidate {
   readonly id: string;
@@ -76,7 +81,7 @@ export class BackendInstance implements WeightedCandidate {
   private openedAt = 0;
   private readonly breaker: CircuitBreakerPolicy;
   private readonly bulkhead: BulkheadPolicy;
-  /** breaker → bulkhead, composed once; the timeout is each attempt's deadline (see `execute`). */
+  /** breaker → bulkhead → timeout, composed once; calls with their own timeout compose their own. */
   private readonly policy: IPolicy;
   private readonly subscription: IDisposable;
 
@@ -96,7 +101,7 @@ export class BackendInstance implements WeightedCandidate {
     this.basePath = parsed.pathname.replace(/\/+$/, '');
     this.breaker = instanceBreaker(settings);
     this.bulkhead = instanceBulkhead(settings);
-    this.policy = wrap(this.breaker, this.bulkhead);
+    this.policy = wrap(this.breaker, this.bulkhead, attemptTimeout(settings.timeoutMs));
     this.subscription = this.breaker.onStateChange((circuit) => {
       const previous = this.state;
       this.state = BREAKER_STATES[circuit];
@@ -194,22 +199,19 @@ export class BackendInstance implements WeightedCandidate {
     };
   }
 
-  /**
-   * Runs one attempt through this instance's breaker and bulkhead. The call receives the caller's signal
-   * and the attempt's deadline (`options.timeoutMs`, else the instance's), both to hold in its I/O: the
-   * transport aborts a call that has not answered by then and fails it with BackendTimeoutError, which
-   * the breaker counts as a failure (UpstreamTransport).
-   */
-  execute<T>(
-    call: (signal: AbortSignal, timeoutMs: number) => Promise<T>,
-    options: AttemptOptions = {},
-  ): Promise<T> {
+  /** Runs one attempt through this instance's policies; the call receives the signal to pass to its I/O. */
+  execute<T>(call: (signal: AbortSignal) => Promise<T>, options: AttemptOptions = {}): Promise<T> {
     const timeoutMs = options.timeoutMs ?? this.settings.timeoutMs;
-    return this.policy.execute(async ({ signal }) => {
+    const policy =
+      timeoutMs === this.settings.timeoutMs
+        ? this.policy
+        : wrap(this.breaker, this.bulkhead, attemptTimeout(timeoutMs));
+    return policy.execute(async ({ signal }) => {
       try {
-        return await call(signal, timeoutMs);
+        return await call(signal);
       } catch (error) {
         if (options.signal?.aborted) throw new CallerAbortedError();
+        if (signal.aborted) throw new BackendTimeoutError(timeoutMs);
         throw error;
       }
     }, options.signal);

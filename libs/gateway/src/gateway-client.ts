@@ -12,14 +12,19 @@ import type {
 } from './backend-client';
 import type { BackendInstance } from './backend-instance';
 import { BackendPool } from './backend-pool';
-import { toGatewayApiError } from './gateway-errors';
+import { BackendTimeoutError, toGatewayApiError } from './gateway-errors';
 import type { HeaderMap } from './proxy-headers';
 import { UpstreamDispatcher } from './upstream-dispatcher';
-import { UpstreamTransport, type CompleteResponse, type UpstreamRequest } from './upstream-transport';
+import { UpstreamTransport, type UpstreamRequest } from './upstream-transport';
+
+interface ReadAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
 
 function withQuery(path: string, query: BackendRequest['query']): string {
-  if (query === undefined) return path;
-  const entries = Object.entries(query).filter(
+  const entries = Object.entries(query ?? {}).filter(
     (entry): entry is [string, string | number | boolean] => entry[1] !== undefined,
   );
   if (entries.length === 0) return path;
@@ -29,40 +34,34 @@ function withQuery(path: string, query: BackendRequest['query']): string {
 
 /** Multi-valued headers are joined as HTTP allows, so callers read one string per name. */
 function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const name in headers) {
-    const value = headers[name];
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return flat;
+  return Object.fromEntries(
+    Object.entries(headers)
+      .filter((entry): entry is [string, string | string[]] => entry[1] !== undefined)
+      .map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]),
+  );
 }
 
-/** The request's headers as sent: lower-case names, and the request id. */
-function sentHeaders(request: BackendRequest): HeaderMap {
-  const headers: HeaderMap = {};
-  for (const name in request.headers) headers[name.toLowerCase()] = request.headers[name];
+/**
+ * Headers and body as sent. FormData is serialised here (by the platform's own encoder) because the
+ * global FormData and the undici client's are different implementations; as bytes it can also be resent.
+ */
+async function encodedBody(
+  request: BackendRequest,
+): Promise<{ headers: HeaderMap; body: UpstreamRequest['body'] }> {
+  const headers: HeaderMap = Object.fromEntries(
+    Object.entries(request.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+  );
   if (request.requestId) headers['x-request-id'] = request.requestId;
-  return headers;
-}
-
-/**
- * The body as sent (setting its content type when the body says what it is). A JSON, byte or stream body
- * is ready at once, with no turn of the event loop per call.
- */
-function plainBody(request: BackendRequest, headers: HeaderMap): UpstreamRequest['body'] {
-  if (request.json === undefined) return request.body as Exclude<BackendRequest['body'], FormData>;
-  headers['content-type'] ??= 'application/json';
-  return JSON.stringify(request.json);
-}
-
-/**
- * FormData is serialised here (by the platform's own encoder) because the global FormData and the undici
- * client's are different implementations; as bytes it can also be resent.
- */
-async function formBody(form: FormData, headers: HeaderMap): Promise<Buffer> {
-  const encoded = new Response(form);
-  headers['content-type'] = encoded.headers.get('content-type') ?? 'multipart/form-data';
-  return Buffer.from(await encoded.arrayBuffer());
+  if (request.json !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    return { headers, body: JSON.stringify(request.json) };
+  }
+  if (request.body instanceof FormData) {
+    const encoded = new Response(request.body);
+    headers['content-type'] = encoded.headers.get('content-type') ?? 'multipart/form-data';
+    return { headers, body: Buffer.from(await encoded.arrayBuffer()) };
+  }
+  return { headers, body: request.body };
 }
 
 /**
@@ -79,41 +78,40 @@ export class GatewayClient implements BackendClient {
   ) {}
 
   async request(service: ServiceName, request: BackendRequest): Promise<BackendResponse> {
-    const headers = sentHeaders(request);
-    const body =
-      request.json === undefined && request.body instanceof FormData
-        ? await formBody(request.body, headers)
-        : plainBody(request, headers);
+    const { headers, body } = await encodedBody(request);
     const target = withQuery(request.path, request.query);
     const idleTimeoutMs = request.timeoutMs ?? this.configStore.current.gateway.timeout * 1000;
     // A stream can be sent once only; buffers, strings and form data can be sent again.
     const retryable = (request.idempotent ?? request.method !== 'POST') && !(body instanceof Readable);
     const started = performance.now();
     try {
-      // The transport's answer as it comes (no async step of its own per attempt); its headers are
-      // flattened once, for the answer that is delivered.
-      const delivered = await this.dispatcher.dispatch<CompleteResponse>(service, {
+      const delivered = await this.dispatcher.dispatch<ReadAnswer>(service, {
         retryable,
         instanceId: request.instanceId,
         signal: request.signal,
         timeoutMs: request.timeoutMs,
-        attempt: (instance, signal, timeoutMs) =>
-          this.transport.read(instance, {
+        attempt: async (instance, signal) => {
+          const answer = await this.transport.read(instance, {
             method: request.method,
             target,
             headers,
             body,
             signal,
-            timeoutMs,
             idleTimeoutMs,
-          }),
+          });
+          return {
+            status: answer.status,
+            headers: flatHeaders(answer.headers),
+            body: answer.body,
+          };
+        },
       });
       delivered.settle();
       const { status, headers: answerHeaders, body: answerBody } = delivered.answer;
       return {
         status,
         ok: status >= 200 && status < 300,
-        headers: flatHeaders(answerHeaders),
+        headers: answerHeaders,
         body: answerBody,
         instanceId: delivered.instance.id,
         instanceUrl: delivered.instance.url,
@@ -139,13 +137,13 @@ export class GatewayClient implements BackendClient {
     const instance = this.instance(service, instanceId);
     const timeoutMs = options.timeoutMs ?? this.configStore.current.gateway.timeout * 1000;
     const started = performance.now();
+    const deadline = AbortSignal.timeout(timeoutMs);
     try {
-      // The transport fails a probe that has not answered within timeoutMs with BackendTimeoutError.
       const answer = await this.transport.read(instance, {
         method: 'GET',
         target: path,
         headers: { ...options.headers },
-        timeoutMs,
+        signal: deadline,
         idleTimeoutMs: timeoutMs,
       });
       return {
@@ -155,7 +153,7 @@ export class GatewayClient implements BackendClient {
         durationMs: performance.now() - started,
       };
     } catch (error) {
-      throw toGatewayApiError(service, error);
+      throw toGatewayApiError(service, deadline.aborted ? new BackendTimeoutError(timeoutMs) : error);
     }
   }
 

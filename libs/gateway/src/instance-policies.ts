@@ -1,13 +1,16 @@
 import {
   ConsecutiveBreaker,
   ExponentialBackoff,
+  TimeoutStrategy,
   bulkhead,
   circuitBreaker,
   handleWhen,
   retry,
+  timeout,
   type BulkheadPolicy,
   type CircuitBreakerPolicy,
   type RetryPolicy,
+  type TimeoutPolicy,
 } from 'cockatiel';
 import { isBackendFailure } from './gateway-errors';
 
@@ -49,6 +52,14 @@ export function instanceBreaker(settings: InstancePolicySettings): CircuitBreake
 
 export function instanceBulkhead(settings: InstancePolicySettings): BulkheadPolicy {
   return bulkhead(settings.maxConcurrent, settings.maxQueue);
+}
+
+/**
+ * Cooperative, so the HTTP call itself is aborted and its error is ours to name; not aborting on return,
+ * because a proxied call returns at the response headers while its body is still streaming.
+ */
+export function attemptTimeout(timeoutMs: number): TimeoutPolicy {
+  return timeout(timeoutMs, { strategy: TimeoutStrategy.Cooperative, abortOnReturn: false });
 }
 
 /**

@@ -198,13 +198,12 @@ export class ProxyRoutes implements OnModuleInit {
             ? (instance) => (!kinds || kinds.has(instance.kind)) && !leftOut.has(instance.id)
             : undefined,
         signal: callerGone,
-        attempt: (instance, signal, timeoutMs) => {
+        attempt: (instance, signal) => {
           attempted = instance.id;
           return this.transport.send(instance, {
             method: request.method,
             ...forInstance(instance.kind),
             signal,
-            timeoutMs,
             idleTimeoutMs,
           });
         },

@@ -34,14 +34,7 @@ interface Waiter {
   reject(error: Error): void;
 }
 
-type Preference = (instance: BackendInstance, tried: ReadonlySet<string>, now: number) => boolean;
-
-/** Which routable instances a call prefers, in order: the first rule that keeps any decides. */
-const PREFERENCES: readonly Preference[] = [
-  (instance, tried, now) => !tried.has(instance.id) && !instance.slowingDown(now),
-  (instance, tried) => !tried.has(instance.id),
-  (instance, _tried, now) => !instance.slowingDown(now),
-];
+type Rule = (instance: BackendInstance) => boolean;
 
 /**
  * The instances of one service, how calls are spread over them and the service's retry.
@@ -205,16 +198,13 @@ export class ServiceBackends {
         pool.some((instance) => instance.healthy) ? 'circuit_open' : 'unavailable',
       );
     }
-    // Rules in order, each tried only when the ones before it kept nothing (no closures per call).
-    let candidates = routable;
-    for (const prefers of PREFERENCES) {
-      const preferred = routable.filter((instance) => prefers(instance, tried, now));
-      if (preferred.length > 0) {
-        candidates = preferred;
-        break;
-      }
-    }
-    if (candidates.length === 1) return candidates;
+    const rules: Rule[] = [
+      (instance) => !tried.has(instance.id) && !instance.slowingDown(now),
+      (instance) => !tried.has(instance.id),
+      (instance) => !instance.slowingDown(now),
+    ];
+    const candidates =
+      rules.map((rule) => routable.filter(rule)).find((preferred) => preferred.length > 0) ?? routable;
     const tier = Math.min(...candidates.map((instance) => instance.priority));
     return candidates.filter((instance) => instance.priority === tier);
   }

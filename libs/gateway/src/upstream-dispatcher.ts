@@ -17,8 +17,8 @@ export interface UpstreamCall<T extends { status: number }> {
   eligible?: (instance: BackendInstance) => boolean;
   signal?: AbortSignal;
   timeoutMs?: number;
-  /** One attempt at the chosen instance; must honour the signal and the attempt's deadline (ms). */
-  attempt(instance: BackendInstance, signal: AbortSignal, timeoutMs: number): Promise<T>;
+  /** One attempt at the chosen instance; must honour the signal. */
+  attempt(instance: BackendInstance, signal: AbortSignal): Promise<T>;
   /** Frees an answer that is being replaced by a retry (a streamed body must be drained or destroyed). */
   discard?(answer: T): void;
 }
@@ -93,13 +93,10 @@ export class UpstreamDispatcher {
     const started = performance.now();
     let settled = false;
     try {
-      const answer = await instance.execute(
-        (signal, timeoutMs) => call.attempt(instance, signal, timeoutMs),
-        {
-          signal: call.signal,
-          timeoutMs: call.timeoutMs,
-        },
-      );
+      const answer = await instance.execute((signal) => call.attempt(instance, signal), {
+        signal: call.signal,
+        timeoutMs: call.timeoutMs,
+      });
       return {
         status: answer.status,
         answer,

@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { once } from 'node:events';
 import { BackendInstance } from './backend-instance';
-import { BackendTimeoutError } from './gateway-errors';
 import { HELD_BODY_BYTES, UpstreamTransport, type UpstreamRequest } from './upstream-transport';
 
 type Route = (request: IncomingMessage, response: ServerResponse) => void;
@@ -24,12 +23,11 @@ describe('UpstreamTransport', () => {
   /** Resolves when the backend sees its current request's connection closed before the answer ended. */
   let backendSawAbort: Promise<void>;
 
-  const request = (signal = new AbortController().signal, timeoutMs = 5000): UpstreamRequest => ({
+  const request = (signal = new AbortController().signal): UpstreamRequest => ({
     method: 'GET',
     target: '/answer',
     headers: {},
     signal,
-    timeoutMs,
     idleTimeoutMs: 5000,
   });
 
@@ -147,39 +145,6 @@ describe('UpstreamTransport', () => {
     const answer = await transport.send(instance, request());
     (answer.body as Readable).destroy();
     await backendSawAbort;
-  });
-
-  it('aborts a call that has not answered within its deadline, with BackendTimeoutError', async () => {
-    route = () => undefined;
-    const started = Date.now();
-    await expect(transport.read(instance, request(undefined, 100))).rejects.toBeInstanceOf(
-      BackendTimeoutError,
-    );
-    expect(Date.now() - started).toBeGreaterThanOrEqual(95);
-    await backendSawAbort;
-  });
-
-  it('holds the deadline until a held answer has fully arrived', async () => {
-    route = (_incoming, response) => {
-      response.writeHead(200, { 'content-length': 10 });
-      response.write('half ');
-    };
-    await expect(transport.send(instance, request(undefined, 100))).rejects.toBeInstanceOf(
-      BackendTimeoutError,
-    );
-    await backendSawAbort;
-  });
-
-  it('ends the deadline when a streamed answer is handed over: its body then only has its idle timeout', async () => {
-    route = (_incoming, response) => {
-      response.writeHead(200, { 'content-type': 'application/octet-stream' });
-      response.write(Buffer.alloc(1024));
-      setTimeout(() => response.end(Buffer.alloc(1024)), 200);
-    };
-    const answer = await transport.send(instance, request(undefined, 100));
-    const chunks: Buffer[] = [];
-    for await (const chunk of answer.body as Readable) chunks.push(chunk as Buffer);
-    expect(Buffer.concat(chunks).length).toBe(2048);
   });
 
   it('does not start a call whose signal has already fired', async () => {

@@ -3,7 +3,6 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import { Agent, errors, type Dispatcher } from 'undici';
 import type { BackendInstance } from './backend-instance';
-import { BackendTimeoutError } from './gateway-errors';
 import type { HeaderMap } from './proxy-headers';
 import { turnCoalescingConnector } from './turn-coalescing-connector';
 
@@ -13,14 +12,7 @@ export interface UpstreamRequest {
   target: string;
   headers: HeaderMap;
   body?: Dispatcher.DispatchOptions['body'];
-  /** The caller's: aborting it stops the call until the answer is handed over (see `timeoutMs`). */
-  signal?: AbortSignal;
-  /**
-   * The attempt's deadline (the instance's timeout policy, BackendInstance.execute): the answer must be
-   * handed over within this many ms, else the call is aborted and fails with BackendTimeoutError. A held
-   * answer is handed over whole, a streamed one at its headers; its body then has `idleTimeoutMs`.
-   */
-  timeoutMs: number;
+  signal: AbortSignal;
   /** Longest silence allowed between body chunks once the answer has started. */
   idleTimeoutMs: number;
 }
@@ -54,11 +46,7 @@ const EMPTY = Buffer.alloc(0);
 /**
  * One backend call on undici's dispatcher. An answer that is held (most of them) costs no stream and no
  * body-reading promise chain; only larger ones get a Readable. The caller's signal aborts the call at any
- * stage, including while a streamed body is still being read; the attempt's deadline, until the answer is
- * handed over (a streamed body then has its idle timeout).
- *
- * The deadline is a timer here rather than a timeout policy handing the call an AbortSignal of its own
- * per attempt (cockatiel's timeout): see bench/README "Fourth pass" for what that cost on the front door.
+ * stage, including while a streamed body is still being read.
  */
 class AnswerHandler implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | null = null;
@@ -67,19 +55,16 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
   private held: Buffer[] | null = null;
   private stream: Readable | null = null;
   private finished = false;
-  private deadline: NodeJS.Timeout | null;
 
   constructor(
-    private readonly signal: AbortSignal | undefined,
-    timeoutMs: number,
+    private readonly signal: AbortSignal,
     /** Hold answers up to this many declared bytes; Infinity holds every answer, sized or not. */
     private readonly holdUpTo: number,
     private readonly resolve: (answer: UpstreamResponse) => void,
     private readonly reject: (error: unknown) => void,
   ) {
-    this.deadline = setTimeout(() => this.abort(new BackendTimeoutError(timeoutMs)), timeoutMs);
-    if (signal?.aborted) this.abortReason = abortReasonOf(signal);
-    else signal?.addEventListener('abort', this.onAbort);
+    if (signal.aborted) this.abortReason = abortReasonOf(signal);
+    else signal.addEventListener('abort', this.onAbort);
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -100,7 +85,6 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
       this.held = [];
       return;
     }
-    this.handedOver();
     this.stream = new Readable({
       read: () => controller.resume(),
       destroy: (error, done) => {
@@ -129,30 +113,21 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
     }
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController | null, error: Error): void {
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
     this.finish();
     this.held = null;
     if (this.stream) this.stream.destroy(error);
     else this.reject(error);
   }
 
-  private readonly onAbort = (): void => this.abort(abortReasonOf(this.signal!));
-
-  private abort(reason: Error): void {
-    this.abortReason = reason;
-    this.controller?.abort(reason);
-  }
-
-  /** The answer is the caller's now (or failed): the deadline no longer applies. */
-  handedOver(): void {
-    if (this.deadline) clearTimeout(this.deadline);
-    this.deadline = null;
-  }
+  private readonly onAbort = (): void => {
+    this.abortReason = abortReasonOf(this.signal);
+    this.controller?.abort(this.abortReason);
+  };
 
   private finish(): void {
     this.finished = true;
-    this.handedOver();
-    this.signal?.removeEventListener('abort', this.onAbort);
+    this.signal.removeEventListener('abort', this.onAbort);
   }
 }
 
@@ -192,25 +167,19 @@ export class UpstreamTransport implements OnApplicationShutdown {
     holdUpTo: number,
   ): Promise<UpstreamResponse> {
     return new Promise((resolve, reject) => {
-      const handler = new AnswerHandler(request.signal, request.timeoutMs, holdUpTo, resolve, reject);
-      try {
-        this.agent.dispatch(
-          {
-            origin: instance.origin,
-            path: instance.basePath + request.target,
-            method: request.method,
-            headers: request.headers,
-            body: request.body,
-            // The attempt's deadline (the handler's timer) bounds the wait for the answer.
-            headersTimeout: 0,
-            bodyTimeout: request.idleTimeoutMs,
-          },
-          handler,
-        );
-      } catch (error) {
-        // Refused before any I/O (invalid options): no deadline to keep, no signal to follow.
-        handler.onResponseError(null, error as Error);
-      }
+      this.agent.dispatch(
+        {
+          origin: instance.origin,
+          path: instance.basePath + request.target,
+          method: request.method,
+          headers: request.headers,
+          body: request.body,
+          // The attempt's own timeout (a cockatiel policy) bounds the wait for headers.
+          headersTimeout: 0,
+          bodyTimeout: request.idleTimeoutMs,
+        },
+        new AnswerHandler(request.signal, holdUpTo, resolve, reject),
+      );
     });
   }
 }

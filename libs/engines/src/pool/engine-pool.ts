@@ -72,19 +72,14 @@ export class EnginePool<E extends { kind: string }> {
     return this.adapterOf(kind);
   }
 
-  /**
-   * `eligible` undefined: any instance may take the call (no predicate is run per instance, and the router
-   * builds no instance views for it).
-   */
   async run<T>(
-    eligible: ((instance: BackendInstanceView) => boolean) | undefined,
+    eligible: (instance: BackendInstanceView) => boolean,
     attempt: (adapter: E, instance: BackendInstanceView) => Promise<T>,
     signal?: AbortSignal,
     size?: CallSize,
   ): Promise<T> {
     const { retries, retryBaseDelayMs, retryMaxDelayMs, timeout } = this.config.current.gateway;
-    const views = this.instances();
-    const eligibleCount = eligible ? views.filter(eligible).length : views.length;
+    const eligibleCount = this.instances().filter(eligible).length;
     const tried = new Set<string>();
     let failure: Error | undefined;
     let waitMs = 0;
@@ -92,10 +87,7 @@ export class EnginePool<E extends { kind: string }> {
     // Every eligible instance once, plus the configured retries of instances already tried.
     for (let attemptNo = 0; attemptNo < Math.max(1, eligibleCount + retries); attemptNo++) {
       // Backs off before going back to an instance already tried, when no untried one can take the call.
-      if (
-        tried.size > 0 &&
-        !this.instances().some((view) => untried(view, tried) && (!eligible || eligible(view)))
-      ) {
+      if (tried.size > 0 && !this.instances().some((view) => untried(view, tried) && eligible(view))) {
         const backoff = Math.min(retryMaxDelayMs, retryBaseDelayMs * 2 ** repeats++);
         await sleep(Math.min(Math.max(backoff, waitMs), timeout * 1000), undefined, { signal });
         waitMs = 0;

@@ -20,6 +20,8 @@ import type { EnginePool } from './engine-pool';
  */
 export const DEFAULT_MODEL_ALIAS = 'whisper-1';
 
+const anyInstance = (): boolean => true;
+
 export function isDefaultModel(model: string | undefined): boolean {
   return model === undefined || model === '' || model === DEFAULT_MODEL_ALIAS;
 }
@@ -42,9 +44,8 @@ export class PooledSpeechToTextEngine implements SpeechToTextPool {
   ) {}
 
   async transcribe(audio: AudioInput, options: TranscriptionOptions): Promise<TranscriptionResult> {
-    // The default model (every call of most clients) needs no look-up and no extra turn before the call,
-    // and any instance may take it.
-    const eligible = isDefaultModel(options.model) ? undefined : await this.eligibleFor(options.model);
+    // The default model (every call of most clients) needs no look-up and no extra turn before the call.
+    const eligible = isDefaultModel(options.model) ? anyInstance : await this.eligibleFor(options.model);
     const model = isDefaultModel(options.model) ? undefined : options.model;
     return this.pool.run(
       eligible,
@@ -74,11 +75,9 @@ export class PooledSpeechToTextEngine implements SpeechToTextPool {
       .sort((a, b) => a.id.localeCompare(b.id));
   }
 
-  /** Which instances may take a call for `model` (undefined: any); throws when none can. */
-  async eligibleFor(
-    model: string | undefined,
-  ): Promise<((instance: BackendInstanceView) => boolean) | undefined> {
-    if (isDefaultModel(model)) return undefined;
+  /** Which instances may take a call for `model`; throws when none can. */
+  async eligibleFor(model: string | undefined): Promise<(instance: BackendInstanceView) => boolean> {
+    if (isDefaultModel(model)) return anyInstance;
     const serving = (instance: BackendInstanceView) => this.modelsOf(instance)?.includes(model!) === true;
     if (this.pool.instances().some(serving)) return serving;
     await this.capabilities.ensure(this.pool.instances(), DISCOVERY_WAIT_MS);
