@@ -14,7 +14,8 @@ export const CONNECTION_HIGH_WATER_MARK = 4 * 1024 * 1024;
  * cork and uncork, and at its default 64 KiB high-water mark waits for 'drain' after each: a 1 MB upload
  * already read (on loopback undici starts writing only once the client's whole upload is in) went to the
  * engine as 17 writes in as many turns, each a syscall and a wake-up of the engine, and the engine had the
- * last byte ~1 ms after the first. Coalesced, it is one writev (bench:frontdoor, bench/README.md: ~0.3 ms).
+ * last byte ~1 ms after the first. Coalesced, it is one writev, and the engine has the last byte 0.25–0.3 ms
+ * after the first (bench:frontdoor; bench/README.md, front doors).
  * Writes in different turns (a client still sending) go out as before, each in its own turn.
  */
 export function turnCoalescingConnector(options: buildConnector.BuildOptions): buildConnector.connector {
