@@ -121,12 +121,10 @@ describe('dashboard live captions in a browser', () => {
       await page.locator('#captions li[data-state="final"] .translation-line[lang="es"]').first().waitFor();
 
       await page.locator('#live-strip [data-part="lag"]', { hasText: /^Captions are / }).waitFor();
-      await expect(page.locator('#live-strip [data-part="rtf"]').textContent()).resolves.toMatch(
-        /faster than speech/,
-      );
-      await expect(page.locator('#live-strip [data-part="state"]').textContent()).resolves.toBe(
-        'working normally',
-      );
+      // The engine's speed as the server measures it, smoothed over the calls: waited for rather than read
+      // once, since on a busy machine the first short windows can take longer than their audio.
+      await page.locator('#live-strip [data-part="rtf"]', { hasText: /faster than speech/ }).waitFor();
+      await page.locator('#live-strip [data-part="state"]', { hasText: /^working normally$/ }).waitFor();
       await page.locator('#transcription').screenshot({ path: screenshotPath('live-captions.png') });
 
       await page.waitForTimeout(Math.max(0, speech.durationMs - 2000));
