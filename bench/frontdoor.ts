@@ -358,26 +358,10 @@ async function main(): Promise<void> {
   const ms = (value: number) => value.toFixed(2);
   const direct = p('direct', 'total', 50);
   const added = (path: Path) => p(path, 'total', 50) - direct;
-  const row = (label: string, path: Path) =>
-    `| ${label} | ${ms(p(path, 'total', 50))} | ${ms(p(path, 'total', 95))} | ${path === 'direct' ? '—' : ms(added(path))} | ` +
+  const row = (name: string, path: Path) =>
+    `| ${name} | ${ms(p(path, 'total', 50))} | ${ms(p(path, 'total', 95))} | ${path === 'direct' ? '—' : ms(added(path))} | ` +
     `${ms(p(path, 'firstByte', 50))} | ${ms(p(path, 'lastByte', 50))} |`;
-  const rows = [
-    `| path | p50 total ms | p95 total ms | p50 added ms | first byte at engine, p50 ms | last byte at engine, p50 ms |`,
-    `| --- | --- | --- | --- | --- | --- |`,
-    row('engine direct (baseline)', 'direct'),
-    row('plain pipe proxy (floor of a second hop)', 'pipe'),
-    row('`/v1/audio/transcriptions`', 'v1'),
-    row('`/api/transcribe`', 'api'),
-    ...(portkey
-      ? [row(`Portkey AI gateway ${portkey.version} (\`/v1/audio/transcriptions\`, peer)`, 'portkey')]
-      : []),
-  ];
-  const ours = added('v1') - added('pipe');
-  const theirs = portkey ? added('portkey') - added('pipe') : 0;
-  const peer = portkey
-    ? ` Beyond the pipe proxy, our front door adds ${ms(ours)} ms and the Portkey AI gateway ${ms(theirs)} ms ` +
-      `(ours/Portkey ${(ours / theirs).toFixed(2)}); Portkey's engine gets the first byte ${ms(p('portkey', 'firstByte', 50))} ms after the client starts.`
-    : '';
+  /** Each path's name in the tables. */
   const label: Record<Path, string> = {
     direct: 'engine direct',
     pipe: 'plain pipe proxy',
@@ -386,6 +370,21 @@ async function main(): Promise<void> {
     portkey: `Portkey AI gateway ${portkey?.version ?? ''}`,
     base: 'baseline build',
   };
+  const rows = [
+    `| path | p50 total ms | p95 total ms | p50 added ms | first byte at engine, p50 ms | last byte at engine, p50 ms |`,
+    `| --- | --- | --- | --- | --- | --- |`,
+    row(`${label.direct} (baseline)`, 'direct'),
+    row(`${label.pipe} (floor of a second hop)`, 'pipe'),
+    row(label.v1, 'v1'),
+    row(label.api, 'api'),
+    ...(portkey ? [row(`${label.portkey} (\`/v1/audio/transcriptions\`, peer)`, 'portkey')] : []),
+  ];
+  const ours = added('v1') - added('pipe');
+  const theirs = portkey ? added('portkey') - added('pipe') : 0;
+  const peer = portkey
+    ? ` Beyond the pipe proxy, our front door adds ${ms(ours)} ms and the Portkey AI gateway ${ms(theirs)} ms ` +
+      `(ours/Portkey ${(ours / theirs).toFixed(2)}); Portkey's engine gets the first byte ${ms(p('portkey', 'firstByte', 50))} ms after the client starts.`
+    : '';
   const pacedP50 = (path: Path, key: 'firstByte' | 'afterClientLast') =>
     percentile(
       (pacedSamples[path] ?? []).map((s) => s[key]),
