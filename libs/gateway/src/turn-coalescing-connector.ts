@@ -33,7 +33,7 @@ export function turnCoalescingConnector(options: buildConnector.BuildOptions): b
 }
 
 /** Corks the socket at the first write of a turn and uncorks it on the next tick. */
-export function coalesceWritesPerTurn(socket: Socket): void {
+function coalesceWritesPerTurn(socket: Socket): void {
   const write = socket.write;
   let corked = false;
   const uncork = (): void => {
