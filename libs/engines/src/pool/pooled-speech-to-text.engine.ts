@@ -45,8 +45,9 @@ export class PooledSpeechToTextEngine implements SpeechToTextPool {
 
   async transcribe(audio: AudioInput, options: TranscriptionOptions): Promise<TranscriptionResult> {
     // The default model (every call of most clients) needs no look-up and no extra turn before the call.
-    const eligible = isDefaultModel(options.model) ? anyInstance : await this.eligibleFor(options.model);
-    const model = isDefaultModel(options.model) ? undefined : options.model;
+    const anyModel = isDefaultModel(options.model);
+    const eligible = anyModel ? anyInstance : await this.eligibleFor(options.model);
+    const model = anyModel ? undefined : options.model;
     return this.pool.run(
       eligible,
       (adapter, instance) => adapter.transcribe(audio, { ...options, model, instanceId: instance.id }),
